@@ -1,0 +1,145 @@
+"""All settings, from the environment or a `.env` file, checked once at start-up.
+
+A wrong value stops start-up with one line naming the setting (see `load_settings`), never a
+crash later in the middle of a push.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+CHANNEL_NAMES = ("telegram", "zalo", "console")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = "sqlite:///data/tintot.db"
+
+    telegram_bot_token: str | None = Field(default=None, repr=False)
+    telegram_bot_api_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = Field(default=None, repr=False)
+
+    zalo_bot_token: str | None = Field(default=None, repr=False)
+    zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: str | None = Field(default=None, repr=False)
+
+    tintot_admins: str = ""
+    tintot_timezone: str = "Asia/Ho_Chi_Minh"
+    tintot_daily_at: str = "07:00"
+    tintot_weekly_at: str = "SUN 19:00"
+    tintot_telegram_rate: float = Field(default=25, gt=0)
+    tintot_zalo_rate: float = Field(default=10, gt=0)
+    tintot_http_host: str = "127.0.0.1"
+    tintot_http_port: int = Field(default=8080, ge=0, le=65535)
+    tintot_public_url: str | None = None
+    tintot_media_dir: str = "data/media"
+
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        "zalo_bot_token",
+        "zalo_webhook_url",
+        "zalo_webhook_secret",
+        "tintot_public_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("tintot_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"không biết múi giờ {value!r}") from None
+        return value
+
+    @field_validator("tintot_daily_at")
+    @classmethod
+    def _daily_time(cls, value: str) -> str:
+        parse_clock(value)
+        return value
+
+    @field_validator("tintot_weekly_at")
+    @classmethod
+    def _weekly_time(cls, value: str) -> str:
+        parse_weekly(value)
+        return value
+
+    @field_validator("tintot_admins")
+    @classmethod
+    def _admin_ids(cls, value: str) -> str:
+        parse_admins(value)
+        return value
+
+    @field_validator("telegram_webhook_secret", "zalo_webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: str | None) -> str | None:
+        # Both platforms accept 1-256 of [A-Za-z0-9_-]; Zalo asks for at least 8.
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
+            raise ValueError("cần 8–256 ký tự A-Z, a-z, 0-9, _ hoặc -")
+        return value
+
+    @cached_property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.tintot_timezone)
+
+    @cached_property
+    def daily_at(self) -> time:
+        return parse_clock(self.tintot_daily_at)
+
+    @cached_property
+    def weekly_at(self) -> tuple[int, time]:
+        return parse_weekly(self.tintot_weekly_at)
+
+    @cached_property
+    def admins(self) -> frozenset[tuple[str, str]]:
+        return parse_admins(self.tintot_admins)
+
+
+def parse_clock(value: str) -> time:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(f"giờ phải có dạng HH:MM, nhận được {value!r}")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_weekly(value: str) -> tuple[int, time]:
+    """'SUN 19:00' -> (6, 19:00); Monday is 0 as in `date.weekday()`."""
+    day, _, clock = value.strip().partition(" ")
+    if day.upper() not in WEEKDAYS:
+        raise ValueError(f"cần dạng 'SUN 19:00' (MON…SUN), nhận được {value!r}")
+    return WEEKDAYS.index(day.upper()), parse_clock(clock)
+
+
+def parse_admins(value: str) -> frozenset[tuple[str, str]]:
+    admins = set()
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        channel, _, platform_id = item.partition(":")
+        if channel not in CHANNEL_NAMES or not platform_id:
+            raise ValueError(f"mỗi quản trị viên có dạng telegram:ID hoặc zalo:ID, nhận được {item!r}")
+        admins.add((channel, platform_id))
+    return frozenset(admins)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, or `SystemExit` with one line naming the wrong setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SystemExit(f"Cấu hình sai: {name}: {first['msg']}") from None

@@ -1,0 +1,75 @@
+"""The one HTTP server: platform webhooks, `/healthz` and the media store under `/media/`.
+
+Usage: built by `tintot run` when a webhook or a public media URL is configured; channels in
+webhook mode register themselves with `webhook_routes`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+log = logging.getLogger(__name__)
+
+MAX_UPDATE_BYTES = 1_000_000
+
+
+class WebhookReceiver(Protocol):
+    """A channel in webhook mode: checks the secret (in constant time) and takes the update.
+
+    Returns the HTTP status to answer: 200 when taken, 403 for a missing or wrong secret (and
+    nothing processed), 400 for a body that is not an update.
+    """
+
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int: ...
+
+
+def build_app(
+    *,
+    webhooks: Mapping[str, WebhookReceiver],
+    media_dir: Path | None = None,
+    health: "HealthCheck | None" = None,
+) -> Starlette:
+    """`webhooks` maps a path (``/telegram/webhook``) to the channel that receives it."""
+
+    async def receive(request: Request) -> Response:
+        receiver = webhooks[request.url.path]
+        body = await request.body()
+        if len(body) > MAX_UPDATE_BYTES:
+            return Response(status_code=413)
+        status = await receiver.receive_webhook(request.headers, body)
+        return Response(status_code=status)
+
+    async def healthz(request: Request) -> Response:
+        ok = health() if health is not None else True
+        return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
+
+    async def media(request: Request) -> Response:
+        name = request.path_params["name"]
+        if media_dir is None or "/" in name or name.startswith("."):
+            return Response(status_code=404)
+        path = media_dir / name
+        if not path.is_file():
+            return Response(status_code=404)
+        return FileResponse(path)
+
+    routes = [Route("/healthz", healthz), Route("/media/{name}", media)]
+    routes += [Route(path, receive, methods=["POST"]) for path in webhooks]
+    return Starlette(routes=routes)
+
+
+class HealthCheck(Protocol):
+    def __call__(self) -> bool: ...
+
+
+def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    return uvicorn.Server(config)
