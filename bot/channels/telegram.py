@@ -1,0 +1,346 @@
+"""Telegram, through python-telegram-bot used thin: its HTTP transport, error classes and types.
+
+Usage: `channel = TelegramChannel(settings, on_update)`; `await channel.start()` checks the token
+with getMe, then long-polls, or registers the webhook when TELEGRAM_WEBHOOK_URL is set (the web
+app then feeds `receive_webhook`). `send` renders an `Outgoing`; `stop` is safe to call twice.
+
+Bot API results are read as plain dicts through `Bot.do_api_request` rather than parsed into the
+library's objects, which refuse what third-party Bot API emulators leave out (see
+`telegram_updates`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import warnings
+from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
+
+from bot.channels.backoff import Backoff
+from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
+from bot.channels.telegram_updates import ALLOWED_UPDATES, to_incoming
+from bot.settings import Settings
+from handlers.io import Incoming, Keyboard, Outgoing
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+CAPTION_LIMIT = 1024  # UTF-16 code units of visible text, as Telegram counts them
+REPLY_ATTEMPTS = 3
+STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
+
+# True while an update is handled. A send then is a reply: it waits out flood control so the
+# user still gets an answer. Other sends (pushes) fail at once and the delivery engine pauses.
+_replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
+
+
+class TelegramChannel:
+    name = "telegram"
+
+    def __init__(self, settings: Settings, on_update: UpdateHandler, *, poll_timeout: int = 25,
+                 request_timeout: float = 10.0) -> None:
+        self._settings = settings
+        self._on_update = on_update
+        self._poll_timeout = poll_timeout
+        self._request_timeout = request_timeout
+        self._bot: Bot | None = None
+        self._requests: list[HTTPXRequest] = []
+        self._polling: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self._settings.telegram_webhook_url is not None
+
+    async def start(self) -> None:
+        """Check the settings against the server, then take updates; `SystemExit` if they are wrong."""
+        settings = self._settings
+        if not settings.telegram_bot_token:
+            raise SystemExit("Cấu hình sai: TELEGRAM_BOT_TOKEN: chưa đặt")
+        if self.webhook_mode and not settings.telegram_webhook_secret:
+            raise SystemExit("Cấu hình sai: TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng TELEGRAM_WEBHOOK_URL")
+        _quiet_library_logs()
+        self._bot = self._build_bot(settings.telegram_bot_token)
+        self._stopping.clear()
+        try:
+            me = await self._check_token()
+            await self._start_receiving()
+        except BaseException:
+            await self._close_http()
+            raise
+        log.info("Telegram: @%s, %s", me.get("username", "?"),
+                 "webhook" if self.webhook_mode else "long polling")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._polling is not None:
+            try:
+                await asyncio.wait_for(self._polling, STOP_GRACE)
+            except TimeoutError:
+                log.warning("Telegram: stopped while updates were still being handled")
+            except Exception:
+                log.exception("Telegram: long polling had failed")
+            self._polling = None
+        await self._close_http()
+
+    def _build_bot(self, token: str) -> Bot:
+        timeout = self._request_timeout
+        self._requests = [
+            HTTPXRequest(connection_pool_size=32, read_timeout=timeout, write_timeout=timeout,
+                         connect_timeout=timeout, pool_timeout=timeout),
+            # Long polling holds its own connection so replies never queue behind it.
+            HTTPXRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout),
+        ]
+        api = self._settings.telegram_bot_api_url.rstrip("/")
+        return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
+                   request=self._requests[0], get_updates_request=self._requests[1])
+
+    async def _close_http(self) -> None:
+        for request in self._requests:
+            await request.shutdown()
+
+    async def _check_token(self) -> dict:
+        try:
+            return await self._call("getMe")
+        except InvalidToken:
+            raise SystemExit("Cấu hình sai: TELEGRAM_BOT_TOKEN: máy chủ Bot API từ chối token này") from None
+        except TelegramError as error:
+            raise SystemExit(f"Cấu hình sai: TELEGRAM_BOT_API_URL: không gọi được "
+                             f"{self._settings.telegram_bot_api_url} ({error.message})") from None
+
+    async def _start_receiving(self) -> None:
+        if not self.webhook_mode:
+            # getUpdates is refused while a webhook is set; pending updates are kept either way.
+            await self._call("deleteWebhook", drop_pending_updates=False)
+            self._polling = asyncio.create_task(self._poll())
+            return
+        try:
+            await self._call("setWebhook", url=self._settings.telegram_webhook_url,
+                             secret_token=self._settings.telegram_webhook_secret,
+                             allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+        except TelegramError as error:
+            raise SystemExit(f"Cấu hình sai: TELEGRAM_WEBHOOK_URL: {error.message}") from None
+
+    # --- receiving ------------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        """Long-poll until stopped.
+
+        The offset that confirms a batch is sent only with the next getUpdates, after the whole
+        batch was handled: a crash in between gets the batch again (the core drops what it has
+        already seen by update_id) instead of losing it.
+        """
+        offset: int | None = None
+        backoff = Backoff()
+        while not self._stopping.is_set():
+            try:
+                updates = await self._next_batch(offset)
+            except RetryAfter as error:
+                await asyncio.sleep(_retry_after(error))
+                continue
+            except TelegramError as error:
+                log.warning("Telegram: getUpdates failed: %s", error.message)
+                await asyncio.sleep(backoff.next_delay())
+                continue
+            backoff.reset()
+            await self._dispatch(updates)
+            ids = [update["update_id"] for update in updates if isinstance(update.get("update_id"), int)]
+            offset = max(ids) + 1 if ids else offset
+
+    async def _next_batch(self, offset: int | None) -> list[dict]:
+        """The next updates, or none once stop() was called (the long poll is then abandoned)."""
+        fetch = asyncio.ensure_future(self._call(
+            "getUpdates", offset=offset, timeout=self._poll_timeout,
+            allowed_updates=list(ALLOWED_UPDATES),
+            read_timeout=self._poll_timeout + self._request_timeout,
+        ))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetch.done():
+            fetch.cancel()
+            return []
+        return [update for update in fetch.result() or () if isinstance(update, dict)]
+
+    async def _dispatch(self, updates: list[dict]) -> None:
+        """Handle a batch: one chat's updates in order, different chats side by side."""
+        by_chat: dict[str, list[Incoming]] = {}
+        for update in updates:
+            incoming = to_incoming(update)
+            if incoming is not None:
+                by_chat.setdefault(incoming.chat_id, []).append(incoming)
+        await asyncio.gather(*(self._handle_in_order(items) for items in by_chat.values()))
+
+    async def _handle_in_order(self, items: list[Incoming]) -> None:
+        for incoming in items:
+            await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> None:
+        _replying.set(True)
+        try:
+            await self._on_update(incoming)
+        except Exception:
+            log.exception("Telegram: handling update %s failed", incoming.update_id)
+        finally:
+            if incoming.kind == "callback":
+                await self._answer_callback(incoming)
+
+    async def _answer_callback(self, incoming: Incoming) -> None:
+        """Stop the button's spinner; a query older than Telegram's limit can no longer be answered."""
+        query_id = incoming.extras.get("callback_query_id")
+        if query_id is None:
+            return
+        try:
+            await self._call("answerCallbackQuery", callback_query_id=query_id)
+        except TelegramError as error:
+            log.info("Telegram: answering a button press failed: %s", error.message)
+
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int:
+        """Take one update from the web app: 403 for a missing or wrong secret, 400 for garbage.
+
+        The update is handled before answering, so Telegram delivers it again when the process
+        dies first.
+        """
+        expected = (self._settings.telegram_webhook_secret or "").encode()
+        given = next((value for key, value in headers.items() if key.lower() == SECRET_HEADER), "")
+        if not expected or not hmac.compare_digest(given.encode(), expected):
+            return 403
+        try:
+            update = json.loads(body)
+        except ValueError:
+            return 400
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return 400
+        await self._dispatch([update])
+        return 200
+
+    # --- sending --------------------------------------------------------------------------------
+
+    async def send(self, message: Outgoing) -> str | None:
+        """Send or edit; returns the message id. A reply retries after flood control; a push does
+        not (it raises `ChannelError(retry_after=…)` for the delivery engine to pause)."""
+        attempts_left = REPLY_ATTEMPTS if _replying.get() else 1
+        while True:
+            try:
+                return await self._render(message)
+            except RetryAfter as error:
+                attempts_left -= 1
+                if not attempts_left:
+                    raise ChannelError(f"Telegram: {error.message}",
+                                       retry_after=_retry_after(error)) from None
+                await asyncio.sleep(_retry_after(error))
+            except TelegramError as error:
+                raise _channel_error(error) from None
+
+    async def _render(self, message: Outgoing) -> str | None:
+        markup = _keyboard(message.buttons)
+        if message.edit_ref and await self._edit(message, markup):
+            return message.edit_ref
+        if not message.photo:
+            return _message_id(await self._send_text(message.chat_id, message.text, markup))
+        photo = self._photo(message.photo)
+        if _visible_length(message.text) <= CAPTION_LIMIT:
+            return _message_id(await self._call(
+                "sendPhoto", chat_id=message.chat_id, photo=photo, caption=message.text or None,
+                parse_mode=ParseMode.HTML, reply_markup=markup))
+        # Too long for a caption: the photo, then the text with the buttons under it.
+        await self._call("sendPhoto", chat_id=message.chat_id, photo=photo)
+        return _message_id(await self._send_text(message.chat_id, message.text, markup))
+
+    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Any:
+        return await self._call("sendMessage", chat_id=chat_id, text=text,
+                                parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def _edit(self, message: Outgoing, markup: InlineKeyboardMarkup | None) -> bool:
+        """Replace the earlier message; False when Telegram cannot (too old, gone, or another kind
+        of message), and the caller then sends a new one."""
+        if not message.edit_ref.isdigit():
+            return False
+        method, part = ("editMessageCaption", "caption") if message.photo else ("editMessageText", "text")
+        try:
+            await self._call(method, chat_id=message.chat_id, message_id=int(message.edit_ref),
+                             parse_mode=ParseMode.HTML, reply_markup=markup, **{part: message.text})
+        except BadRequest as error:
+            # "Not modified": the message already reads as asked, as when two moderators decide
+            # at once; a second copy would only repeat it.
+            if "not modified" in error.message.lower():
+                return True
+            log.info("Telegram: edit refused, sending anew: %s", error.message)
+            return False
+        return True
+
+    def _photo(self, ref: str) -> str | InputFile:
+        """`telegram:<file_id>` is sent again by id; `media:<name>` is uploaded from the media store."""
+        scheme, _, value = ref.partition(":")
+        if scheme == "telegram" and value:
+            return value
+        if scheme == "media" and value and "/" not in value and "\\" not in value and not value.startswith("."):
+            path = Path(self._settings.tintot_media_dir) / value
+            if path.is_file():
+                return InputFile(path.read_bytes(), filename=path.name)
+        raise ChannelError(f"Telegram: không gửi được ảnh {ref!r}")
+
+    async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
+        if self._bot is None:
+            raise ChannelError("Telegram: kênh chưa khởi động")
+        kwargs = {"read_timeout": read_timeout} if read_timeout is not None else {}
+        return await self._bot.do_api_request(method, api_kwargs=params, **kwargs)
+
+
+def _quiet_library_logs() -> None:
+    # httpx logs each request URL at INFO and PTB its base URL at DEBUG: both contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
+    # do_api_request warns that typed methods exist; not using them is the point (see above).
+    # Set here rather than at import so it also holds under test runners that reset filters.
+    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
+
+
+def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+         for row in buttons])
+
+
+def _message_id(result: Any) -> str | None:
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return str(message_id) if message_id is not None else None
+
+
+def _visible_length(text: str) -> int:
+    return len(html_to_plain(text).encode("utf-16-le")) // 2
+
+
+def _retry_after(error: RetryAfter) -> float:
+    # Until PTB 23 the attribute is an int with a deprecation warning, or a timedelta on opt-in.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _channel_error(error: TelegramError) -> ChannelError:
+    if isinstance(error, Forbidden):
+        return ChannelError(f"Telegram: {error.message}", blocked=True)
+    if isinstance(error, TimedOut):
+        # Only a read timeout comes after the whole request went out; connect and pool timeouts
+        # mean it never left.
+        sent = isinstance(error.__cause__, httpx.ReadTimeout)
+        return ChannelError(f"Telegram: {error.message}", maybe_delivered=sent)
+    return ChannelError(f"Telegram: {error.message}")
