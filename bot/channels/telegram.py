@@ -308,6 +308,7 @@ def _quiet_library_logs() -> None:
     # do_api_request warns that typed methods exist; not using them is the point (see above).
     # Set here rather than at import so it also holds under test runners that reset filters.
     warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
+    warnings.filterwarnings("ignore", message=r".*attribute `retry_after`", category=PTBDeprecationWarning)
 
 
 def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -328,10 +329,8 @@ def _visible_length(text: str) -> int:
 
 
 def _retry_after(error: RetryAfter) -> float:
-    # Until PTB 23 the attribute is an int with a deprecation warning, or a timedelta on opt-in.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
+    # Until PTB 23 this is an int (with a deprecation warning), or a timedelta on opt-in.
+    value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

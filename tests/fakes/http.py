@@ -35,6 +35,6 @@ async def serving(app, sock: socket.socket | None = None) -> AsyncIterator[str]:
     try:
         yield url_of(sock)
     finally:
-        server.should_exit = True
+        server.should_exit = server.force_exit = True  # tests need no graceful goodbye
         await task
         sock.close()

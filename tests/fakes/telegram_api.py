@@ -88,7 +88,7 @@ class FakeTelegramAPI(BotApiState):
         self.fail(method, 403, "Forbidden: bot was blocked by the user", times=times)
 
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """The next calls of `method` are carried out, but answered only after `seconds`."""
+        """The next calls of `method` are carried out at once but answered only after `seconds`."""
         self._faults.setdefault(method.lower(), []).extend([Fault(delay=seconds)] * times)
 
     # --- what the bot did ---------------------------------------------------------------------
@@ -118,17 +118,16 @@ class FakeTelegramAPI(BotApiState):
         call = Call(method, await read_params(request))
         self.calls.append(call)
         fault = self._take_fault(method)
-        if fault.delay:
-            await asyncio.sleep(fault.delay)
         if fault.status:
             call.status = fault.status
             return _error(fault.status, fault.description, fault.retry_after)
         try:
-            result = await self.run(method, call.params)
+            answer = JSONResponse({"ok": True, "result": await self.run(method, call.params)})
         except ApiError as error:
             call.status = error.status
-            return _error(error.status, error.description)
-        return JSONResponse({"ok": True, "result": result})
+            answer = _error(error.status, error.description)
+        await asyncio.sleep(fault.delay)  # a slow read: carried out, answered late
+        return answer
 
     def _take_fault(self, method: str) -> Fault:
         queue = self._faults.get(method.lower())
