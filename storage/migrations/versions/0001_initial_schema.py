@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 08:40:09.566305
+Create Date: 2026-11-28 08:46:48.171257
 """
 
 from alembic import op
@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('state_data', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
     sa.Column('options', sqlmodel.sql.sqltypes.AutoString(length=4096), nullable=True),
+    sa.Column('options_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('erased_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
