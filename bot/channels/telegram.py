@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
@@ -34,12 +41,14 @@ from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.telegram_updates import ALLOWED_UPDATES, to_incoming
 from bot.settings import Settings
 from handlers.io import Incoming, Keyboard, Outgoing
+from handlers.routes import command_menu
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 CAPTION_LIMIT = 1024  # UTF-16 code units of visible text, as Telegram counts them
+CALLBACK_NOTICE_LIMIT = 200
 REPLY_ATTEMPTS = 3
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
 
@@ -78,6 +87,7 @@ class TelegramChannel:
         self._stopping.clear()
         try:
             me = await self._check_token()
+            await self._set_default_commands()
             await self._start_receiving()
         except BaseException:
             await self._close_http()
@@ -121,6 +131,21 @@ class TelegramChannel:
         except TelegramError as error:
             raise SystemExit(f"Cấu hình sai: TELEGRAM_BOT_API_URL: không gọi được "
                              f"{self._settings.telegram_bot_api_url} ({error.message})") from None
+
+    async def _set_default_commands(self) -> None:
+        """The students' command menu for every chat; a failure only costs the menu."""
+        try:
+            await self._call("setMyCommands", commands=_commands(moderator=False))
+        except TelegramError as error:
+            log.warning("Telegram: command menu not set: %s", error.message)
+
+    async def set_member_commands(self, chat_id: str, moderator: bool) -> None:
+        """One member's command menu: with the moderators' commands, or back to the students'."""
+        try:
+            await self._call("setMyCommands", commands=_commands(moderator=moderator),
+                             scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            raise _channel_error(error) from None
 
     async def _start_receiving(self) -> None:
         if not self.webhook_mode:
@@ -191,21 +216,26 @@ class TelegramChannel:
 
     async def _handle(self, incoming: Incoming) -> None:
         _replying.set(True)
+        acknowledgement = None
         try:
-            await self._on_update(incoming)
+            acknowledgement = await self._on_update(incoming)
         except Exception:
             log.exception("Telegram: handling update %s failed", incoming.update_id)
         finally:
             if incoming.kind == "callback":
-                await self._answer_callback(incoming)
+                await self._answer_callback(incoming, acknowledgement)
 
-    async def _answer_callback(self, incoming: Incoming) -> None:
-        """Stop the button's spinner; a query older than Telegram's limit can no longer be answered."""
+    async def _answer_callback(self, incoming: Incoming, acknowledgement: str | None) -> None:
+        """Stop the button's spinner, showing the acknowledgement as a passing notice.
+
+        A query older than Telegram's limit can no longer be answered; that is only logged.
+        """
         query_id = incoming.extras.get("callback_query_id")
         if query_id is None:
             return
+        notice = html_to_plain(acknowledgement)[:CALLBACK_NOTICE_LIMIT] if acknowledgement else None
         try:
-            await self._call("answerCallbackQuery", callback_query_id=query_id)
+            await self._call("answerCallbackQuery", callback_query_id=query_id, text=notice)
         except TelegramError as error:
             log.info("Telegram: answering a button press failed: %s", error.message)
 
@@ -311,6 +341,10 @@ def _quiet_library_logs() -> None:
     warnings.filterwarnings("ignore", message=r".*attribute `retry_after`", category=PTBDeprecationWarning)
 
 
+def _commands(*, moderator: bool) -> list[BotCommand]:
+    return [BotCommand(name, description) for name, description in command_menu(moderator=moderator)]
+
+
 def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
@@ -337,6 +371,8 @@ def _retry_after(error: RetryAfter) -> float:
 def _channel_error(error: TelegramError) -> ChannelError:
     if isinstance(error, Forbidden):
         return ChannelError(f"Telegram: {error.message}", blocked=True)
+    if isinstance(error, BadRequest):
+        return ChannelError(f"Telegram: {error.message}", permanent=True)
     if isinstance(error, TimedOut):
         # Only a read timeout comes after the whole request went out; connect and pool timeouts
         # mean it never left.

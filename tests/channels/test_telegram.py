@@ -10,6 +10,7 @@ import pytest
 
 from bot.channels.telegram import WEBHOOK_PATH
 from handlers.io import Button, Outgoing
+from handlers.routes import command_menu
 from tests.channels.conftest import SECRET
 from tests.fakes.telegram_methods import user
 
@@ -212,3 +213,19 @@ async def test_webhook_passes_a_redelivered_update_on_twice(api, make_channel, r
     api.queue_update({"update_id": update, "message": api.updates[-1]["message"]})
     seen = await recorder.wait(2)
     assert [incoming.update_id for incoming in seen] == [str(update), str(update)]
+
+
+# --- command menus --------------------------------------------------------------------------------
+
+
+async def test_command_menus_in_vietnamese(api, make_channel, recorder):
+    channel = await make_channel(recorder)
+    students = {command["command"]: command["description"] for command in api.commands["default"]}
+    assert {"start", "gui", "bai", "huongdan"} <= set(students)
+    assert "duyet" not in students
+    assert students["gui"] == dict(command_menu(moderator=False))["gui"]
+
+    await channel.set_member_commands(str(STUDENT), moderator=True)
+    assert "duyet" in {command["command"] for command in api.commands[f"chat:{STUDENT}"]}
+    await channel.set_member_commands(str(STUDENT), moderator=False)
+    assert api.commands[f"chat:{STUDENT}"] == api.commands["default"]
