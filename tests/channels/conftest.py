@@ -71,9 +71,9 @@ async def make_channel(api, tmp_path) -> AsyncIterator[Callable]:
             if sock is not None:
                 app = build_app(webhooks={WEBHOOK_PATH: channel})
                 await stack.enter_async_context(serving(app, sock))
+            stack.push_async_callback(channel.stop)
             if start:
                 await channel.start()
-                stack.push_async_callback(channel.stop)
             return channel
 
         yield make
