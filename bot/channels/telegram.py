@@ -52,8 +52,7 @@ CALLBACK_NOTICE_LIMIT = 200
 REPLY_ATTEMPTS = 3
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
 
-# True while an update is handled. A send then is a reply: it waits out flood control so the
-# user still gets an answer. Other sends (pushes) fail at once and the delivery engine pauses.
+# True while an update is handled: calls then are replies (see `_call`).
 _replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
 
 
@@ -261,20 +260,11 @@ class TelegramChannel:
     # --- sending --------------------------------------------------------------------------------
 
     async def send(self, message: Outgoing) -> str | None:
-        """Send or edit; returns the message id. A reply retries after flood control; a push does
-        not (it raises `ChannelError(retry_after=…)` for the delivery engine to pause)."""
-        attempts_left = REPLY_ATTEMPTS if _replying.get() else 1
-        while True:
-            try:
-                return await self._render(message)
-            except RetryAfter as error:
-                attempts_left -= 1
-                if not attempts_left:
-                    raise ChannelError(f"Telegram: {error.message}",
-                                       retry_after=_retry_after(error)) from None
-                await asyncio.sleep(_retry_after(error))
-            except TelegramError as error:
-                raise _channel_error(error) from None
+        """Send, or edit in place; returns the message id."""
+        try:
+            return await self._render(message)
+        except TelegramError as error:
+            raise _channel_error(error) from None
 
     async def _render(self, message: Outgoing) -> str | None:
         markup = _keyboard(message.buttons)
@@ -325,10 +315,21 @@ class TelegramChannel:
         raise ChannelError(f"Telegram: không gửi được ảnh {ref!r}")
 
     async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
+        """One Bot API call. While an update is handled, flood control is waited out and the
+        call tried again (a reply must still arrive); otherwise `RetryAfter` goes to the caller
+        (a push then pauses the channel in the delivery engine)."""
         if self._bot is None:
             raise ChannelError("Telegram: kênh chưa khởi động")
         kwargs = {"read_timeout": read_timeout} if read_timeout is not None else {}
-        return await self._bot.do_api_request(method, api_kwargs=params, **kwargs)
+        attempts_left = REPLY_ATTEMPTS if _replying.get() else 1
+        while True:
+            try:
+                return await self._bot.do_api_request(method, api_kwargs=params, **kwargs)
+            except RetryAfter as error:
+                attempts_left -= 1
+                if not attempts_left:
+                    raise
+                await asyncio.sleep(_retry_after(error))
 
 
 def _quiet_library_logs() -> None:
@@ -369,6 +370,8 @@ def _retry_after(error: RetryAfter) -> float:
 
 
 def _channel_error(error: TelegramError) -> ChannelError:
+    if isinstance(error, RetryAfter):
+        return ChannelError(f"Telegram: {error.message}", retry_after=_retry_after(error))
     if isinstance(error, Forbidden):
         return ChannelError(f"Telegram: {error.message}", blocked=True)
     if isinstance(error, BadRequest):

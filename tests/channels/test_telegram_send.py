@@ -151,3 +151,18 @@ async def test_an_unreachable_server_did_not_deliver(api, channel):
     with pytest.raises(ChannelError) as error:
         await channel.send(out("Tin tốt hôm nay"))
     assert not error.value.maybe_delivered
+
+
+async def test_flood_control_repeats_only_the_call_it_stopped(api, make_channel, recorder):
+    story = "Câu chuyện " + "rất dài " * 200  # too long for a caption: a photo, then the text
+
+    async def reply(incoming):
+        await channel.send(out(story, photo="telegram:photo-1"))
+
+    recorder.reply = reply
+    channel = await make_channel(recorder)
+    api.flood("sendMessage", retry_after=1)
+    api.queue_text(STUDENT, "/bai")
+    await api.wait_for("sendMessage")
+    assert len(api.calls_of("sendPhoto")) == 1
+    assert api.sent_texts(STUDENT) == ["", story]
