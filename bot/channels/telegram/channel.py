@@ -1,13 +1,4 @@
-"""Telegram, through python-telegram-bot used thin: its HTTP transport, error classes and types.
-
-Usage: `channel = TelegramChannel(settings, on_update)`; `await channel.start()` checks the token
-with getMe, then long-polls, or registers the webhook when TELEGRAM_WEBHOOK_URL is set (the web
-app then feeds `receive_webhook`). `send` renders an `Outgoing`; `stop` is safe to call twice.
-
-Bot API results are read as plain dicts through `Bot.do_api_request` rather than parsed into the
-library's objects, which refuse what third-party Bot API emulators leave out (see
-`telegram_updates`).
-"""
+"""The Telegram channel: start-up checks, long polling or webhook, command menus, sending."""
 
 from __future__ import annotations
 
@@ -18,36 +9,26 @@ import logging
 import warnings
 from collections.abc import Mapping
 from contextvars import ContextVar
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-)
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
-from bot.channels.telegram_updates import ALLOWED_UPDATES, to_incoming
+from bot.channels.telegram.outgoing import channel_error, render, retry_after
+from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
 from bot.settings import Settings
-from handlers.io import Incoming, Keyboard, Outgoing
+from handlers.io import Incoming, Outgoing
 from handlers.routes import command_menu
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
-CAPTION_LIMIT = 1024  # UTF-16 code units of visible text, as Telegram counts them
 CALLBACK_NOTICE_LIMIT = 200
 REPLY_ATTEMPTS = 3
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
@@ -144,7 +125,7 @@ class TelegramChannel:
             await self._call("setMyCommands", commands=_commands(moderator=moderator),
                              scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
-            raise _channel_error(error) from None
+            raise channel_error(error) from None
 
     async def _start_receiving(self) -> None:
         if not self.webhook_mode:
@@ -174,7 +155,7 @@ class TelegramChannel:
             try:
                 updates = await self._next_batch(offset)
             except RetryAfter as error:
-                await asyncio.sleep(_retry_after(error))
+                await asyncio.sleep(retry_after(error))
                 continue
             except TelegramError as error:
                 log.warning("Telegram: getUpdates failed: %s", error.message)
@@ -262,57 +243,9 @@ class TelegramChannel:
     async def send(self, message: Outgoing) -> str | None:
         """Send, or edit in place; returns the message id."""
         try:
-            return await self._render(message)
+            return await render(self._call, message, Path(self._settings.tintot_media_dir))
         except TelegramError as error:
-            raise _channel_error(error) from None
-
-    async def _render(self, message: Outgoing) -> str | None:
-        markup = _keyboard(message.buttons)
-        if message.edit_ref and await self._edit(message, markup):
-            return message.edit_ref
-        if not message.photo:
-            return _message_id(await self._send_text(message.chat_id, message.text, markup))
-        photo = self._photo(message.photo)
-        if _visible_length(message.text) <= CAPTION_LIMIT:
-            return _message_id(await self._call(
-                "sendPhoto", chat_id=message.chat_id, photo=photo, caption=message.text or None,
-                parse_mode=ParseMode.HTML, reply_markup=markup))
-        # Too long for a caption: the photo, then the text with the buttons under it.
-        await self._call("sendPhoto", chat_id=message.chat_id, photo=photo)
-        return _message_id(await self._send_text(message.chat_id, message.text, markup))
-
-    async def _send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Any:
-        return await self._call("sendMessage", chat_id=chat_id, text=text,
-                                parse_mode=ParseMode.HTML, reply_markup=markup)
-
-    async def _edit(self, message: Outgoing, markup: InlineKeyboardMarkup | None) -> bool:
-        """Replace the earlier message; False when Telegram cannot (too old, gone, or another kind
-        of message), and the caller then sends a new one."""
-        if not message.edit_ref.isdigit():
-            return False
-        method, part = ("editMessageCaption", "caption") if message.photo else ("editMessageText", "text")
-        try:
-            await self._call(method, chat_id=message.chat_id, message_id=int(message.edit_ref),
-                             parse_mode=ParseMode.HTML, reply_markup=markup, **{part: message.text})
-        except BadRequest as error:
-            # "Not modified": the message already reads as asked, as when two moderators decide
-            # at once; a second copy would only repeat it.
-            if "not modified" in error.message.lower():
-                return True
-            log.info("Telegram: edit refused, sending anew: %s", error.message)
-            return False
-        return True
-
-    def _photo(self, ref: str) -> str | InputFile:
-        """`telegram:<file_id>` is sent again by id; `media:<name>` is uploaded from the media store."""
-        scheme, _, value = ref.partition(":")
-        if scheme == "telegram" and value:
-            return value
-        if scheme == "media" and value and "/" not in value and "\\" not in value and not value.startswith("."):
-            path = Path(self._settings.tintot_media_dir) / value
-            if path.is_file():
-                return InputFile(path.read_bytes(), filename=path.name)
-        raise ChannelError(f"Telegram: không gửi được ảnh {ref!r}")
+            raise channel_error(error) from None
 
     async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
         """One Bot API call. While an update is handled, flood control is waited out and the
@@ -329,14 +262,14 @@ class TelegramChannel:
                 attempts_left -= 1
                 if not attempts_left:
                     raise
-                await asyncio.sleep(_retry_after(error))
+                await asyncio.sleep(retry_after(error))
 
 
 def _quiet_library_logs() -> None:
     # httpx logs each request URL at INFO and PTB its base URL at DEBUG: both contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO)
-    # do_api_request warns that typed methods exist; not using them is the point (see above).
+    # do_api_request warns that typed methods exist; not using them is the point (see package).
     # Set here rather than at import so it also holds under test runners that reset filters.
     warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
     warnings.filterwarnings("ignore", message=r".*attribute `retry_after`", category=PTBDeprecationWarning)
@@ -344,41 +277,3 @@ def _quiet_library_logs() -> None:
 
 def _commands(*, moderator: bool) -> list[BotCommand]:
     return [BotCommand(name, description) for name, description in command_menu(moderator=moderator)]
-
-
-def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
-         for row in buttons])
-
-
-def _message_id(result: Any) -> str | None:
-    message_id = result.get("message_id") if isinstance(result, dict) else None
-    return str(message_id) if message_id is not None else None
-
-
-def _visible_length(text: str) -> int:
-    return len(html_to_plain(text).encode("utf-16-le")) // 2
-
-
-def _retry_after(error: RetryAfter) -> float:
-    # Until PTB 23 this is an int (with a deprecation warning), or a timedelta on opt-in.
-    value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def _channel_error(error: TelegramError) -> ChannelError:
-    if isinstance(error, RetryAfter):
-        return ChannelError(f"Telegram: {error.message}", retry_after=_retry_after(error))
-    if isinstance(error, Forbidden):
-        return ChannelError(f"Telegram: {error.message}", blocked=True)
-    if isinstance(error, BadRequest):
-        return ChannelError(f"Telegram: {error.message}", permanent=True)
-    if isinstance(error, TimedOut):
-        # Only a read timeout comes after the whole request went out; connect and pool timeouts
-        # mean it never left.
-        sent = isinstance(error.__cause__, httpx.ReadTimeout)
-        return ChannelError(f"Telegram: {error.message}", maybe_delivered=sent)
-    return ChannelError(f"Telegram: {error.message}")
