@@ -6,8 +6,9 @@ transaction commits, so a user is never told about something that was then rolle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -26,6 +27,7 @@ class CoreConfig:
     daily_at: time = time(7, 0)
     weekly_at: tuple[int, time] = (6, time(19, 0))
     push_rates: tuple[tuple[str, float], ...] = ()  # (channel, messages per second), for estimates
+    clock: Callable[[], datetime] = utcnow
 
 
 @dataclass
@@ -88,7 +90,7 @@ class Ctx:
         if message is not None:
             self.outbox.append(message)
 
-    def time(self, moment) -> str:  # noqa: ANN001
+    def time(self, moment: datetime) -> str:
         return render.local_time(moment, self.config.timezone)
 
 

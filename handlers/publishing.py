@@ -17,7 +17,7 @@ from content import render, texts
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
 from storage import pushes, repo
-from storage.models import Member, Post, School, Story, utcnow
+from storage.models import Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
 REACTION_WINDOW = timedelta(hours=24)
@@ -75,7 +75,7 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
         warning = texts.QUEUE_EMPTY_DAILY if kind == "daily" else texts.QUEUE_EMPTY_WEEKLY
         _warn_once(session, config, result, f"queue_empty:{kind}:{day}", warning.format(date=day.strftime("%d/%m/%Y")))
         return result
-    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story)
+    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now)
     if post is None:  # another process or a moderator published this slot a moment ago
         return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
     result.status, result.post = "published", post
@@ -93,6 +93,8 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
 def skip_slot(*, session: Session, kind: str, day: date, config: CoreConfig) -> list[Outgoing]:
     """A slot missed until quiet hours: not sent at night, reported to moderators once."""
     result = Published("skipped", kind, day)
+    if pushes.post_for(session=session, kind=kind, slot_date=day) is not None:
+        return []
     kind_name = texts.KIND_DAILY if kind == "daily" else texts.KIND_WEEKLY
     _warn_once(session, config, result, f"slot_skipped:{kind}:{day}", texts.SLOT_SKIPPED.format(kind=kind_name, date=day.strftime("%d/%m/%Y")))
     return result.notices
@@ -128,7 +130,7 @@ def publish_command(ctx: Ctx) -> None:
     if kind is None:
         ctx.reply(texts.USAGE.format(usage="/dang ngay hoặc /dang tuan"))
         return
-    result = publish_slot(session=ctx.session, kind=kind, now=utcnow(), config=ctx.config)
+    result = publish_slot(session=ctx.session, kind=kind, now=ctx.config.clock(), config=ctx.config)
     ctx.outbox.extend(result.notices)
     kind_name = texts.KIND_DAILY if kind == "daily" else texts.KIND_WEEKLY
     day = result.slot_date.strftime("%d/%m/%Y")
@@ -145,8 +147,7 @@ def publish_command(ctx: Ctx) -> None:
 
 def calendar(ctx: Ctx) -> None:
     """/lich: what goes out on the next seven days, and a warning when the queue runs dry."""
-    now = utcnow()
-    today = now.astimezone(ctx.config.timezone).date()
+    today = ctx.config.clock().astimezone(ctx.config.timezone).date()
     queued = list(pushes.queued_daily(session=ctx.session, limit=7))
     lines = [texts.CALENDAR_TITLE]
     for offset in range(7):
@@ -189,7 +190,7 @@ def progress_command(ctx: Ctx) -> None:
     counts = {status: render.number(progress.counts.get(status, 0)) for status in ("sent", "failed", "blocked", "unknown")}
     rate = sum(rate for _, rate in ctx.config.push_rates) or 1.0
     if progress.waiting:
-        finish = utcnow() + timedelta(seconds=math.ceil(progress.waiting / rate))
+        finish = ctx.config.clock() + timedelta(seconds=math.ceil(progress.waiting / rate))
         eta = texts.PROGRESS_ETA.format(rate=render.number(int(rate)), when=ctx.time(finish))
     else:
         eta = texts.PROGRESS_DONE
@@ -220,7 +221,7 @@ def typed_reaction(ctx: Ctx) -> bool:
     kind = TYPED_REACTIONS.get(ctx.incoming.text.strip().lower()) if ctx.incoming.kind == "text" else None
     if kind is None or ctx.member.id is None:
         return False
-    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=utcnow() - REACTION_WINDOW)
+    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=ctx.config.clock() - REACTION_WINDOW)
     if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
         return False
     _react(ctx, delivery.post_id, kind)

@@ -110,6 +110,7 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("post_id", "member_id"),
         sa.Index("ix_delivery_post_status", "post_id", "status"),
+        sa.Index("ix_delivery_channel_status", "channel", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

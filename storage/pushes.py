@@ -60,7 +60,7 @@ def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
     return session.get(Story, best[0]) if best else None
 
 
-def create_post(*, session: Session, kind: str, slot_date: date, story: Story) -> Post | None:
+def create_post(*, session: Session, kind: str, slot_date: date, story: Story, now: datetime) -> Post | None:
     """Creates the slot's post and one waiting delivery per member subscribed now.
 
     Returns None when the slot already has a post (another process or a moderator was first);
@@ -68,7 +68,7 @@ def create_post(*, session: Session, kind: str, slot_date: date, story: Story) -
     """
     try:
         with session.begin_nested():
-            post = Post(kind=kind, slot_date=slot_date, story_id=story.id)
+            post = Post(kind=kind, slot_date=slot_date, story_id=story.id, created_at=now)
             session.add(post)
             session.flush()
     except IntegrityError:
@@ -76,7 +76,7 @@ def create_post(*, session: Session, kind: str, slot_date: date, story: Story) -
     wants = Member.daily if kind == "daily" else Member.weekly
     # In SQL, not in Python: a push to 100,000 members never loads them into memory.
     subscribers = select(
-        sa.literal(post.id), Member.id, Member.channel, sa.literal("waiting"), sa.literal(0), sa.literal(utcnow(), UTCDateTime())
+        sa.literal(post.id), Member.id, Member.channel, sa.literal("waiting"), sa.literal(0), sa.literal(now, UTCDateTime())
     ).where(
         wants == True,  # noqa: E712
         Member.blocked == False,  # noqa: E712
@@ -85,7 +85,7 @@ def create_post(*, session: Session, kind: str, slot_date: date, story: Story) -
     columns = ["post_id", "member_id", "channel", "status", "attempts", "updated_at"]
     session.execute(sa.insert(Delivery).from_select(columns, subscribers))
     if story.status == "approved":
-        story.status, story.published_at = "published", utcnow()
+        story.status, story.published_at = "published", now
     return post
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 08:46:48.171257
+Create Date: 2026-11-28 08:47:31.610204
 """
 
 from alembic import op
@@ -140,6 +140,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('post_id', 'member_id')
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_delivery_channel_status', ['channel', 'status', 'id'], unique=False)
         batch_op.create_index('ix_delivery_post_status', ['post_id', 'status'], unique=False)
 
     op.create_table('reaction',
@@ -161,6 +162,7 @@ def downgrade() -> None:
     op.drop_table('reaction')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_post_status')
+        batch_op.drop_index('ix_delivery_channel_status')
 
     op.drop_table('delivery')
     op.drop_table('post')
