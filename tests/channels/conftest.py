@@ -40,6 +40,12 @@ class Recorder:
 
 
 @pytest.fixture
+def database_url(tmp_path) -> str:
+    """SQLite only: channels never touch the database, and the core's own tests cover PostgreSQL."""
+    return f"sqlite:///{tmp_path / 'tintot.db'}"
+
+
+@pytest.fixture
 async def api() -> AsyncIterator[FakeTelegramAPI]:
     async with FakeTelegramAPI() as fake:
         yield fake

@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
+from bot.channels.telegram import TelegramChannel
 from bot.core import Core
+from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
+from sqlmodel import select
+from storage.db import session_scope
+from storage.models import Delivery, Member
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.telegram_methods import user
 
 ADMIN = 900
+DAYTIME = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Cao Bằng: pushes may go out
 STORY = "Đoàn trường tổ chức hiến máu tình nguyện, hơn 100 bạn tham gia."
 
 
@@ -65,10 +73,16 @@ async def _until(condition, timeout: float = 3.0) -> None:
             await asyncio.sleep(0.01)
 
 
+@dataclass
+class Running:
+    channel: TelegramChannel
+    handled: Counter  # updates the core has finished, by update_id
+
+
 @pytest.fixture(params=["polling", "webhook"])
-async def bot(request, api, make_channel, engine):
-    """The running bot; `bot.handled` counts the updates the core has finished, by update_id."""
-    core = Core(engine=engine, config=CoreConfig(admins=frozenset({("telegram", str(ADMIN))})))
+async def bot(request, api, make_channel, engine) -> Running:
+    config = CoreConfig(admins=frozenset({("telegram", str(ADMIN))}), clock=lambda: DAYTIME)
+    core = Core(engine=engine, config=config)
     handled: Counter = Counter()
 
     async def on_update(incoming):
@@ -80,12 +94,13 @@ async def bot(request, api, make_channel, engine):
     channel = await make_channel(on_update, start=False, webhook=request.param == "webhook")
     core.attach(channel)
     await channel.start()
-    return handled
+    return Running(channel, handled)
 
 
 @pytest.fixture
 def people(api, bot):
-    return (Chat(api, bot, 101, "Lan"), Chat(api, bot, 501, "Thầy Minh"), Chat(api, bot, ADMIN, "Cô Hoa"))
+    return tuple(Chat(api, bot.handled, user_id, name)
+                 for user_id, name in ((101, "Lan"), (501, "Thầy Minh"), (ADMIN, "Cô Hoa")))
 
 
 async def test_join_submit_and_moderate(api, people):
@@ -142,7 +157,7 @@ async def test_the_same_update_twice_has_one_effect(api, bot, people):
     await lan.say("/gui")
     update_id = api.queue_text(lan.user, STORY)
     api.queue_update({"update_id": update_id, "message": api.updates[-1]["message"]})
-    await _until(lambda: bot[str(update_id)] == 2)
+    await _until(lambda: bot.handled[str(update_id)] == 2)
     received = [text for text in lan.texts() if text.startswith("Đã nhận câu chuyện")]
     assert len(received) == 1 and "#1" in received[0]
     assert "#2" not in " ".join(lan.texts())
@@ -161,5 +176,37 @@ async def test_what_the_bot_does_not_understand_gets_help(api, bot, people):
     await lan.join()
     assert (await lan._handled(lambda: api.queue_sticker(lan.user)))[-1]["text"] == texts.UNSUPPORTED_MESSAGE
     emulated = api.queue_update({"edited_message": {"message_id": 9, "from": {"id": 101}}})
-    await _until(lambda: bot[str(emulated)] == 1)
+    await _until(lambda: bot.handled[str(emulated)] == 1)
     assert lan.texts()[-1] == texts.UNSUPPORTED_MESSAGE
+
+
+async def test_a_photo_story_pushed_with_reactions(api, engine, bot, people):
+    lan, minh, hoa = people
+    tuan = Chat(api, bot.handled, 102, "Tuấn")
+    for student in (lan, tuan, minh):
+        await student.join()
+    await hoa.say("/mod telegram:501")
+    await lan.say("/gui")
+    await lan.photo("AgAC-cleanup-day", "Lớp em dọn rác bờ sông Bằng Giang sáng chủ nhật.")
+    await minh.say("/duyet 1")
+    assert "#1" in (await minh.say("/dang ngay"))[-1]["text"]
+
+    api.block("sendPhoto", chat_id=102)  # Tuấn blocked the bot since joining
+    api.flood("sendPhoto", retry_after=1)
+    sender = Sender(engine=engine, channel=bot.channel, rate=50)
+    while await sender.send_window():
+        pass
+    pushed = [m for m in api.sent_to(101) if m.get("photo")]
+    assert [m["photo"][0]["file_id"] for m in pushed] == ["AgAC-cleanup-day"]
+    assert "dọn rác bờ sông" in pushed[0]["caption"]
+    assert not [m for m in api.sent_to(102) if m.get("photo")]
+    with session_scope(engine) as session:
+        statuses = dict(session.exec(select(Member.chat_id, Delivery.status)
+                                     .join(Member, Member.id == Delivery.member_id)).all())
+    assert statuses["101"] == "sent" and statuses["102"] == "blocked"
+
+    heart = next(data for data in _buttons(pushed[0]) if data.endswith(":heart"))
+    await lan.press(heart)
+    await lan.press(heart)
+    notices = [call.get("text") for call in api.calls_of("answerCallbackQuery")[-2:]]
+    assert notices == [texts.REACTED.format(emoji="❤️"), texts.ALREADY_REACTED.format(emoji="❤️")]

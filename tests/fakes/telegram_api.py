@@ -50,6 +50,7 @@ class Fault:
     description: str = ""
     retry_after: float | None = None
     delay: float = 0.0
+    chat_id: int | None = None  # only calls for this chat; any chat when None
 
 
 class FakeTelegramAPI(BotApiState):
@@ -75,17 +76,17 @@ class FakeTelegramAPI(BotApiState):
     # --- faults -------------------------------------------------------------------------------
 
     def fail(self, method: str, status: int, description: str, *, retry_after: float | None = None,
-             times: int = 1) -> None:
-        """The next `times` calls of `method` answer with this error."""
-        fault = Fault(status=status, description=description, retry_after=retry_after)
+             times: int = 1, chat_id: int | None = None) -> None:
+        """The next `times` calls of `method` (for `chat_id`, if given) answer with this error."""
+        fault = Fault(status=status, description=description, retry_after=retry_after, chat_id=chat_id)
         self._faults.setdefault(method.lower(), []).extend([fault] * times)
 
     def flood(self, method: str, retry_after: float, *, times: int = 1) -> None:
         self.fail(method, 429, f"Too Many Requests: retry after {retry_after}",
                   retry_after=retry_after, times=times)
 
-    def block(self, method: str, *, times: int = 1) -> None:
-        self.fail(method, 403, "Forbidden: bot was blocked by the user", times=times)
+    def block(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
+        self.fail(method, 403, "Forbidden: bot was blocked by the user", times=times, chat_id=chat_id)
 
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next calls of `method` are carried out at once but answered only after `seconds`."""
@@ -117,7 +118,7 @@ class FakeTelegramAPI(BotApiState):
             return _error(404, "Not Found")
         call = Call(method, await read_params(request))
         self.calls.append(call)
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, call.params.get("chat_id"))
         if fault.status:
             call.status = fault.status
             return _error(fault.status, fault.description, fault.retry_after)
@@ -129,9 +130,12 @@ class FakeTelegramAPI(BotApiState):
         await asyncio.sleep(fault.delay)  # a slow read: carried out, answered late
         return answer
 
-    def _take_fault(self, method: str) -> Fault:
-        queue = self._faults.get(method.lower())
-        return queue.pop(0) if queue else Fault()
+    def _take_fault(self, method: str, chat_id: object) -> Fault:
+        queue = self._faults.get(method.lower(), [])
+        for index, fault in enumerate(queue):
+            if fault.chat_id in (None, chat_id):
+                return queue.pop(index)
+        return Fault()
 
     async def _push_to_webhook(self) -> None:
         """Deliver queued updates to the webhook, oldest first, as Telegram does: an update that
