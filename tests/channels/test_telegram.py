@@ -53,10 +53,36 @@ async def test_token_never_logged(api, make_channel, recorder, caplog):
     assert api.token not in caplog.text
 
 
-async def test_stop_is_safe_twice(make_channel, recorder):
+async def test_stop_is_safe_twice_and_ends_polling(api, make_channel, recorder):
     channel = await make_channel(recorder)
+    await api.wait_for("getUpdates")
     await channel.stop()
     await channel.stop()
+    polls = len(api.calls)
+    api.queue_text(STUDENT, "sau khi dừng")
+    await asyncio.sleep(0.1)
+    assert len(api.calls) == polls and recorder.seen == []
+
+
+async def test_stop_lets_the_batch_in_hand_finish_and_confirms_it(api, make_channel, recorder):
+    release = asyncio.Event()
+
+    async def slow_handler(incoming):
+        await release.wait()
+
+    recorder.reply = slow_handler
+    api.queue_text(STUDENT, "trước")
+    first = await make_channel(recorder)
+    await recorder.wait(1)
+    stopping = asyncio.create_task(first.stop())
+    await asyncio.sleep(0.05)
+    release.set()
+    await stopping
+    api.queue_text(STUDENT, "trong lúc dừng")
+    await make_channel(recorder)
+    seen = await recorder.wait(2)
+    await asyncio.sleep(0.1)
+    assert [incoming.text for incoming in seen] == ["trước", "trong lúc dừng"]
 
 
 # --- long polling ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -155,16 +156,31 @@ class TelegramChannel:
             try:
                 updates = await self._next_batch(offset)
             except RetryAfter as error:
-                await asyncio.sleep(retry_after(error))
+                await self._pause(retry_after(error))
                 continue
             except TelegramError as error:
                 log.warning("Telegram: getUpdates failed: %s", error.message)
-                await asyncio.sleep(backoff.next_delay())
+                await self._pause(backoff.next_delay())
                 continue
             backoff.reset()
             await self._dispatch(updates)
             ids = [update["update_id"] for update in updates if isinstance(update.get("update_id"), int)]
             offset = max(ids) + 1 if ids else offset
+        await self._confirm(offset)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but not past stop()."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _confirm(self, offset: int | None) -> None:
+        """On the way out, confirm the last batch handled, so the next start does not get it again."""
+        if offset is None:
+            return
+        try:
+            await self._call("getUpdates", offset=offset, timeout=0, limit=1)
+        except TelegramError as error:
+            log.info("Telegram: last batch not confirmed, it will come again: %s", error.message)
 
     async def _next_batch(self, offset: int | None) -> list[dict]:
         """The next updates, or none once stop() was called (the long poll is then abandoned)."""
