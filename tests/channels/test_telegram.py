@@ -139,6 +139,14 @@ async def test_a_failing_handler_does_not_stop_the_others(api, make_channel, rec
     assert [incoming.text for incoming in await recorder.wait(2)] == ["boom", "sau đó"]
 
 
+async def test_an_emulator_without_menus_or_webhooks_still_polls(api, make_channel, recorder):
+    for method in ("setMyCommands", "deleteWebhook"):
+        api.fail(method, 404, "Not Found")
+    api.queue_text(STUDENT, "/start")
+    await make_channel(recorder)
+    assert [incoming.text for incoming in await recorder.wait(1)] == ["/start"]
+
+
 # --- conversion -----------------------------------------------------------------------------------
 
 

@@ -131,7 +131,11 @@ class TelegramChannel:
     async def _start_receiving(self) -> None:
         if not self.webhook_mode:
             # getUpdates is refused while a webhook is set; pending updates are kept either way.
-            await self._call("deleteWebhook", drop_pending_updates=False)
+            # Some Bot API emulators have no webhooks at all: nothing to delete then.
+            try:
+                await self._call("deleteWebhook", drop_pending_updates=False)
+            except TelegramError as error:
+                log.warning("Telegram: deleteWebhook failed: %s", error.message)
             self._polling = asyncio.create_task(self._poll())
             return
         try:
