@@ -166,3 +166,22 @@ async def test_flood_control_repeats_only_the_call_it_stopped(api, make_channel,
     await api.wait_for("sendMessage")
     assert len(api.calls_of("sendPhoto")) == 1
     assert api.sent_texts(STUDENT) == ["", story]
+
+
+async def test_a_text_longer_than_telegram_takes_is_split_at_line_ends(api, channel):
+    paragraph = "Cả lớp cùng nhau dọn dẹp &amp; trồng cây xanh quanh trường. " * 45  # ~2,700
+    text = f"<b>Câu chuyện đẹp tuần này</b>\n\n{paragraph}\n\n{paragraph}\n\n— Trường Cao đẳng Cao Bằng"
+    ref = await channel.send(out(text, buttons=VOTE))
+    pieces = api.sent_to(STUDENT)
+    assert len(pieces) == 2 and all(len(piece["text"]) <= 4096 for piece in pieces)
+    assert "\n".join(piece["text"] for piece in pieces) == text
+    assert [bool(piece.get("reply_markup")) for piece in pieces] == [False, True]
+    assert ref == str(pieces[-1]["message_id"])
+
+
+async def test_one_enormous_line_is_split_at_spaces(api, channel):
+    text = "rất dài " * 1500  # 12,000 characters, no line end
+    await channel.send(out(text))
+    pieces = api.sent_texts(STUDENT)
+    assert len(pieces) > 2 and all(len(piece) <= 4096 for piece in pieces)
+    assert " ".join(pieces).split() == text.split()

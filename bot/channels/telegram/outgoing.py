@@ -18,7 +18,9 @@ from handlers.io import Keyboard, Outgoing
 
 log = logging.getLogger(__name__)
 
-CAPTION_LIMIT = 1024  # UTF-16 code units of visible text, as Telegram counts them
+# Visible text in UTF-16 code units, as Telegram counts it.
+CAPTION_LIMIT = 1024
+TEXT_LIMIT = 4096
 
 # One Bot API call: method name and parameters in, the raw result out.
 Call = Callable[..., Awaitable[Any]]
@@ -42,8 +44,38 @@ async def render(call: Call, message: Outgoing, media_dir: Path) -> str | None:
 
 
 async def _send_text(call: Call, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Any:
-    return await call("sendMessage", chat_id=chat_id, text=text, parse_mode=ParseMode.HTML,
+    """One message, or several when the text is longer than Telegram takes; the buttons go under
+    the last, whose result is returned."""
+    *first, last = _pieces(text)
+    for piece in first:
+        await call("sendMessage", chat_id=chat_id, text=piece, parse_mode=ParseMode.HTML)
+    return await call("sendMessage", chat_id=chat_id, text=last, parse_mode=ParseMode.HTML,
                       reply_markup=markup)
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut at line ends (the core's tags never span lines), or at spaces within a line
+    too long by itself (escaped entities hold no space), each piece within TEXT_LIMIT."""
+    pieces = [""]
+    for line in _short_lines(text):
+        joined = f"{pieces[-1]}\n{line}" if pieces[-1] else line
+        if _visible_length(joined) <= TEXT_LIMIT:
+            pieces[-1] = joined
+        else:
+            pieces.append(line)
+    return pieces
+
+
+def _short_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.split("\n"):
+        while _visible_length(line) > TEXT_LIMIT:
+            cut = line.rfind(" ", 0, TEXT_LIMIT // 2)  # half: room for entities and wide characters
+            cut = cut if cut > 0 else TEXT_LIMIT // 2
+            lines.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        lines.append(line)
+    return lines
 
 
 async def _edit(call: Call, message: Outgoing, markup: InlineKeyboardMarkup | None) -> bool:
