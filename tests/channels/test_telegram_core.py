@@ -210,3 +210,12 @@ async def test_a_photo_story_pushed_with_reactions(api, engine, bot, people):
     await lan.press(heart)
     notices = [call.get("text") for call in api.calls_of("answerCallbackQuery")[-2:]]
     assert notices == [texts.REACTED.format(emoji="❤️"), texts.ALREADY_REACTED.format(emoji="❤️")]
+
+
+async def test_a_deep_link_preselects_the_school(people):
+    lan = people[0]
+    await lan.say("/start HOAAN")  # https://t.me/TinTotBot?start=HOAAN
+    await lan.press("consent:yes")
+    joined = await lan.press("age:child")
+    assert "Trung tâm GDNN-GDTX Hòa An" in joined[-1]["text"]
+    assert not any(data.startswith("school:") for message in joined for data in _buttons(message))
