@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import select
 
 from bot.channels.telegram import TelegramChannel
 from bot.core import Core
 from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
-from sqlmodel import select
 from storage.db import session_scope
 from storage.models import Delivery, Member
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -38,6 +38,9 @@ class Chat:
 
     async def photo(self, file_id: str, caption: str) -> list[dict]:
         return await self._handled(lambda: self.api.queue_photo(self.user, file_id, caption))
+
+    async def sticker(self) -> list[dict]:
+        return await self._handled(lambda: self.api.queue_sticker(self.user))
 
     async def press(self, data: str) -> list[dict]:
         """Press the button with this data on the latest bot message that has it."""
@@ -174,7 +177,7 @@ async def test_a_reply_hit_by_flood_control_still_arrives(api, people):
 async def test_what_the_bot_does_not_understand_gets_help(api, bot, people):
     lan = people[0]
     await lan.join()
-    assert (await lan._handled(lambda: api.queue_sticker(lan.user)))[-1]["text"] == texts.UNSUPPORTED_MESSAGE
+    assert (await lan.sticker())[-1]["text"] == texts.UNSUPPORTED_MESSAGE
     emulated = api.queue_update({"edited_message": {"message_id": 9, "from": {"id": 101}}})
     await _until(lambda: bot.handled[str(emulated)] == 1)
     assert lan.texts()[-1] == texts.UNSUPPORTED_MESSAGE
