@@ -20,7 +20,7 @@ def free_socket() -> socket.socket:
 
 
 def url_of(sock: socket.socket) -> str:
-    return "http://127.0.0.1:%d" % sock.getsockname()[1]
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class _PromptServer(uvicorn.Server):

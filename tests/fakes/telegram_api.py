@@ -19,11 +19,11 @@ import asyncio
 import json
 import time
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
-from urllib.parse import parse_qsl
-from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 from starlette.applications import Starlette
