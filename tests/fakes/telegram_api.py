@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.http import serving
@@ -63,7 +63,10 @@ class FakeTelegramAPI(BotApiState):
         self._running = AsyncExitStack()
 
     async def __aenter__(self) -> FakeTelegramAPI:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])])
+        app = Starlette(routes=[
+            Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+            Route("/file/bot{token}/{path:path}", self._download),
+        ])
         self.url = await self._running.enter_async_context(serving(app))
         pusher = asyncio.create_task(self._push_to_webhook())
         self._running.push_async_callback(_cancel, pusher)
@@ -129,6 +132,12 @@ class FakeTelegramAPI(BotApiState):
             answer = _error(error.status, error.description)
         await asyncio.sleep(fault.delay)  # a slow read: carried out, answered late
         return answer
+
+    async def _download(self, request: Request) -> Response:
+        content = self.file_at(request.path_params["path"])
+        if request.path_params["token"] != self.token or content is None:
+            return Response(status_code=404)
+        return Response(content, media_type="image/jpeg")
 
     def _take_fault(self, method: str, chat_id: object) -> Fault:
         queue = self._faults.get(method.lower(), [])

@@ -36,6 +36,7 @@ class BotApiState:
         self.updates: list[dict] = []  # queued and not yet confirmed by the bot
         self.messages: dict[int, dict] = {}  # what the bot sent, as it looks now
         self.uploads: list[Any] = []
+        self.files: dict[str, bytes] = {}  # what users sent, by file_id, for getFile and download
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_answers: list[int] = []  # HTTP status of each webhook delivery, 0 = no answer
@@ -77,6 +78,7 @@ class BotApiState:
     def queue_photo(self, sender: int | dict, file_id: str, caption: str | None = None) -> int:
         sizes = [{"file_id": f"{file_id}-thumb", "file_unique_id": "t", "width": 90, "height": 68},
                  {"file_id": file_id, "file_unique_id": "p", "width": 1280, "height": 960}]
+        self.files[file_id] = b"\xff\xd8\xff\xe0 JPEG of " + file_id.encode()
         return self.queue_message(sender, photo=sizes, **({"caption": caption} if caption else {}))
 
     def queue_sticker(self, sender: int | dict) -> int:
@@ -230,9 +232,16 @@ class BotApiState:
         return self.commands.get(_scope_key(params), [])
 
     async def _get_file(self, params: dict) -> dict:
-        file_id = params["file_id"]
-        return {"file_id": file_id, "file_unique_id": file_id[-8:], "file_size": 1000,
-                "file_path": f"photos/{file_id}.jpg"}
+        file_id = params.get("file_id", "")
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {"file_id": file_id, "file_unique_id": file_id[-8:],
+                "file_size": len(self.files[file_id]), "file_path": f"photos/{file_id}.jpg"}
+
+    def file_at(self, path: str) -> bytes | None:
+        """The content getFile's `file_path` points to."""
+        folder, _, name = path.partition("/")
+        return self.files.get(name.removesuffix(".jpg")) if folder == "photos" else None
 
 
 def _scope_key(params: dict) -> str:
