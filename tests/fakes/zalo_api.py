@@ -114,7 +114,7 @@ class FakeZalo:
         self.files = {"photo.jpg": JPEG}
         self._updates: deque[dict] = deque()
         self._arrived = asyncio.Event()
-        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._faults: dict[str, deque[Fault | None]] = defaultdict(deque)
         self._closing = False
         self._methods = {
             "getMe": self._get_me,
@@ -148,8 +148,9 @@ class FakeZalo:
         self._updates.extend(updates)
         self._arrived.set()
 
-    def inject(self, method: str, fault: Fault, times: int = 1) -> None:
-        self._faults[method].extend([fault] * times)
+    def inject(self, method: str, fault: Fault, times: int = 1, after: int = 0) -> None:
+        """The next `times` calls of `method` get `fault`, once `after` calls went through."""
+        self._faults[method].extend([None] * after + [fault] * times)
 
     def calls(self, method: str) -> list[dict]:
         return [body for name, body in self.requests if name == method]
