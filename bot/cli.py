@@ -1,0 +1,120 @@
+"""`tintot`: the command line.
+
+Usage: tintot run | console --as NAME [--moderator] | db upgrade | schools list|import FILE.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.channels.console import ConsoleChannel
+from bot.core import Core, core_config
+from bot.database import open_database
+from bot.settings import Settings, load_settings
+from content.schools import SchoolFileError, parse_schools_csv
+from storage import repo
+from storage.db import session_scope
+
+DEMO_DATABASE = "sqlite:///data/demo.db"
+log = logging.getLogger("tintot")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging()
+    settings = load_settings()
+    args.run(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tintot", description="Tin Tốt: mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="every configured channel; with none, the console on a demo database")
+    run.set_defaults(run=_run)
+
+    console = commands.add_parser("console", help="talk to the bot in this terminal")
+    console.add_argument("--as", dest="user", default="ban", metavar="NAME", help="who you are in the chat")
+    console.add_argument("--moderator", action="store_true", help="act as a moderator")
+    console.set_defaults(run=lambda settings, args: _console(settings.database_url, settings, args.user, args.moderator))
+
+    db = commands.add_parser("db", help="database")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(run=_db)
+
+    schools = commands.add_parser("schools", help="the list of schools")
+    school_actions = schools.add_subparsers(required=True, metavar="ACTION")
+    listing = school_actions.add_parser("list", help="show the schools and their codes")
+    listing.set_defaults(run=_schools_list)
+    importing = school_actions.add_parser("import", help="add or rename schools from a CSV (code,name[,enrolment])")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--replace", action="store_true", help="deactivate schools missing from the file")
+    importing.set_defaults(run=_schools_import)
+    return parser
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # These log every request URL, and a bot API URL carries the token.
+    for noisy in ("httpx", "httpcore", "telegram.ext", "uvicorn.access", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> None:
+    if not (settings.telegram_bot_token or settings.zalo_bot_token):
+        print("Chưa có TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: mở kênh console trên cơ sở dữ liệu thử data/demo.db.", file=sys.stderr)
+        _console(DEMO_DATABASE, settings, "ban", moderator=False)
+        return
+    from bot.runtime import run_channels
+
+    asyncio.run(run_channels(settings))
+
+
+def _console(database_url: str, settings: Settings, user: str, moderator: bool) -> None:
+    engine = open_database(database_url)
+    if moderator:
+        with session_scope(engine) as session:
+            member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
+            member.role = "moderator"
+            member.display_name = member.display_name or user
+    core = Core(engine=engine, config=core_config(settings))
+    console = ConsoleChannel(user=user, on_update=core.handle)
+    core.attach(console)
+    if sys.stdin.isatty():
+        print(f"Tin Tốt (console) — bạn là “{user}”. Gõ /start để bắt đầu, Ctrl-D để thoát.\n")
+    try:
+        asyncio.run(console.start())
+    except KeyboardInterrupt:
+        pass
+
+
+def _db(settings: Settings, args: argparse.Namespace) -> None:
+    open_database(settings.database_url)
+    print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+def _schools_list(settings: Settings, args: argparse.Namespace) -> None:
+    engine = open_database(settings.database_url)
+    with session_scope(engine) as session:
+        for school in repo.schools(session=session, active_only=False):
+            enrolment = school.enrolment if school.enrolment is not None else "—"
+            state = "" if school.active else "  (ngừng)"
+            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}")
+
+
+def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        rows = parse_schools_csv(args.file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SchoolFileError) as error:
+        raise SystemExit(f"Không nhập được {args.file}: {error}") from None
+    engine = open_database(settings.database_url)
+    with session_scope(engine) as session:
+        result = repo.import_schools(
+            session=session, rows=[(r.code, r.name, r.enrolment) for r in rows], replace=args.replace
+        )
+    print(f"Đã nhập {args.file}: {result.added} trường mới, {result.renamed} trường đổi tên, {result.unchanged} không đổi.")

@@ -1,0 +1,62 @@
+"""The campaign core as the channels see it: an update in, replies out through the right channel.
+
+Each update is handled in one transaction; the replies are sent only after it committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+
+from bot.channels.base import Channel, ChannelError
+from bot.settings import Settings
+from content import texts
+from handlers.context import CoreConfig
+from handlers.io import Incoming, Outgoing
+from handlers.routes import handle_update
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+
+def core_config(settings: Settings) -> CoreConfig:
+    return CoreConfig(
+        admins=settings.admins,
+        timezone=settings.timezone,
+        daily_at=settings.daily_at,
+        weekly_at=settings.weekly_at,
+    )
+
+
+class Core:
+    def __init__(self, *, engine: sa.Engine, config: CoreConfig, channels: Mapping[str, Channel] | None = None) -> None:
+        self.engine = engine
+        self.config = config
+        self.channels: dict[str, Channel] = dict(channels or {})
+
+    def attach(self, channel: Channel) -> None:
+        self.channels[channel.name] = channel
+
+    async def handle(self, incoming: Incoming) -> None:
+        """Processes one update and sends what it produced; an error is logged and the user told."""
+        try:
+            with session_scope(self.engine) as session:
+                outbox = handle_update(session=session, incoming=incoming, config=self.config)
+        except Exception:
+            log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
+            outbox = [Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)]
+        for message in outbox:
+            await self.send(message)
+
+    async def send(self, message: Outgoing) -> str | None:
+        channel = self.channels.get(message.channel)
+        if channel is None:
+            log.warning("no %s channel in this process: message to chat %s not sent", message.channel, message.chat_id)
+            return None
+        try:
+            return await channel.send(message)
+        except ChannelError as error:
+            log.warning("%s could not deliver to chat %s: %s", message.channel, message.chat_id, error)
+            return None

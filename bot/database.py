@@ -1,0 +1,25 @@
+"""Opening the campaign database: engine, migrations, and the province's schools on first use."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from content.schools import builtin_schools
+from storage import repo
+from storage.db import make_engine, session_scope, upgrade
+from storage.models import School
+
+
+def open_database(url: str) -> sa.Engine:
+    """An engine on an up-to-date schema; an empty school list gets the built-in one."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except sa.exc.OperationalError as error:
+        raise SystemExit(f"Cấu hình sai: DATABASE_URL: không mở được cơ sở dữ liệu ({error.orig})") from None
+    with session_scope(engine) as session:
+        if session.exec(select(School.id).limit(1)).first() is None:
+            rows = [(row.code, row.name, row.enrolment) for row in builtin_schools()]
+            repo.import_schools(session=session, rows=rows)
+    return engine

@@ -1,0 +1,153 @@
+"""Every sentence users read, in one place. Formatted with the HTML subset Telegram understands;
+values that come from users are escaped by the caller (`content.render.esc`) before they go in."""
+
+CONSENT_VERSION = "2026-11"
+
+CAMPAIGN = "Mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp"
+
+WELCOME = (
+    "Chào bạn! Mình là <b>Tin Tốt</b>, bạn đồng hành của phong trào "
+    f"<i>“{CAMPAIGN}”</i> dành cho học sinh, sinh viên các trường nghề tỉnh Cao Bằng.\n\n"
+    "Mỗi sáng bạn nhận một tin tốt, mỗi cuối tuần một câu chuyện đẹp; "
+    "bạn cũng có thể gửi câu chuyện của mình để lan tỏa."
+)
+
+PRIVACY_NOTICE = (
+    "<b>Trước khi bắt đầu, xin bạn đọc kỹ:</b>\n"
+    "• Mình lưu: tên hiển thị của bạn trên ứng dụng chat, mã tài khoản chat, trường của bạn, "
+    "bạn đã đủ 16 tuổi hay chưa, lựa chọn nhận tin và những câu chuyện bạn gửi.\n"
+    "• Để làm gì: gửi tin tốt cho bạn, nhận và duyệt câu chuyện, thống kê số người tham gia "
+    "theo từng trường (Kế hoạch 3361-KH/UBND tỉnh Cao Bằng).\n"
+    "• Ai giữ: Ban tổ chức phong trào tại các trường nghề tỉnh Cao Bằng; không chia sẻ cho bên khác.\n"
+    "• Câu chuyện được đăng chỉ kèm tên trường, không kèm tên bạn, trừ khi bạn đủ 16 tuổi và tự chọn hiện tên.\n"
+    "• Quyền của bạn: xem lại (/bai), dừng nhận tin (/tat), rút lại đồng ý và xóa dữ liệu bất cứ lúc nào (/xoa).\n"
+    "Mình không bao giờ hỏi số điện thoại, số căn cước, ngày sinh hay dân tộc của bạn.\n\n"
+    "Bạn có đồng ý để Tin Tốt lưu và dùng các thông tin trên như vậy không?"
+)
+CONSENT_YES = "Tôi đồng ý"
+CONSENT_NO = "Không đồng ý"
+CONSENT_DECLINED = (
+    "Mình tôn trọng lựa chọn của bạn: Tin Tốt không lưu thông tin gì của bạn. "
+    "Khi nào muốn tham gia, bạn gõ /start nhé."
+)
+
+ASK_AGE = "Cảm ơn bạn! Bạn đã đủ 16 tuổi chưa?"
+AGE_ADULT = "Từ 16 tuổi trở lên"
+AGE_CHILD = "Dưới 16 tuổi"
+
+ASK_SCHOOL = "Bạn đang học ở trường nào?"
+NO_SCHOOLS = "Danh sách trường đang trống. Ban tổ chức sẽ sớm cập nhật, bạn quay lại sau nhé."
+JOINED = (
+    "Xong rồi! Bạn đã tham gia cùng <b>{school}</b>.\n"
+    "Mỗi ngày lúc {daily} bạn nhận một tin tốt, {weekly} một câu chuyện đẹp.\n\n"
+    "Gõ /gui để gửi câu chuyện của bạn, /huongdan để xem các lệnh."
+)
+WELCOME_BACK = "Chào mừng bạn trở lại! Bạn đang tham gia cùng <b>{school}</b>. Gõ /huongdan để xem các lệnh."
+SCHOOL_CHANGED = "Đã chuyển bạn sang <b>{school}</b>."
+UNKNOWN_SCHOOL_CODE = "Mã trường “{code}” không có trong danh sách. Bạn chọn trường của mình bên dưới nhé."
+CHOOSE_FROM_LIST = "Bạn chọn một trong các lựa chọn ở trên (bấm nút hoặc trả lời bằng số) nhé."
+
+NOT_JOINED = "Bạn chưa tham gia phong trào. Gõ /start để bắt đầu nhé."
+FINISH_JOINING = "Bạn chưa hoàn tất việc tham gia. Gõ /start để tiếp tục nhé."
+
+ASK_STORY = (
+    "Hãy kể câu chuyện đẹp hoặc tin tốt của bạn: gửi một đoạn văn (từ {min} đến {max} ký tự), "
+    "hoặc một ảnh kèm chú thích.\nMuốn thôi, bạn gõ lệnh khác bất kỳ, ví dụ /huongdan."
+)
+ASK_CAPTION = "Ảnh đẹp quá! Bạn viết thêm vài dòng kể về bức ảnh nhé (từ {min} đến {max} ký tự)."
+STORY_TOO_LONG = (
+    "Câu chuyện của bạn dài {length} ký tự, quá giới hạn {max} ký tự. "
+    "Bạn rút gọn lại rồi gửi lần nữa nhé; câu chuyện chưa được lưu."
+)
+STORY_TOO_SHORT = "Câu chuyện hơi ngắn (cần ít nhất {min} ký tự). Bạn kể thêm một chút nhé."
+CAPTION_TOO_LONG = "Chú thích dài {length} ký tự, quá giới hạn {max} ký tự. Bạn rút gọn rồi gửi lại ảnh nhé."
+STORY_WRONG_KIND = (
+    "Mình chỉ nhận câu chuyện dạng chữ, hoặc ảnh kèm chú thích; nhãn dán, tệp hay tin nhắn thoại "
+    "thì chưa nhận được. Bạn gửi lại giúp mình nhé."
+)
+STORY_RECEIVED = (
+    "Đã nhận câu chuyện <b>#{id}</b> của bạn. Ban biên tập sẽ đọc và báo kết quả cho bạn. "
+    "Gõ /bai để xem trạng thái."
+)
+ASK_SHOW_NAME = "Khi đăng câu chuyện #{id}, bạn muốn hiện tên mình hay chỉ tên trường?"
+SHOW_NAME_YES = "Hiện tên tôi"
+SHOW_NAME_NO = "Chỉ tên trường"
+SHOW_NAME_SET = "Đã ghi nhận: câu chuyện #{id} sẽ được đăng kèm tên bạn."
+SHOW_NAME_UNSET = "Đã ghi nhận: câu chuyện #{id} chỉ ghi tên trường."
+NEW_STORY_FOR_MODERATORS = "Có câu chuyện mới <b>#{id}</b> từ {school}. Gõ /cho để xem."
+
+MY_STORIES_NONE = "Bạn chưa gửi câu chuyện nào. Gõ /gui để gửi câu chuyện đầu tiên!"
+MY_STORIES_TITLE = "<b>Câu chuyện của bạn</b>"
+STATUS_PENDING = "đang chờ duyệt"
+STATUS_APPROVED_DAILY = "đã duyệt, chờ đăng làm tin tốt mỗi ngày"
+STATUS_APPROVED_WEEKLY = "đã duyệt, chờ đăng làm câu chuyện của tuần"
+STATUS_REJECTED = "chưa được duyệt: {reason}"
+STATUS_PUBLISHED = "đã đăng ngày {date}"
+
+PAUSED = "Đã tạm dừng nhận tin. Gõ /bat khi muốn nhận lại."
+RESUMED = "Đã bật lại: bạn sẽ nhận tin tốt mỗi ngày và câu chuyện mỗi tuần."
+ALREADY_PAUSED = "Bạn đang tạm dừng nhận tin rồi. Gõ /bat khi muốn nhận lại."
+ALREADY_RESUMED = "Bạn vẫn đang nhận tin đều đặn."
+
+CONFIRM_ERASE = (
+    "Bạn chắc chắn muốn xóa dữ liệu của mình? Tên, mã tài khoản chat và mọi liên kết tới câu chuyện "
+    "bạn đã gửi sẽ bị xóa ngay; bạn sẽ không nhận tin nữa. Số liệu thống kê chỉ còn ở dạng ẩn danh."
+)
+ERASE_YES = "Xóa dữ liệu của tôi"
+ERASE_NO = "Thôi, giữ lại"
+ERASED = "Đã xóa dữ liệu của bạn. Cảm ơn bạn đã đồng hành! Gõ /start nếu muốn tham gia lại."
+ERASE_CANCELLED = "Đã giữ nguyên dữ liệu của bạn."
+
+HELP_TITLE = "<b>Các lệnh của Tin Tốt</b>"
+HELP_MODERATOR_TITLE = "<b>Dành cho ban biên tập</b>"
+UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /huongdan để xem các lệnh."
+PLAIN_TEXT_HINT = "Mình chưa hiểu tin nhắn này. Muốn gửi câu chuyện, bạn gõ /gui; xem các lệnh: /huongdan."
+UNSUPPORTED_MESSAGE = "Mình chưa đọc được loại tin nhắn này. Gõ /huongdan để xem mình làm được gì."
+OPTION_EXPIRED = "Lựa chọn này đã cũ. Gõ /huongdan để xem các lệnh."
+INTERNAL_ERROR = "Xin lỗi, mình gặp trục trặc khi xử lý tin nhắn. Bạn thử lại sau ít phút nhé."
+
+NOT_MODERATOR = "Xin lỗi, lệnh này chỉ dành cho ban biên tập."
+NOT_ADMIN = "Xin lỗi, lệnh này chỉ dành cho quản trị viên."
+USAGE = "Cách dùng: {usage}"
+STORY_NOT_FOUND = "Không tìm thấy câu chuyện #{id}."
+ALREADY_DECIDED = "Câu chuyện #{id} đã được {who} {verb} lúc {when}."
+VERB_APPROVED = "duyệt"
+VERB_REJECTED = "từ chối"
+VERB_PUBLISHED = "duyệt và đăng"
+QUEUE_EMPTY = "Không có câu chuyện nào đang chờ duyệt."
+QUEUE_TITLE = "<b>{count} câu chuyện đang chờ duyệt</b> (cũ nhất trước)"
+QUEUE_MORE = "… và {count} câu chuyện nữa. Duyệt xong những bài trên rồi gõ /cho để xem tiếp."
+QUEUE_ITEM = "<b>#{id}</b> · {school} · gửi {when}\n\n{text}"
+QUEUE_ITEM_HINT = "Gõ /duyet {id}, /duyet {id} tuan hoặc /tuchoi {id} LÝ_DO."
+BUTTON_APPROVE_DAILY = "✅ Duyệt: tin ngày"
+BUTTON_APPROVE_WEEKLY = "⭐ Duyệt: chuyện tuần"
+BUTTON_REJECT = "❌ Từ chối"
+APPROVED = "Đã duyệt câu chuyện #{id} làm {slot}."
+SLOT_DAILY = "tin tốt mỗi ngày"
+SLOT_WEEKLY = "câu chuyện của tuần"
+DECIDED_BY = "\n\n<i>{verb} bởi {who} lúc {when}</i>"
+ASK_REJECT_REASON = (
+    "Bạn nhập lý do từ chối câu chuyện #{id} (tác giả sẽ đọc được), ví dụ: "
+    "“chưa rõ nguồn tin”, “có lời lẽ chưa phù hợp với Quy tắc ứng xử trên mạng xã hội”."
+)
+REJECTED = "Đã từ chối câu chuyện #{id}. Tác giả đã được báo lý do."
+AUTHOR_APPROVED = "Tin vui! Câu chuyện <b>#{id}</b> của bạn đã được duyệt và sẽ được đăng làm {slot}. Cảm ơn bạn!"
+AUTHOR_REJECTED = (
+    "Câu chuyện <b>#{id}</b> của bạn chưa được duyệt.\nLý do: {reason}\n"
+    "Bạn có thể chỉnh lại và gửi lần nữa bằng /gui nhé."
+)
+NEWS_ADDED = "Đã thêm tin <b>#{id}</b> vào hàng chờ tin tốt mỗi ngày."
+NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_DUNG"
+
+MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
+MOD_GRANTED = "Đã cấp quyền biên tập cho {name}."
+MOD_REMOVED = "Đã bỏ quyền biên tập của {name}."
+MOD_ALREADY = "{name} đã có quyền biên tập rồi."
+MOD_NOT = "{name} không có quyền biên tập."
+MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu hình, không đổi bằng lệnh."
+YOU_ARE_MODERATOR = "Bạn vừa được cấp quyền biên tập. Gõ /huongdan để xem các lệnh mới."
+YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
+
+STATS_TITLE = "<b>Thống kê theo trường</b> (thành viên · nhận tin · bài gửi · bài duyệt)"
+STATS_ROW = "{school}: {members} · {subscribed} · {submitted} · {approved}"
+STATS_TOTAL = "<b>Tổng</b>: {members} · {subscribed} · {submitted} · {approved}"

@@ -1,0 +1,90 @@
+"""What a handler works with: the update, the member, the open session, and an outbox.
+
+Handlers never send: they queue `Outgoing`s on the context, and the runtime sends them after the
+transaction commits, so a user is never told about something that was then rolled back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from content import render
+from handlers.io import Button, Incoming, Keyboard, Outgoing
+from storage.models import Member
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """The settings the conversation needs (the runtime builds it from its own settings)."""
+
+    admins: frozenset[tuple[str, str]] = frozenset()
+    timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
+    daily_at: time = time(7, 0)
+    weekly_at: tuple[int, time] = (6, time(19, 0))
+
+
+@dataclass
+class Ctx:
+    session: Session
+    incoming: Incoming
+    member: Member
+    config: CoreConfig
+    outbox: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def args(self) -> str:
+        return self.incoming.args
+
+    @property
+    def is_admin(self) -> bool:
+        return (self.member.channel, self.member.platform_id or "") in self.config.admins
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.member.role == "moderator" or self.is_admin
+
+    @property
+    def actor_name(self) -> str:
+        """How a moderator is named to other moderators."""
+        return self.member.display_name or f"{self.member.channel}:{self.member.platform_id}"
+
+    def reply(self, text: str, buttons: Keyboard = ()) -> None:
+        """A message to this chat. Its buttons become the options a typed number picks."""
+        self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons))
+        self.member.options = "\n".join(b.data for row in buttons for b in row) or None
+
+    def reply_photo(self, photo: str, caption: str) -> None:
+        self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, caption, photo=photo))
+
+    def edit_or_reply(self, text: str) -> None:
+        """Replaces the message whose button was pressed (so the choice shows where it was made)."""
+        if self.incoming.message_ref is None:
+            self.reply(text)
+            return
+        self.outbox.append(
+            Outgoing(self.incoming.channel, self.incoming.chat_id, text, edit_ref=self.incoming.message_ref)
+        )
+
+    def notify(self, member: Member, text: str, buttons: Keyboard = ()) -> None:
+        """A message to another member's chat (an author, a moderator), if they are reachable."""
+        if member.chat_id is None or member.platform_id is None or member.blocked:
+            return
+        if member.id == self.member.id:
+            self.reply(text, buttons)
+            return
+        self.outbox.append(Outgoing(member.channel, member.chat_id, text, buttons=buttons))
+
+    def time(self, moment) -> str:  # noqa: ANN001
+        return render.local_time(moment, self.config.timezone)
+
+
+def one_column(*buttons: Button) -> Keyboard:
+    return tuple((button,) for button in buttons)
+
+
+def one_row(*buttons: Button) -> Keyboard:
+    return (tuple(buttons),)

@@ -1,0 +1,210 @@
+"""Moderators' work: the queue, approving, rejecting with a reason, adding news, granting roles.
+
+Every decision is a conditional update (two moderators cannot both decide a story), is told to
+the author, and goes into the audit log.
+"""
+
+from __future__ import annotations
+
+from content import render, texts
+from handlers.context import Ctx, one_row
+from handlers.io import Button
+from handlers.submission import MAX_STORY, MIN_STORY
+from storage import repo
+from storage.models import Member, School, Story, utcnow
+
+QUEUE_PAGE = 5
+SLOTS = {"ngay": "daily", "daily": "daily", "tuan": "weekly", "weekly": "weekly"}
+MIN_REASON = 5
+
+
+def queue(ctx: Ctx) -> None:
+    """/cho: the oldest pending stories, each with its decision buttons."""
+    stories, total = repo.pending_stories(session=ctx.session, limit=QUEUE_PAGE)
+    if not stories:
+        ctx.reply(texts.QUEUE_EMPTY)
+        return
+    ctx.reply(texts.QUEUE_TITLE.format(count=total))
+    for story in stories:
+        school = ctx.session.get(School, story.school_id) if story.school_id else None
+        body = texts.QUEUE_ITEM.format(
+            id=story.id,
+            school=render.esc(school.name if school else "—"),
+            when=ctx.time(story.created_at),
+            text=render.preview(story.text),
+        )
+        buttons = one_row(
+            Button(texts.BUTTON_APPROVE_DAILY, f"approve:{story.id}:daily"),
+            Button(texts.BUTTON_APPROVE_WEEKLY, f"approve:{story.id}:weekly"),
+            Button(texts.BUTTON_REJECT, f"reject:{story.id}"),
+        )
+        text = f"{body}\n\n{texts.QUEUE_ITEM_HINT.format(id=story.id)}"
+        if story.photo:
+            ctx.reply_photo(story.photo, text if len(text) <= 1024 else body[:1000])
+        ctx.reply(text if not story.photo else texts.QUEUE_ITEM_HINT.format(id=story.id), buttons)
+    if total > len(stories):
+        ctx.reply(texts.QUEUE_MORE.format(count=total - len(stories)))
+
+
+def approve_command(ctx: Ctx) -> None:
+    """/duyet N [ngay|tuan]."""
+    parts = ctx.args.split()
+    story_id = _story_number(parts[0]) if parts else None
+    slot = SLOTS.get(parts[1].lower()) if len(parts) > 1 else "daily"
+    if story_id is None or slot is None or len(parts) > 2:
+        ctx.reply(texts.USAGE.format(usage="/duyet SỐ_BÀI [ngay|tuan], ví dụ /duyet 12 hoặc /duyet 12 tuan"))
+        return
+    approve(ctx, story_id, slot)
+
+
+def approve_button(ctx: Ctx, story_id: str, slot: str) -> None:
+    if not story_id.isdigit() or slot not in ("daily", "weekly"):
+        ctx.reply(texts.OPTION_EXPIRED)
+        return
+    approve(ctx, int(story_id), slot)
+
+
+def approve(ctx: Ctx, story_id: int, slot: str) -> None:
+    story = _pending_or_explain(ctx, story_id)
+    if story is None:
+        return
+    if not repo.decide_story(session=ctx.session, story_id=story_id, status="approved", slot=slot, decided_by=ctx.actor_name):
+        _explain_decided(ctx, story_id)
+        return
+    slot_name = texts.SLOT_WEEKLY if slot == "weekly" else texts.SLOT_DAILY
+    repo.add_event(session=ctx.session, kind="approved", member=None, story_id=story_id, school_id=story.school_id)
+    repo.audit(session=ctx.session, actor=ctx.member, action="approve", target=f"story:{story_id}", detail=slot)
+    done = texts.APPROVED.format(id=story_id, slot=slot_name)
+    ctx.edit_or_reply(done + _signature(ctx, texts.VERB_APPROVED))
+    _tell_author(ctx, story, texts.AUTHOR_APPROVED.format(id=story_id, slot=slot_name))
+
+
+def reject_command(ctx: Ctx) -> None:
+    """/tuchoi N LÝ_DO."""
+    number, _, reason = ctx.args.partition(" ")
+    story_id = _story_number(number)
+    if story_id is None or len(reason.strip()) < MIN_REASON:
+        ctx.reply(texts.USAGE.format(usage="/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"))
+        return
+    reject(ctx, story_id, reason.strip())
+
+
+def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
+    """The reject button: the next message from this moderator is the reason."""
+    if not story_id.isdigit():
+        ctx.reply(texts.OPTION_EXPIRED)
+        return
+    story = _pending_or_explain(ctx, int(story_id))
+    if story is None:
+        return
+    ctx.member.state, ctx.member.state_data = "reject_reason", str(story.id)
+    ctx.reply(texts.ASK_REJECT_REASON.format(id=story.id))
+
+
+def take_reject_reason(ctx: Ctx) -> None:
+    reason = ctx.incoming.text.strip()
+    if ctx.incoming.kind != "text" or len(reason) < MIN_REASON:
+        ctx.reply(texts.ASK_REJECT_REASON.format(id=ctx.member.state_data))
+        return
+    story_id = int(ctx.member.state_data or 0)
+    ctx.member.state = ctx.member.state_data = None
+    reject(ctx, story_id, reason)
+
+
+def reject(ctx: Ctx, story_id: int, reason: str) -> None:
+    story = _pending_or_explain(ctx, story_id)
+    if story is None:
+        return
+    reason = reason[:500]
+    if not repo.decide_story(session=ctx.session, story_id=story_id, status="rejected", decided_by=ctx.actor_name, reason=reason):
+        _explain_decided(ctx, story_id)
+        return
+    repo.add_event(session=ctx.session, kind="rejected", member=None, story_id=story_id, school_id=story.school_id)
+    repo.audit(session=ctx.session, actor=ctx.member, action="reject", target=f"story:{story_id}", detail=reason)
+    ctx.reply(texts.REJECTED.format(id=story_id) + _signature(ctx, texts.VERB_REJECTED))
+    _tell_author(ctx, story, texts.AUTHOR_REJECTED.format(id=story_id, reason=render.esc(reason)))
+
+
+def add_news(ctx: Ctx) -> None:
+    """/tin TEXT: a moderator's own item, approved for the daily queue at once."""
+    text = ctx.args
+    if len(text) < MIN_STORY:
+        ctx.reply(texts.NEWS_TOO_SHORT.format(min=MIN_STORY))
+        return
+    if len(text) > MAX_STORY:
+        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(MAX_STORY)))
+        return
+    story = Story(text=text, status="approved", slot="daily", decided_by=ctx.actor_name, decided_at=utcnow())
+    ctx.session.add(story)
+    ctx.session.flush()
+    repo.audit(session=ctx.session, actor=ctx.member, action="news", target=f"story:{story.id}")
+    ctx.reply(texts.NEWS_ADDED.format(id=story.id))
+
+
+def grant(ctx: Ctx) -> None:
+    """/mod KÊNH:ID (admins)."""
+    _set_role(ctx, "moderator")
+
+
+def revoke(ctx: Ctx) -> None:
+    """/bomod KÊNH:ID (admins)."""
+    _set_role(ctx, "student")
+
+
+def _set_role(ctx: Ctx, role: str) -> None:
+    command = "mod" if role == "moderator" else "bomod"
+    channel, _, platform_id = ctx.args.strip().partition(":")
+    if not channel or not platform_id or " " in ctx.args.strip():
+        ctx.reply(texts.USAGE.format(usage=f"/{command} KÊNH:ID, ví dụ /{command} telegram:123456789"))
+        return
+    target = repo.get_member(session=ctx.session, channel=channel.lower(), platform_id=platform_id)
+    ref = render.esc(ctx.args.strip())
+    if target is None:
+        ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=ref))
+        return
+    name = render.esc(target.display_name or ctx.args.strip())
+    if (target.channel, target.platform_id) in ctx.config.admins:
+        ctx.reply(texts.MOD_IS_ADMIN.format(name=name))
+        return
+    if target.role == role:
+        ctx.reply((texts.MOD_ALREADY if role == "moderator" else texts.MOD_NOT).format(name=name))
+        return
+    target.role = role
+    repo.audit(session=ctx.session, actor=ctx.member, action=f"role:{role}", target=f"member:{target.id}")
+    ctx.reply((texts.MOD_GRANTED if role == "moderator" else texts.MOD_REMOVED).format(name=name))
+    ctx.notify(target, texts.YOU_ARE_MODERATOR if role == "moderator" else texts.YOU_ARE_NO_LONGER_MODERATOR)
+
+
+def _story_number(text: str) -> int | None:
+    text = text.lstrip("#")
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:
+    story = ctx.session.get(Story, story_id)
+    if story is None:
+        ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))
+        return None
+    if story.status != "pending":
+        _explain_decided(ctx, story_id)
+        return None
+    return story
+
+
+def _explain_decided(ctx: Ctx, story_id: int) -> None:
+    story = ctx.session.get(Story, story_id)
+    verb = {"approved": texts.VERB_APPROVED, "rejected": texts.VERB_REJECTED}.get(story.status, texts.VERB_PUBLISHED)
+    when = ctx.time(story.decided_at) if story.decided_at else "—"
+    ctx.reply(texts.ALREADY_DECIDED.format(id=story_id, who=render.esc(story.decided_by or "—"), verb=verb, when=when))
+
+
+def _signature(ctx: Ctx, verb: str) -> str:
+    return texts.DECIDED_BY.format(verb=verb.capitalize(), who=render.esc(ctx.actor_name), when=ctx.time(utcnow()))
+
+
+def _tell_author(ctx: Ctx, story: Story, text: str) -> None:
+    if story.member_id is None:
+        return
+    author = ctx.session.get(Member, story.member_id)
+    if author is not None:
+        ctx.notify(author, text)

@@ -1,0 +1,197 @@
+"""Every route into the conversation, in one place: commands, button tokens, waiting states.
+
+Usage: `handle_update(session=..., incoming=..., config=...)` returns the messages to send once
+the session has committed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from content import texts
+from handlers import account, moderation, onboarding, stats, submission
+from handlers.context import CoreConfig, Ctx
+from handlers.io import Incoming, Outgoing
+from storage import repo
+from storage.models import Member
+
+log = logging.getLogger(__name__)
+
+ACCESS_ORDER = ("anyone", "consented", "member", "moderator", "admin")
+
+
+@dataclass(frozen=True)
+class Command:
+    names: tuple[str, ...]  # Vietnamese first, then the English alias
+    run: Callable[[Ctx], None]
+    access: str
+    description: str
+
+
+def show_help(ctx: Ctx) -> None:
+    """/huongdan: only the commands this member may use."""
+    lines = [texts.HELP_TITLE]
+    for command in COMMANDS:
+        if command.access in ("moderator", "admin"):
+            continue
+        if _refusal(ctx, command.access) is None:
+            lines.append(_help_line(command))
+    if ctx.is_moderator:
+        lines.append("\n" + texts.HELP_MODERATOR_TITLE)
+        lines += [_help_line(c) for c in COMMANDS if c.access in ("moderator", "admin") and _refusal(ctx, c.access) is None]
+    ctx.reply("\n".join(lines))
+
+
+def _help_line(command: Command) -> str:
+    aliases = " ".join(f"/{name}" for name in command.names[1:])
+    return f"/{command.names[0]} — {command.description}" + (f" ({aliases})" if aliases else "")
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(("start",), onboarding.start, "anyone", "bắt đầu, chọn trường"),
+    Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)"),
+    Command(("bai", "mine"), submission.my_stories, "member", "xem câu chuyện bạn đã gửi"),
+    Command(("truong", "school"), onboarding.change_school, "member", "đổi trường"),
+    Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin"),
+    Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại"),
+    Command(("xoa", "deleteme"), account.ask_erase, "consented", "xóa dữ liệu của bạn"),
+    Command(("huongdan", "help"), show_help, "anyone", "các lệnh bạn dùng được"),
+    Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt"),
+    Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
+    Command(("tuchoi", "reject"), moderation.reject_command, "moderator", "từ chối: /tuchoi SỐ LÝ_DO"),
+    Command(("tin", "news"), moderation.add_news, "moderator", "thêm tin tốt: /tin NỘI_DUNG"),
+    Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường"),
+    Command(("mod", "addmod"), moderation.grant, "admin", "cấp quyền biên tập: /mod KÊNH:ID"),
+    Command(("bomod", "delmod"), moderation.revoke, "admin", "bỏ quyền biên tập: /bomod KÊNH:ID"),
+)
+BY_NAME = {name: command for command in COMMANDS for name in command.names}
+
+# Button tokens "prefix:arg:arg" → (who may press, handler taking the args).
+CALLBACKS: dict[str, tuple[Callable[[Member], bool] | str, Callable[..., None]]] = {
+    "consent": (lambda m: m.state == "consent", onboarding.consent),
+    "age": (lambda m: m.state == "age", onboarding.age),
+    "school": (lambda m: m.consented_at is not None, onboarding.choose_school),
+    "erase": (lambda m: m.state == "erase", account.erase),
+    "showname": ("member", submission.show_name),
+    "approve": ("moderator", moderation.approve_button),
+    "reject": ("moderator", moderation.ask_reject_reason),
+}
+
+# What the next message means while a member is in the middle of something.
+STATES: dict[str, Callable[[Ctx], None]] = {
+    "story": submission.take_story,
+    "caption": submission.take_story,
+    "reject_reason": moderation.take_reject_reason,
+}
+
+
+def command_menu(*, moderator: bool) -> list[tuple[str, str]]:
+    """(command, description) for a platform's command menu: students', or moderators' too."""
+    allowed = ("anyone", "consented", "member") + (("moderator",) if moderator else ())
+    return [(c.names[0], c.description) for c in COMMANDS if c.access in allowed]
+
+
+def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> list[Outgoing]:
+    """Runs one update through the routes; a redelivered update (same id) does nothing."""
+    if incoming.update_id and not repo.claim_update(session=session, channel=incoming.channel, update_id=incoming.update_id):
+        log.info("%s update %s already processed", incoming.channel, incoming.update_id)
+        return []
+    member = repo.get_or_create_member(
+        session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id
+    )
+    ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
+    _route(ctx)
+    return ctx.outbox
+
+
+def _route(ctx: Ctx) -> None:
+    incoming, member = ctx.incoming, ctx.member
+    token = incoming.callback_data if incoming.kind == "callback" else _picked_option(member, incoming)
+    if token is not None:
+        _run_callback(ctx, token)
+    elif incoming.command is not None:
+        _run_command(ctx, incoming.command)
+    elif member.state in STATES:
+        STATES[member.state](ctx)
+    elif member.state is not None and incoming.kind == "text":
+        ctx.reply(texts.CHOOSE_FROM_LIST)
+    elif (bare := _bare_command(incoming)) is not None:
+        ctx.incoming = dataclasses.replace(incoming, text="/" + incoming.text.strip())
+        _run_command(ctx, bare)
+    elif incoming.kind in ("text", "photo"):
+        ctx.reply(texts.PLAIN_TEXT_HINT if member.consented_at else texts.NOT_JOINED)
+    else:
+        ctx.reply(texts.UNSUPPORTED_MESSAGE)
+
+
+def _picked_option(member: Member, incoming: Incoming) -> str | None:
+    """A typed number picks the n-th option of the last message with buttons."""
+    choice = incoming.text.strip()
+    if incoming.kind != "text" or not choice.isdigit() or not member.options:
+        return None
+    options = member.options.split("\n")
+    number = int(choice)
+    return options[number - 1] if 1 <= number <= len(options) else None
+
+
+def _bare_command(incoming: Incoming) -> str | None:
+    """'gui' or 'duyet 5' typed without the slash (Zalo and the console have no command menu)."""
+    if incoming.kind != "text":
+        return None
+    words = incoming.text.strip().split(maxsplit=1)
+    return words[0].lower() if words and words[0].lower() in BY_NAME else None
+
+
+def _run_command(ctx: Ctx, name: str) -> None:
+    command = BY_NAME.get(name)
+    if command is None:
+        ctx.reply(texts.UNKNOWN_COMMAND.format(command=name))
+        return
+    refusal = _refusal(ctx, command.access)
+    if refusal is not None:
+        log.info("refused /%s to member %s (%s)", name, ctx.member.id, command.access)
+        ctx.reply(refusal)
+        return
+    ctx.member.state = ctx.member.state_data = None
+    command.run(ctx)
+
+
+def _run_callback(ctx: Ctx, token: str) -> None:
+    prefix, *args = token.split(":")
+    route = CALLBACKS.get(prefix)
+    if route is None:
+        ctx.reply(texts.OPTION_EXPIRED)
+        return
+    allowed, run = route
+    refusal = _refusal(ctx, allowed) if isinstance(allowed, str) else (None if allowed(ctx.member) else texts.OPTION_EXPIRED)
+    if refusal is not None:
+        ctx.reply(refusal)
+        return
+    try:
+        inspect.signature(run).bind(ctx, *args)
+    except TypeError:
+        # A token from an older version of a message, or forged: answered, never a crash.
+        log.info("malformed option %r from member %s", token, ctx.member.id)
+        ctx.reply(texts.OPTION_EXPIRED)
+        return
+    run(ctx, *args)
+
+
+def _refusal(ctx: Ctx, access: str) -> str | None:
+    """None when the member may; otherwise the sentence that says why not."""
+    member = ctx.member
+    if access == "admin":
+        return None if ctx.is_admin else texts.NOT_ADMIN
+    if access == "moderator":
+        return None if ctx.is_moderator else texts.NOT_MODERATOR
+    if access in ("consented", "member") and member.consented_at is None:
+        return texts.NOT_JOINED
+    if access == "member" and not member.joined:
+        return texts.FINISH_JOINING
+    return None

@@ -1,0 +1,111 @@
+"""Students' stories: /gui (text, or a photo with a caption), the name choice, and /bai.
+
+Usage: /gui → the next message is the story (or `/gui TEXT` at once); a photo without caption
+asks for one; a 16+ author is then asked whether to show their name.
+"""
+
+from __future__ import annotations
+
+from content import render, texts
+from handlers.context import Ctx, one_row
+from handlers.io import Button
+from storage import repo
+from storage.models import School, Story
+
+MIN_STORY = 20
+MAX_STORY = 4000
+# Telegram limits a photo caption to 1,024 characters; a story with a photo keeps to that.
+MAX_CAPTION = 1000
+
+
+def ask_story(ctx: Ctx) -> None:
+    """/gui: takes the story from the arguments, or waits for the next message."""
+    if ctx.args:
+        take_story(ctx)
+        return
+    ctx.member.state, ctx.member.state_data = "story", None
+    ctx.reply(texts.ASK_STORY.format(min=MIN_STORY, max=render.number(MAX_STORY)))
+
+
+def take_story(ctx: Ctx) -> None:
+    """The message after /gui: text, or a photo (with or without caption)."""
+    incoming, member = ctx.incoming, ctx.member
+    if incoming.kind == "photo" and incoming.photo:
+        if not incoming.text.strip():
+            member.state, member.state_data = "caption", incoming.photo
+            ctx.reply(texts.ASK_CAPTION.format(min=MIN_STORY, max=render.number(MAX_CAPTION)))
+            return
+        _save(ctx, incoming.text, incoming.photo, MAX_CAPTION)
+        return
+    if incoming.kind != "text" or not incoming.text.strip():
+        ctx.reply(texts.STORY_WRONG_KIND)
+        return
+    text = incoming.args if incoming.command else incoming.text
+    photo = member.state_data if member.state == "caption" else None
+    _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
+
+
+def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
+    text = text.strip()
+    if len(text) > limit:
+        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
+        return
+    if len(text) < MIN_STORY:
+        ctx.reply(texts.STORY_TOO_SHORT.format(min=MIN_STORY))
+        return
+    member = ctx.member
+    story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo)
+    ctx.session.add(story)
+    ctx.session.flush()
+    member.state = member.state_data = None
+    repo.add_event(session=ctx.session, kind="submitted", member=member, story_id=story.id)
+    ctx.reply(texts.STORY_RECEIVED.format(id=story.id))
+    if member.adult:
+        ctx.reply(
+            texts.ASK_SHOW_NAME.format(id=story.id),
+            one_row(
+                Button(texts.SHOW_NAME_NO, f"showname:{story.id}:no"),
+                Button(texts.SHOW_NAME_YES, f"showname:{story.id}:yes"),
+            ),
+        )
+    school = ctx.session.get(School, member.school_id)
+    notice = texts.NEW_STORY_FOR_MODERATORS.format(id=story.id, school=render.esc(school.name if school else ""))
+    for moderator in repo.moderators(session=ctx.session, admins=ctx.config.admins):
+        ctx.notify(moderator, notice)
+
+
+def show_name(ctx: Ctx, story_id: str, answer: str) -> None:
+    """A 16+ author's choice for one story; only their own, only while not yet published."""
+    story = ctx.session.get(Story, int(story_id)) if story_id.isdigit() else None
+    member = ctx.member
+    if story is None or story.member_id != member.id or not member.adult or story.status == "published":
+        ctx.reply(texts.OPTION_EXPIRED)
+        return
+    story.show_name = answer == "yes"
+    story.author_name = member.display_name if story.show_name else None
+    reply = texts.SHOW_NAME_SET if story.show_name else texts.SHOW_NAME_UNSET
+    ctx.edit_or_reply(reply.format(id=story.id))
+
+
+def my_stories(ctx: Ctx) -> None:
+    """/bai: the member's latest stories with their status."""
+    stories = repo.stories_of(session=ctx.session, member_id=ctx.member.id)
+    if not stories:
+        ctx.reply(texts.MY_STORIES_NONE)
+        return
+    lines = [texts.MY_STORIES_TITLE]
+    for story in stories:
+        first_line = render.preview(story.text.splitlines()[0], 60)
+        lines.append(f"<b>#{story.id}</b> · {render.local_date(story.created_at, ctx.config.timezone)} · "
+                     f"{status_text(ctx, story)}\n   {first_line}")
+    ctx.reply("\n".join(lines))
+
+
+def status_text(ctx: Ctx, story: Story) -> str:
+    if story.status == "approved":
+        return texts.STATUS_APPROVED_WEEKLY if story.slot == "weekly" else texts.STATUS_APPROVED_DAILY
+    if story.status == "published" and story.published_at:
+        return texts.STATUS_PUBLISHED.format(date=render.local_date(story.published_at, ctx.config.timezone))
+    if story.status == "rejected":
+        return texts.STATUS_REJECTED.format(reason=render.esc(story.reason))
+    return texts.STATUS_PENDING

@@ -1,0 +1,171 @@
+"""The tables. Every timestamp is timezone-aware UTC (`UTCDateTime`), whatever the database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC, returns aware datetimes: SQLite would otherwise hand back naive ones."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def _when(**kwargs: object) -> object:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class School(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    name: str = Field(max_length=200)
+    enrolment: int | None = None
+    active: bool = True
+
+
+class Member(SQLModel, table=True):
+    """One person on one channel. After `/xoa` the row stays as an anonymous number with a school,
+    so that counts remain true; every identifying column is emptied."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "platform_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    platform_id: str | None = Field(default=None, max_length=64)
+    chat_id: str | None = Field(default=None, max_length=64)
+    display_name: str | None = Field(default=None, max_length=128)
+    school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
+    role: str = Field(default="student", max_length=16)
+    consent_version: str | None = Field(default=None, max_length=16)
+    consented_at: datetime | None = _when(default=None)
+    adult: bool | None = None
+    daily: bool = False
+    weekly: bool = False
+    blocked: bool = False
+    # Conversation state lives here so it survives restarts and works across processes.
+    state: str | None = Field(default=None, max_length=32)
+    state_data: str | None = Field(default=None, max_length=512)
+    # Data tokens of the buttons last offered, so "2" can mean the second one on any channel.
+    options: str | None = Field(default=None, max_length=4096)
+    created_at: datetime = _when(default_factory=utcnow)
+    erased_at: datetime | None = _when(default=None)
+
+    @property
+    def joined(self) -> bool:
+        return self.consented_at is not None and self.school_id is not None
+
+
+class Story(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    school_id: int | None = Field(default=None, foreign_key="school.id")
+    text: str = Field(sa_type=sa.Text)
+    photo: str | None = Field(default=None, max_length=512)
+    show_name: bool = False
+    author_name: str | None = Field(default=None, max_length=128)
+    status: str = Field(default="pending", max_length=16, index=True)
+    slot: str | None = Field(default=None, max_length=8)
+    decided_by: str | None = Field(default=None, max_length=128)
+    decided_at: datetime | None = _when(default=None)
+    reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _when(default_factory=utcnow)
+    published_at: datetime | None = _when(default=None)
+
+
+class Post(SQLModel, table=True):
+    """One push: at most one per kind and campaign day, whoever creates it first."""
+
+    __table_args__ = (sa.UniqueConstraint("kind", "slot_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=8)
+    slot_date: date
+    story_id: int = Field(foreign_key="story.id")
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Delivery(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("post_id", "member_id"),
+        sa.Index("ix_delivery_post_status", "post_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id")
+    member_id: int = Field(foreign_key="member.id")
+    channel: str = Field(max_length=16)
+    status: str = Field(default="waiting", max_length=16)
+    attempts: int = 0
+    updated_at: datetime = _when(default_factory=utcnow)
+
+
+class Reaction(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("post_id", "member_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id")
+    member_id: int = Field(foreign_key="member.id")
+    kind: str = Field(max_length=16)
+    at: datetime = _when(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """One meaningful act, the raw material of every report. `member_id` points at a row that
+    may since have been erased: the act still counts, anonymously."""
+
+    __table_args__ = (
+        sa.Index("ix_event_school_at", "school_id", "at"),
+        sa.Index("ix_event_kind_at", "kind", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    school_id: int | None = Field(default=None, foreign_key="school.id")
+    kind: str = Field(max_length=16)
+    channel: str | None = Field(default=None, max_length=16)
+    post_id: int | None = None
+    story_id: int | None = None
+    at: datetime = _when(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what as a moderator or admin."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="member.id")
+    action: str = Field(max_length=32)
+    target: str | None = Field(default=None, max_length=64)
+    detail: str | None = Field(default=None, max_length=500)
+    at: datetime = _when(default_factory=utcnow)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Platform update ids already handled, so a redelivered webhook has one effect."""
+
+    __table_args__ = (sa.UniqueConstraint("channel", "update_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    update_id: str = Field(max_length=64)
+    at: datetime = _when(default_factory=utcnow, index=True)

@@ -1,0 +1,67 @@
+"""The console as a new user would try it: `tintot console`, lines piped in, text out."""
+
+import os
+import subprocess
+import sys
+
+STORY = "Lớp mình quyên góp sách vở cho các em ở xã Cần Yên, được hơn 200 cuốn."
+
+
+def _console(database_url: str, lines: list[str], *extra: str) -> str:
+    env = dict(os.environ, DATABASE_URL=database_url)
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", *extra],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+def test_student_and_moderator_on_one_database(database_url):
+    student = _console(database_url, ["/start", "1", "1", "1", "/gui", STORY, "/bai"], "--as", "Lan")
+    assert "Bạn có đồng ý" in student and "Trường Cao đẳng Cao Bằng" in student
+    assert "Đã nhận câu chuyện #1" in student and "#1 · " in student and "đang chờ duyệt" in student
+
+    moderator = _console(database_url, ["/cho", "/duyet 1", "/duyet 1"], "--as", "Minh", "--moderator")
+    assert STORY in moderator
+    assert "Đã duyệt câu chuyện #1" in moderator
+    assert "Câu chuyện #1 đã được Minh duyệt lúc" in moderator
+
+    later = _console(database_url, ["/bai", "/duyet 1"], "--as", "Lan")
+    assert "đã duyệt, chờ đăng làm tin tốt mỗi ngày" in later
+    assert "chỉ dành cho ban biên tập" in later
+
+
+def test_bad_input_gets_clear_answers(database_url):
+    out = _console(
+        database_url,
+        ["/gui", "/start", "1", "2", "3", "/xyz", "/gui", "x" * 10_000, "/xoa", "1", "/bai"],
+        "--as", "Tuấn",
+    )
+    assert out.count("Bạn chưa tham gia phong trào. Gõ /start") == 2  # the story before joining, /bai after /xoa
+    assert "Mình chưa hiểu lệnh /xyz" in out
+    assert "dài 10.000 ký tự, quá giới hạn 4.000 ký tự" in out
+    assert "Đã xóa dữ liệu của bạn" in out
+    assert "Traceback" not in out
+
+
+def test_run_without_tokens_opens_the_console_on_the_demo_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_BOT_TOKEN")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/start\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+        check=True,
+    )
+    assert "data/demo.db" in done.stderr
+    assert "Bạn có đồng ý" in done.stdout
+    assert (tmp_path / "data" / "demo.db").exists()

@@ -1,0 +1,37 @@
+import pytest
+
+from bot.settings import load_settings
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TINTOT_DAILY_AT", "7h"),
+        ("TINTOT_DAILY_AT", "25:00"),
+        ("TINTOT_WEEKLY_AT", "SUNDAY 19:00"),
+        ("TINTOT_TIMEZONE", "Mars/Olympus"),
+        ("TINTOT_ADMINS", "viber:1"),
+        ("TELEGRAM_WEBHOOK_SECRET", "short"),
+        ("TINTOT_TELEGRAM_RATE", "0"),
+    ],
+)
+def test_a_wrong_setting_stops_with_one_line_naming_it(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as stop:
+        load_settings(_env_file=None)
+    message = str(stop.value)
+    assert name in message and "\n" not in message
+
+
+def test_defaults_and_parsing(monkeypatch):
+    monkeypatch.setenv("TINTOT_ADMINS", "telegram:1, zalo:abc")
+    monkeypatch.setenv("TINTOT_WEEKLY_AT", "sat 08:30")
+    settings = load_settings(_env_file=None)
+    assert settings.admins == {("telegram", "1"), ("zalo", "abc")}
+    assert settings.weekly_at[0] == 5 and settings.weekly_at[1].hour == 8
+    assert settings.daily_at.hour == 7 and str(settings.timezone) == "Asia/Ho_Chi_Minh"
+
+
+def test_tokens_never_appear_in_the_settings_repr(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:SECRET-TOKEN")
+    assert "SECRET-TOKEN" not in repr(load_settings(_env_file=None))

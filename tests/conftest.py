@@ -1,0 +1,112 @@
+"""Fixtures: a fresh database per test, the core, and people who chat with it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from bot.core import Core
+from bot.database import open_database
+from handlers.context import CoreConfig
+from handlers.io import Incoming, Outgoing
+
+ADMIN = ("telegram", "900")
+
+
+class RecordingChannel:
+    """A channel that keeps what the core sends, for tests that are about the core itself."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sent: list[Outgoing] = []
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, message: Outgoing) -> str | None:
+        self.sent.append(message)
+        return str(len(self.sent))
+
+    def to(self, chat_id: str) -> list[Outgoing]:
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+
+_update_ids = itertools.count(1)
+
+
+class Person:
+    """Someone chatting with the bot on one channel; each call returns what reached their chat."""
+
+    def __init__(self, core: Core, channel: RecordingChannel, user_id: str, name: str) -> None:
+        self.core, self.channel, self.user_id, self.name = core, channel, user_id, name
+
+    async def send(self, **fields) -> list[Outgoing]:
+        fields.setdefault("update_id", str(next(_update_ids)))
+        before = len(self.channel.sent)
+        incoming = Incoming(channel=self.channel.name, user_id=self.user_id, chat_id=self.user_id, display_name=self.name, **fields)
+        await self.core.handle(incoming)
+        return [m for m in self.channel.sent[before:] if m.chat_id == self.user_id]
+
+    async def say(self, text: str) -> list[Outgoing]:
+        return await self.send(text=text)
+
+    async def press(self, data: str, message_ref: str | None = None) -> list[Outgoing]:
+        return await self.send(kind="callback", callback_data=data, message_ref=message_ref)
+
+    async def join(self, school: str = "CDCB", adult: bool = True) -> None:
+        await self.say("/start")
+        await self.press("consent:yes")
+        await self.press("age:adult" if adult else "age:child")
+        await self.press(f"school:{school}")
+
+    def inbox(self) -> list[Outgoing]:
+        return self.channel.to(self.user_id)
+
+
+def text_of(messages: list[Outgoing]) -> str:
+    return "\n".join(m.text for m in messages)
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'tintot.db'}"
+
+
+@pytest.fixture
+def engine(database_url) -> Iterator[sa.Engine]:
+    engine = open_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def channels() -> dict[str, RecordingChannel]:
+    return {name: RecordingChannel(name) for name in ("telegram", "zalo")}
+
+
+@pytest.fixture
+def core(engine, channels) -> Core:
+    return Core(engine=engine, config=CoreConfig(admins=frozenset({ADMIN})), channels=channels)
+
+
+@pytest.fixture
+def student(core, channels) -> Person:
+    return Person(core, channels["telegram"], "101", "Lan")
+
+
+@pytest.fixture
+def admin(core, channels) -> Person:
+    return Person(core, channels["telegram"], ADMIN[1], "Cô Hoa")
+
+
+@pytest.fixture
+async def moderator(core, channels, admin) -> Person:
+    """A member granted the role by an admin, the way it happens in the campaign."""
+    person = Person(core, channels["zalo"], "501", "Thầy Minh")
+    await person.join()
+    await admin.say("/mod zalo:501")
+    return person

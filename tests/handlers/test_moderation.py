@@ -1,0 +1,96 @@
+from sqlmodel import select
+
+from content import texts
+from storage.db import session_scope
+from storage.models import AuditEntry, Member, Story
+from tests.conftest import Person, text_of
+
+STORY = "Đoàn trường tổ chức hiến máu tình nguyện, hơn 100 bạn tham gia."
+
+
+async def _submitted(student: Person) -> None:
+    await student.join()
+    await student.say(f"/gui {STORY}")
+
+
+async def test_queue_approve_and_author_told(engine, student, moderator):
+    await _submitted(student)
+    queue = await moderator.say("/cho")
+    assert "1 câu chuyện" in queue[0].text and STORY in queue[1].text
+    assert [b.data for b in queue[1].buttons[0]] == ["approve:1:daily", "approve:1:weekly", "reject:1"]
+
+    assert "Đã duyệt câu chuyện #1" in text_of(await moderator.say("/duyet 1"))
+    assert "đã được duyệt" in student.inbox()[-1].text
+    assert "chờ đăng làm tin tốt mỗi ngày" in text_of(await student.say("/bai"))
+
+    again = text_of(await moderator.say("/duyet 1"))
+    assert "đã được Thầy Minh duyệt" in again
+    assert texts.QUEUE_EMPTY in text_of(await moderator.say("/cho"))
+    with session_scope(engine) as session:
+        assert session.exec(select(AuditEntry.action)).all() == ["role:moderator", "approve"]
+
+
+async def test_button_approval_as_weekly_edits_the_queue_message(engine, student, moderator):
+    await _submitted(student)
+    reply = await moderator.press("approve:1:weekly", message_ref="77")
+    assert reply[0].edit_ref == "77" and "Thầy Minh" in reply[0].text
+    with session_scope(engine) as session:
+        assert session.get(Story, 1).slot == "weekly"
+
+
+async def test_reject_with_reason_by_command_and_by_button(engine, core, channels, student, moderator):
+    await _submitted(student)
+    assert texts.USAGE.split(":")[0] in text_of(await moderator.say("/tuchoi 1"))
+    await moderator.say("/tuchoi 1 chưa rõ nguồn tin")
+    assert "Lý do: chưa rõ nguồn tin" in student.inbox()[-1].text
+
+    await student.say(f"/gui {STORY} (lần 2)")
+    asked = await moderator.press("reject:2")
+    assert "lý do" in text_of(asked)
+    await moderator.say("Có lời lẽ chưa phù hợp với Quy tắc ứng xử")
+    with session_scope(engine) as session:
+        story = session.get(Story, 2)
+    assert story.status == "rejected" and story.reason.startswith("Có lời lẽ")
+
+
+async def test_second_moderator_sees_who_decided(core, channels, student, moderator, admin):
+    await _submitted(student)
+    other = Person(core, channels["telegram"], "502", "Cô Thu")
+    await other.join()
+    await admin.say("/mod telegram:502")
+    await moderator.say("/tuchoi 1 trùng nội dung đã đăng")
+    reply = text_of(await other.press("approve:1:daily"))
+    assert "Thầy Minh từ chối" in reply
+
+
+async def test_students_are_refused_moderator_commands(student):
+    await _submitted(student)
+    for command in ("/duyet 1", "/cho", "/tuchoi 1 không", "/tin hello", "/thongke"):
+        assert text_of(await student.say(command)) == texts.NOT_MODERATOR
+    assert text_of(await student.say("/mod telegram:101")) == texts.NOT_ADMIN
+
+
+async def test_bad_arguments_get_usage(moderator):
+    for command in ("/duyet", "/duyet abc", "/duyet 1 thang", "/duyet 1 2 3"):
+        assert "Cách dùng: /duyet" in text_of(await moderator.say(command))
+    assert text_of(await moderator.say("/duyet 999")) == texts.STORY_NOT_FOUND.format(id=999)
+
+
+async def test_news_goes_straight_to_the_daily_queue(engine, moderator):
+    reply = await moderator.say("/tin Tỉnh khánh thành cây cầu mới qua sông Bằng Giang.")
+    assert "#1" in text_of(reply)
+    with session_scope(engine) as session:
+        story = session.get(Story, 1)
+    assert (story.status, story.slot, story.member_id) == ("approved", "daily", None)
+
+
+async def test_admin_grants_and_removes_the_role(engine, admin, student):
+    await student.join()
+    assert "Không tìm thấy" in text_of(await admin.say("/mod telegram:404"))
+    await admin.say("/mod telegram:101")
+    assert student.inbox()[-1].text == texts.YOU_ARE_MODERATOR
+    assert "đã có quyền" in text_of(await admin.say("/mod telegram:101"))
+    await admin.say("/bomod telegram:101")
+    with session_scope(engine) as session:
+        assert session.exec(select(Member.role).where(Member.platform_id == "101")).one() == "student"
+    assert "Cách dùng" in text_of(await admin.say("/mod"))

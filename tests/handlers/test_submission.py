@@ -1,0 +1,91 @@
+from sqlmodel import select
+
+from content import texts
+from storage.db import session_scope
+from storage.models import Story
+from tests.conftest import text_of
+
+STORY = "Hôm nay lớp mình đi trồng cây ở bản Phja Đén, ai cũng vui."
+
+
+def _stories(engine) -> list[Story]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(Story).order_by(Story.id)).all())
+
+
+async def test_text_story_gets_a_number_and_shows_as_waiting(engine, student):
+    await student.join()
+    await student.say("/gui")
+    received = await student.say(STORY)
+    assert "#1" in received[0].text
+    assert "đang chờ duyệt" in text_of(await student.say("/bai"))
+    [story] = _stories(engine)
+    assert story.text == STORY and story.status == "pending" and story.show_name is False
+
+
+async def test_story_in_the_command_itself(engine, student):
+    await student.join()
+    await student.say(f"/gui {STORY}")
+    assert _stories(engine)[0].text == STORY
+
+
+async def test_story_before_joining_is_refused_politely(engine, student):
+    assert text_of(await student.say("/gui")) == texts.NOT_JOINED
+    assert _stories(engine) == []
+
+
+async def test_too_long_and_too_short_stories_keep_the_member_waiting(engine, student):
+    await student.join()
+    await student.say("/gui")
+    too_long = text_of(await student.say("a" * 10_000))
+    assert "10.000 ký tự" in too_long and "4.000" in too_long
+    assert "ít nhất" in text_of(await student.say("ngắn"))
+    await student.say(STORY)
+    assert len(_stories(engine)) == 1
+
+
+async def test_sticker_instead_of_story_is_explained(engine, student):
+    await student.join()
+    await student.say("/gui")
+    assert text_of(await student.send(kind="sticker")) == texts.STORY_WRONG_KIND
+    assert text_of(await student.send(kind="file")) == texts.STORY_WRONG_KIND
+    await student.say(STORY)
+    assert len(_stories(engine)) == 1
+
+
+async def test_photo_with_caption_and_photo_then_caption(engine, student):
+    await student.join()
+    await student.say("/gui")
+    await student.send(kind="photo", photo="telegram:AAA", text=STORY)
+    await student.say("/gui")
+    asked = await student.send(kind="photo", photo="media:b.jpg")
+    assert "vài dòng" in text_of(asked)
+    await student.say("Các bạn tình nguyện viên sửa đường cho bản.")
+    first, second = _stories(engine)
+    assert (first.photo, first.text) == ("telegram:AAA", STORY)
+    assert second.photo == "media:b.jpg" and second.text.startswith("Các bạn")
+
+
+async def test_adult_may_show_name_child_never_asked(engine, student, core, channels):
+    from tests.conftest import Person
+
+    await student.join(adult=True)
+    await student.say("/gui")
+    received = await student.say(STORY)
+    assert received[-1].buttons[0][1].data == "showname:1:yes"
+    await student.press("showname:1:yes")
+    assert _stories(engine)[0].author_name == "Lan"
+
+    child = Person(core, channels["telegram"], "102", "Bé Na")
+    await child.join(adult=False)
+    await child.say("/gui")
+    received = await child.say(STORY)
+    assert all(not m.buttons for m in received)
+    assert text_of(await child.press("showname:2:yes")) == texts.OPTION_EXPIRED
+    assert _stories(engine)[1].author_name is None
+
+
+async def test_moderators_hear_of_new_stories(student, moderator):
+    await student.join()
+    await student.say(f"/gui {STORY}")
+    assert "Có câu chuyện mới" in text_of(moderator.inbox())
