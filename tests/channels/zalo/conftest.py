@@ -23,19 +23,25 @@ SECRET = "webhook-secret-123"
 
 
 class Recorder:
-    """An `on_update` that keeps what it is given and can be told to fail."""
+    """An `on_update` that keeps each update once handled, passing it on to `inner` (the core)
+    when given; it can be told to fail."""
 
-    def __init__(self) -> None:
+    def __init__(self, inner=None) -> None:
+        self.inner = inner
         self.updates: list[Incoming] = []
         self.fail_next = 0
         self._changed = asyncio.Event()
 
     async def __call__(self, incoming: Incoming) -> None:
-        self.updates.append(incoming)
-        self._changed.set()
-        if self.fail_next:
-            self.fail_next -= 1
-            raise RuntimeError("handler failed")
+        try:
+            if self.fail_next:
+                self.fail_next -= 1
+                raise RuntimeError("handler failed")
+            if self.inner is not None:
+                await self.inner(incoming)
+        finally:
+            self.updates.append(incoming)
+            self._changed.set()
 
     async def wait_for(self, count: int, timeout: float = 3.0) -> list[Incoming]:
         async with asyncio.timeout(timeout):
