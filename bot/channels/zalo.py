@@ -168,6 +168,8 @@ class ZaloChannel:
                 await asyncio.sleep(delay)
                 continue
             self._backoff.reset()
+            if result is None:
+                return []
             # Zalo has been seen answering with one update object instead of a list.
             return result if isinstance(result, list) else [result]
 

@@ -199,7 +199,10 @@ class FakeZalo:
     async def _get_updates(self, request: Request, body: dict) -> Response:
         if self.webhook is not None:
             return _error(409, 409, "Conflict: getUpdates is not allowed while a webhook is set")
-        deadline = time.monotonic() + float(body.get("timeout") or 0)
+        timeout = body.get("timeout", "0")
+        if not isinstance(timeout, str) or not timeout.isdigit():
+            return _error(400, 400, "Bad Request: timeout must be a string of seconds")
+        deadline = time.monotonic() + int(timeout)
         while not self._updates and not self._closing and time.monotonic() < deadline:
             self._arrived.clear()
             with suppress(TimeoutError):

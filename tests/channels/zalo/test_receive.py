@@ -116,6 +116,26 @@ async def test_stop_is_safe_twice_and_ends_polling(zalo, start_zalo):
     assert len(zalo.calls("getUpdates")) == polls
 
 
+async def test_stop_lets_the_update_being_handled_finish(zalo, start_zalo):
+    started, release, finished = asyncio.Event(), asyncio.Event(), []
+
+    async def slow_handler(incoming):
+        started.set()
+        await release.wait()
+        finished.append(incoming.text)
+
+    channel = await start_zalo(on_update=slow_handler)
+    zalo.queue(make_update(text="đang xử lý"))
+    await started.wait()
+    stopping = asyncio.create_task(channel.stop())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()
+
+    release.set()
+    await stopping
+    assert finished == ["đang xử lý"]
+
+
 async def test_webhook_mode_registers_and_receives(zalo, recorder, start_zalo):
     await start_zalo(webhook=True)
     assert zalo.webhook["secret_token"] == SECRET
