@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +14,7 @@ from bot.core import Core
 from bot.database import open_database
 from handlers.context import CoreConfig
 from handlers.io import Incoming, Outgoing
+from tests.postgres import PostgresServer
 
 ADMIN = ("telegram", "900")
 
@@ -71,9 +74,21 @@ def text_of(messages: list[Outgoing]) -> str:
     return "\n".join(m.text for m in messages)
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'tintot.db'}"
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer.start()
+    if server is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs it)")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Every test that uses the database runs on both: nothing may be SQLite-only."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tintot.db'}"
+    return request.getfixturevalue("postgres_server").new_database()
 
 
 @pytest.fixture
@@ -88,9 +103,33 @@ def channels() -> dict[str, RecordingChannel]:
     return {name: RecordingChannel(name) for name in ("telegram", "zalo")}
 
 
+class Clock:
+    """The campaign clock in tests: real time unless a test sets it."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+    def set_local(self, text: str) -> None:
+        """'2026-11-30 07:00' in Asia/Ho_Chi_Minh."""
+        self.now = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 @pytest.fixture
-def core(engine, channels) -> Core:
-    return Core(engine=engine, config=CoreConfig(admins=frozenset({ADMIN})), channels=channels)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def config(clock) -> CoreConfig:
+    return CoreConfig(admins=frozenset({ADMIN}), clock=clock, push_rates=(("telegram", 25.0), ("zalo", 10.0)))
+
+
+@pytest.fixture
+def core(engine, channels, config) -> Core:
+    return Core(engine=engine, config=config, channels=channels)
 
 
 @pytest.fixture
