@@ -116,6 +116,8 @@ def _result(method: str, response: httpx.Response) -> Any:
         error_code=code,
         retry_after=retry_after,
         blocked=code == 403,
+        # The request itself was refused (bad chat, bad text): the same request fails again.
+        permanent=400 <= code < 500 and code not in (403, 408, 429),
     )
 
 

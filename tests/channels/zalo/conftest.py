@@ -52,6 +52,12 @@ class Recorder:
 
 
 @pytest.fixture
+def database_url(tmp_path) -> str:
+    """SQLite only: these tests are about the wire; the core's tests cover both databases."""
+    return f"sqlite:///{tmp_path / 'tintot.db'}"
+
+
+@pytest.fixture
 async def zalo():
     async with FakeZalo(TOKEN).running() as fake:
         yield fake

@@ -4,11 +4,14 @@ web app, the real core on a fresh database. Every flow runs in polling and webho
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
 from bot.core import Core
+from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
 from handlers.io import Incoming
@@ -18,6 +21,7 @@ from tests.channels.zalo.conftest import Recorder
 from tests.conftest import RecordingChannel
 from tests.fakes.zalo_api import IMAGE, JPEG, Fault, make_update
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = "z-admin"
 SCHOOL = "Trường Cao đẳng Cao Bằng"
 STORY = "Lớp điện dân dụng sửa miễn phí quạt điện cho bà con bản Nà Lình."
@@ -72,9 +76,11 @@ def option_number(text: str, label: str) -> str:
 
 
 @pytest.fixture(params=["polling", "webhook"])
-async def bot(request, engine, start_zalo):
+async def bot(request, engine, clock, start_zalo):
     """The core with the Zalo channel (and a recording Telegram channel) attached."""
-    core = Core(engine=engine, config=CoreConfig(admins=frozenset({("zalo", ADMIN)})))
+    # Mid-morning in Viet Nam today, so a push is never held back by the quiet hours.
+    clock.set_local(datetime.now(VIETNAM).strftime("%Y-%m-%d 09:30"))
+    core = Core(engine=engine, config=CoreConfig(admins=frozenset({("zalo", ADMIN)}), clock=clock))
     recorder = Recorder(inner=core.handle)
     channel = await start_zalo(webhook=request.param == "webhook", on_update=recorder)
     core.attach(channel)
@@ -121,6 +127,27 @@ async def test_photo_story_reaches_the_moderator_as_a_photo(zalo, engine, people
     assert photo["photo_bytes"] == JPEG and STORY in photo["caption"]
     with session_scope(engine) as session:
         assert session.exec(select(Story.photo)).one().startswith("media:")
+
+
+async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, engine, bot, people):
+    core = bot[0]
+    student, admin = people("z-107", "Nga"), people(ADMIN, "Cô Hoa")
+    await admin.say("/huongdan")
+    await student.join()
+    await student.say("/gui")
+    await student.send(IMAGE, photo_url=zalo.file_url(), caption=STORY)
+    await admin.say("/duyet 1")
+
+    assert "tới 1 người" in text_of(await admin.say("/dang ngay"))
+    sender = Sender(engine=engine, channel=core.channels["zalo"], rate=100)
+    while await sender.send_window():
+        pass
+
+    push = student.inbox()[-1]
+    assert push["method"] == "sendPhoto" and push["photo_bytes"] == JPEG
+    assert STORY in push["caption"] and "1. ❤️\n2. 👏\n(Trả lời 1 hoặc 2)" in push["caption"]
+    assert "Cảm ơn bạn đã thả ❤️" in text_of(await student.say("tim"))
+    assert "đã thả ❤️ cho tin này rồi" in text_of(await student.say("1"))
 
 
 async def test_rejection_reason_reaches_the_author(people):

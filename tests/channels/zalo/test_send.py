@@ -129,6 +129,7 @@ async def test_refusal_carries_the_description(zalo, start_zalo):
     with pytest.raises(ChannelError, match="chat not found") as error:
         await channel.send(reply("chào"))
 
+    assert error.value.permanent
     assert not (error.value.blocked or error.value.maybe_delivered or error.value.retry_after)
 
 
@@ -139,7 +140,7 @@ async def test_server_error_is_not_marked_delivered(zalo, start_zalo):
     with pytest.raises(ChannelError) as error:
         await channel.send(reply("chào"))
 
-    assert not error.value.maybe_delivered
+    assert not (error.value.maybe_delivered or error.value.permanent)
 
 
 async def test_read_timeout_after_sending_may_have_delivered(zalo, start_zalo):
