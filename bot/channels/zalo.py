@@ -71,7 +71,7 @@ class ZaloChannel:
         """Checks the token, then registers the webhook or starts long polling."""
         try:
             await self._start()
-        except SystemExit:
+        except BaseException:
             await self._api.close()
             raise
         if not self.webhook_mode:
@@ -123,8 +123,7 @@ class ZaloChannel:
         if self.webhook_mode:
             await self._set_webhook()
         else:
-            # getUpdates fails while a webhook is set (say, left by an earlier deployment).
-            await self._api.call("deleteWebhook")
+            await self._delete_webhook()
         mode = "webhook" if self.webhook_mode else "long polling"
         log.info("Zalo bot %s ready (%s)", _bot_name(me), mode)
 
@@ -135,6 +134,14 @@ class ZaloChannel:
             if error.error_code is None or error.error_code >= 500:
                 raise SystemExit(f"Cấu hình sai: ZALO_BOT_API_URL: không gọi được Zalo ({error})")
             raise SystemExit(f"Cấu hình sai: ZALO_BOT_TOKEN: Zalo từ chối token ({error})")
+
+    async def _delete_webhook(self) -> None:
+        """getUpdates fails while a webhook is set (say, one left by an earlier deployment)."""
+        try:
+            await self._api.call("deleteWebhook")
+        except ZaloApiError as error:
+            # Not fatal: if a webhook really is still set, the polling loop keeps saying so.
+            log.warning("Zalo deleteWebhook failed (%s); polling anyway", error)
 
     async def _set_webhook(self) -> None:
         payload = {"url": self._settings.zalo_webhook_url, "secret_token": self._settings.zalo_webhook_secret}

@@ -35,6 +35,14 @@ async def test_polling_removes_a_leftover_webhook_first(zalo, recorder, start_za
     assert zalo.webhook is None
 
 
+async def test_polling_starts_even_if_deletewebhook_fails(zalo, recorder, start_zalo):
+    zalo.inject("deleteWebhook", Fault.server_error(502))
+    await start_zalo()
+    zalo.queue(make_update(text="vẫn chạy"))
+
+    assert [i.text for i in await recorder.wait_for(1)] == ["vẫn chạy"]
+
+
 async def test_updates_are_handed_over_in_order(zalo, recorder, start_zalo):
     await start_zalo()
     zalo.queue(*(make_update(text=str(n)) for n in range(5)))
@@ -172,14 +180,14 @@ async def test_webhook_garbage_is_a_bad_request(zalo, recorder, start_zalo):
     assert recorder.updates == []
 
 
+def bare_settings(tmp_path, **overrides) -> Settings:
+    return Settings(_env_file=None, tintot_media_dir=str(tmp_path), **overrides)
+
+
 async def test_wrong_token_stops_start_up_naming_the_setting(zalo, recorder, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    settings = Settings(
-        _env_file=None,
-        zalo_bot_token="999:wrong-token",
-        zalo_bot_api_url=zalo.base_url,
-        tintot_media_dir=str(tmp_path),
-    )
+    settings = bare_settings(tmp_path, zalo_bot_token="999:wrong-token", zalo_bot_api_url=zalo.base_url)
+
     with pytest.raises(SystemExit) as stopped:
         await make_channel(settings, recorder).start()
 
@@ -189,14 +197,27 @@ async def test_wrong_token_stops_start_up_naming_the_setting(zalo, recorder, tmp
 
 
 async def test_unreachable_api_stops_start_up_naming_the_url(recorder, tmp_path):
-    settings = Settings(
-        _env_file=None,
-        zalo_bot_token=TOKEN,
-        zalo_bot_api_url="http://127.0.0.1:9",
-        tintot_media_dir=str(tmp_path),
-    )
+    settings = bare_settings(tmp_path, zalo_bot_token=TOKEN, zalo_bot_api_url="http://127.0.0.1:9")
+
     with pytest.raises(SystemExit, match="ZALO_BOT_API_URL"):
         await make_channel(settings, recorder).start()
+
+
+async def test_webhook_without_secret_stops_start_up(zalo, recorder, tmp_path):
+    settings = bare_settings(
+        tmp_path, zalo_bot_token=TOKEN, zalo_bot_api_url=zalo.base_url, zalo_webhook_url="https://x.example/zalo/webhook"
+    )
+
+    with pytest.raises(SystemExit, match="ZALO_WEBHOOK_SECRET"):
+        await make_channel(settings, recorder).start()
+    assert zalo.requests == []
+
+
+async def test_webhook_refused_by_zalo_stops_start_up(zalo, start_zalo):
+    zalo.inject("setWebhook", Fault.refused("Bad Request: url must be https"))
+
+    with pytest.raises(SystemExit, match="ZALO_WEBHOOK_URL.*https"):
+        await start_zalo(webhook=True)
 
 
 async def test_the_token_never_reaches_the_logs(zalo, recorder, start_zalo, caplog):
