@@ -24,13 +24,13 @@ from bot.channels.split import split_text
 from bot.channels.zalo_api import NO_UPDATES, ZaloApi, ZaloApiError
 from bot.media import MAX_PHOTO_BYTES, MediaStore, NotAnImage
 from bot.settings import Settings
+from content import texts
 from handlers.io import Incoming, IncomingKind, Outgoing
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 SECRET_HEADER = "x-bot-api-secret-token"
-PHOTO_ELSEWHERE = "📷 Tin này có kèm ảnh: mời bạn xem ảnh trên kênh Telegram của Tin Tốt."
 _KINDS: dict[str, IncomingKind] = {
     "message.text.received": "text",
     "message.image.received": "photo",
@@ -96,7 +96,7 @@ class ZaloChannel:
         text = render_plain(message)
         photo_url = self._media.public_url(message.photo)
         if message.photo and photo_url is None:
-            text = f"{text}\n\n{PHOTO_ELSEWHERE}".strip()
+            text = f"{text}\n\n{texts.PHOTO_ON_OTHER_CHANNEL}".strip()
         parts = split_text(text, MAX_TEXT)
         calls = [("sendMessage", {"chat_id": message.chat_id, "text": part}) for part in parts]
         if photo_url is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.base import ChannelError
-from bot.channels.zalo import PHOTO_ELSEWHERE
+from content import texts
 from handlers.io import Button, Outgoing
 from tests.fakes.zalo_api import IMAGE, JPEG, Fault, make_update
 
@@ -88,7 +88,7 @@ async def test_photo_that_zalo_cannot_fetch_becomes_a_text_note(zalo, start_zalo
 
     [sent] = zalo.messages
     assert sent["method"] == "sendMessage"
-    assert sent["text"] == f"Tin tốt hôm nay\n\n{PHOTO_ELSEWHERE}"
+    assert sent["text"] == f"Tin tốt hôm nay\n\n{texts.PHOTO_ON_OTHER_CHANNEL}"
 
 
 async def test_flood_control_waits_and_the_reply_still_arrives(zalo, start_zalo):
