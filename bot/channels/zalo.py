@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from datetime import UTC, datetime
 
-from bot.backoff import Backoff
+from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, render_plain
 from bot.channels.split import split_text
 from bot.channels.zalo_api import NO_UPDATES, ZaloApi, ZaloApiError

@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.asgi_server import serve
+from tests.fakes.http import serving
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
@@ -135,7 +135,7 @@ class FakeZalo:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[FakeZalo]:
-        async with serve(self.app) as url:
+        async with serving(self.app) as url:
             self.base_url = url
             try:
                 yield self

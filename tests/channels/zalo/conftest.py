@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.backoff import Backoff
+from bot.channels.backoff import Backoff
 from bot.channels.zalo import ZaloChannel
 from bot.media import MediaStore
 from bot.settings import Settings
 from bot.web import build_app
 from handlers.io import Incoming
-from tests.fakes.asgi_server import free_socket, serve, socket_url
+from tests.fakes.http import free_socket, serving, url_of
 from tests.fakes.zalo_api import FakeZalo
 
 TOKEN = "424242:fake-zalo-token-do-not-log"
@@ -77,7 +77,7 @@ async def start_zalo(zalo, recorder, tmp_path):
             *, webhook: bool = False, public: bool = True, on_update=None, **overrides
         ) -> ZaloChannel:
             sock = free_socket()
-            site = socket_url(sock)
+            site = url_of(sock)
             settings = Settings(
                 _env_file=None,
                 zalo_bot_token=TOKEN,
@@ -88,9 +88,9 @@ async def start_zalo(zalo, recorder, tmp_path):
                 tintot_public_url=site if public else None,
                 **overrides,
             )
-            channel = make_channel(settings, on_update or recorder)
+            channel = zalo_channel(settings, on_update or recorder)
             app = build_app(webhooks={"/zalo/webhook": channel}, media_dir=Path(settings.tintot_media_dir))
-            await stack.enter_async_context(serve(app, sock))
+            await stack.enter_async_context(serving(app, sock))
             await channel.start()
             stack.push_async_callback(channel.stop)
             return channel
@@ -98,7 +98,7 @@ async def start_zalo(zalo, recorder, tmp_path):
         yield start
 
 
-def make_channel(settings: Settings, on_update) -> ZaloChannel:
+def zalo_channel(settings: Settings, on_update) -> ZaloChannel:
     """A channel with short timeouts and retry delays, so failure tests stay fast."""
     return ZaloChannel(
         settings,
@@ -106,5 +106,5 @@ def make_channel(settings: Settings, on_update) -> ZaloChannel:
         MediaStore.from_settings(settings),
         poll_timeout=1,
         request_timeout=0.3,
-        backoff=Backoff(first=0.02, maximum=0.1),
+        backoff=Backoff(first=0.02, cap=0.1),
     )

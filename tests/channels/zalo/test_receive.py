@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.settings import Settings
-from tests.channels.zalo.conftest import SECRET, TOKEN, make_channel
+from tests.channels.zalo.conftest import SECRET, TOKEN, zalo_channel
 from tests.fakes.zalo_api import IMAGE, JPEG, STICKER, UNSUPPORTED, Fault, make_update
 
 
@@ -189,7 +189,7 @@ async def test_wrong_token_stops_start_up_naming_the_setting(zalo, recorder, tmp
     settings = bare_settings(tmp_path, zalo_bot_token="999:wrong-token", zalo_bot_api_url=zalo.base_url)
 
     with pytest.raises(SystemExit) as stopped:
-        await make_channel(settings, recorder).start()
+        await zalo_channel(settings, recorder).start()
 
     assert "ZALO_BOT_TOKEN" in str(stopped.value)
     assert "\n" not in str(stopped.value)
@@ -200,7 +200,7 @@ async def test_unreachable_api_stops_start_up_naming_the_url(recorder, tmp_path)
     settings = bare_settings(tmp_path, zalo_bot_token=TOKEN, zalo_bot_api_url="http://127.0.0.1:9")
 
     with pytest.raises(SystemExit, match="ZALO_BOT_API_URL"):
-        await make_channel(settings, recorder).start()
+        await zalo_channel(settings, recorder).start()
 
 
 async def test_webhook_without_secret_stops_start_up(zalo, recorder, tmp_path):
@@ -209,7 +209,7 @@ async def test_webhook_without_secret_stops_start_up(zalo, recorder, tmp_path):
     )
 
     with pytest.raises(SystemExit, match="ZALO_WEBHOOK_SECRET"):
-        await make_channel(settings, recorder).start()
+        await zalo_channel(settings, recorder).start()
     assert zalo.requests == []
 
 

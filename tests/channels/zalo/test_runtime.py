@@ -10,7 +10,7 @@ import pytest
 from bot.runtime import run_channels
 from bot.settings import Settings
 from tests.channels.zalo.conftest import SECRET, TOKEN
-from tests.fakes.asgi_server import free_socket
+from tests.fakes.http import free_socket
 from tests.fakes.zalo_api import make_update
 
 
