@@ -11,6 +11,7 @@ user's answer ("1", "gui" or "/gui") goes to the core unchanged.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
@@ -30,6 +31,7 @@ from handlers.io import Incoming, IncomingKind, Outgoing
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
+MAX_UPDATE_ID = 64
 SECRET_HEADER = "x-bot-api-secret-token"
 _KINDS: dict[str, IncomingKind] = {
     "message.text.received": "text",
@@ -214,7 +216,7 @@ class ZaloChannel:
             kind=kind,
             text=str(message.get("text") or message.get("caption") or ""),
             photo=await self._keep_photo(message, extras) if kind == "photo" else None,
-            update_id=_optional_str(message.get("message_id") or update.get("event_id")),
+            update_id=_update_id(message.get("message_id") or update.get("event_id")),
             sent_at=_from_millis(message.get("date")),
             extras=extras,
         )
@@ -269,6 +271,15 @@ def _bot_name(me: object) -> str:
 
 def _optional_str(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
+
+
+def _update_id(value: object) -> str | None:
+    """The platform's id, kept to the 64 characters the core stores; a longer one is hashed, so
+    a redelivery still maps to the same id."""
+    text = _optional_str(value)
+    if text is None or len(text) <= MAX_UPDATE_ID:
+        return text
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _from_millis(value: object) -> datetime | None:

@@ -26,6 +26,16 @@ async def test_polling_turns_a_text_update_into_incoming(zalo, recorder, start_z
     assert incoming.sent_at == datetime(2026, 1, 1, tzinfo=UTC)
 
 
+async def test_an_overlong_message_id_is_shortened_the_same_way_each_time(zalo, recorder, start_zalo):
+    await start_zalo()
+    long_id = "m" * 100
+    zalo.queue(make_update(text="a", message_id=long_id), make_update(text="b", message_id=long_id))
+
+    first, again = await recorder.wait_for(2)
+
+    assert len(first.update_id) == 64 and first.update_id == again.update_id
+
+
 async def test_polling_removes_a_leftover_webhook_first(zalo, recorder, start_zalo):
     zalo.webhook = {"url": "https://old.example/zalo/webhook", "secret_token": SECRET}
     await start_zalo()
