@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 MAX_UPDATE_ID = 64
+STOP_GRACE = 10.0  # seconds `stop` lets the update in hand finish before cancelling it
 SECRET_HEADER = "x-bot-api-secret-token"
 _KINDS: dict[str, IncomingKind] = {
     "message.text.received": "text",
@@ -88,8 +89,8 @@ class ZaloChannel:
             # again, so the one being handled is finished first.
             if self._waiting:
                 self._poller.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._poller
+            with suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._poller, STOP_GRACE)
         await self._api.close()
 
     async def send(self, message: Outgoing) -> str | None:
@@ -212,7 +213,7 @@ class ZaloChannel:
             channel=self.name,
             user_id=str(sender["id"]),
             chat_id=str(chat.get("id") or sender["id"]),
-            display_name=str(sender.get("display_name") or sender.get("first_name") or ""),
+            display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
             kind=kind,
             text=str(message.get("text") or message.get("caption") or ""),
             photo=await self._keep_photo(message, extras) if kind == "photo" else None,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.http import serving
@@ -130,6 +130,7 @@ class FakeZalo:
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["POST"]),
                 Route("/files/{name}", self._file),
+                Route("/moved/{name}", lambda request: RedirectResponse(f"/files/{request.path_params['name']}")),
             ]
         )
 
@@ -155,8 +156,9 @@ class FakeZalo:
     def calls(self, method: str) -> list[dict]:
         return [body for name, body in self.requests if name == method]
 
-    def file_url(self, name: str = "photo.jpg") -> str:
-        return f"{self.base_url}/files/{name}"
+    def file_url(self, name: str = "photo.jpg", *, moved: bool = False) -> str:
+        """Where the fake serves a photo; `moved` answers with a redirect to it first."""
+        return f"{self.base_url}/{'moved' if moved else 'files'}/{name}"
 
     async def push_webhook(self, update: dict, *, secret: str | None = None) -> int:
         """Posts `update` to the registered webhook as Zalo does; returns the HTTP status."""

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.settings import Settings
+from handlers.io import Outgoing
 from tests.channels.zalo.conftest import SECRET, TOKEN, zalo_channel
 from tests.fakes.zalo_api import IMAGE, JPEG, STICKER, UNSUPPORTED, Fault, make_update
 
@@ -68,9 +69,10 @@ async def test_single_update_object_instead_of_a_list(zalo, recorder, start_zalo
     assert [i.text for i in await recorder.wait_for(2)] == ["một", "hai"]
 
 
-async def test_photo_is_kept_in_the_media_store(zalo, recorder, start_zalo):
+@pytest.mark.parametrize("moved", [False, True], ids=["direct", "redirected"])
+async def test_photo_is_kept_in_the_media_store(zalo, recorder, start_zalo, moved):
     channel = await start_zalo()
-    zalo.queue(make_update(IMAGE, photo_url=zalo.file_url("photo.jpg"), caption="Bạn Lan giúp cụ"))
+    zalo.queue(make_update(IMAGE, photo_url=zalo.file_url("photo.jpg", moved=moved), caption="Bạn Lan giúp cụ"))
 
     [incoming] = await recorder.wait_for(1)
 
@@ -115,6 +117,18 @@ async def test_polling_survives_server_trouble_and_then_delivers(zalo, recorder,
 
     assert [i.text for i in await recorder.wait_for(1, timeout=4)] == ["vẫn đến"]
     assert len(zalo.calls("getUpdates")) >= 2
+
+
+async def test_flood_control_on_sending_does_not_hold_up_receiving(zalo, recorder, start_zalo):
+    channel = await start_zalo()
+    zalo.inject("sendMessage", Fault.flood(1.0))
+    sending = asyncio.create_task(channel.send(Outgoing(channel="zalo", chat_id="c1", text="chờ")))
+    await asyncio.sleep(0.05)
+    zalo.queue(make_update(text="vẫn nhận"))
+
+    assert [i.text for i in await recorder.wait_for(1, timeout=0.8)] == ["vẫn nhận"]
+    assert not sending.done()
+    await sending
 
 
 async def test_a_failing_handler_does_not_stop_polling(zalo, recorder, start_zalo):
