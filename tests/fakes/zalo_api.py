@@ -130,7 +130,7 @@ class FakeZalo:
             routes=[
                 Route("/bot{token}/{method}", self._api, methods=["POST"]),
                 Route("/files/{name}", self._file),
-                Route("/moved/{name}", lambda request: RedirectResponse(f"/files/{request.path_params['name']}")),
+                Route("/moved/{name}", self._moved),
             ]
         )
 
@@ -194,6 +194,9 @@ class FakeZalo:
         if data is None:
             return Response(status_code=404)
         return Response(data, media_type="image/jpeg")
+
+    async def _moved(self, request: Request) -> Response:
+        return RedirectResponse(f"/files/{request.path_params['name']}")
 
     async def _get_me(self, request: Request, body: dict) -> Response:
         return _ok({"id": "bot-1", "account_name": "tintot_bot", "display_name": "Tin Tốt"})
