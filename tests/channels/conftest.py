@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack
 import pytest
 
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
+from bot.media import MediaStore
 from bot.settings import Settings
 from bot.web import build_app
 from handlers.io import Incoming
@@ -57,7 +58,12 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-async def make_channel(api, tmp_path) -> AsyncIterator[Callable]:
+def media(tmp_path) -> MediaStore:
+    return MediaStore(tmp_path / "media")
+
+
+@pytest.fixture
+async def make_channel(api, media) -> AsyncIterator[Callable]:
     """Builds channels against the fake; `webhook=True` also serves the project's web app.
 
     Started channels are stopped (and web apps shut down) at the end of the test.
@@ -70,10 +76,9 @@ async def make_channel(api, tmp_path) -> AsyncIterator[Callable]:
             if sock is not None:
                 settings = {"telegram_webhook_url": url_of(sock) + WEBHOOK_PATH,
                             "telegram_webhook_secret": SECRET} | settings
-            defaults = {"telegram_bot_token": api.token, "telegram_bot_api_url": api.url,
-                        "tintot_media_dir": str(tmp_path)}
+            defaults = {"telegram_bot_token": api.token, "telegram_bot_api_url": api.url}
             config = Settings(_env_file=None, **(defaults | settings))
-            channel = TelegramChannel(config, on_update, request_timeout=request_timeout)
+            channel = TelegramChannel(config, on_update, media=media, request_timeout=request_timeout)
             if sock is not None:
                 app = build_app(webhooks={WEBHOOK_PATH: channel})
                 await stack.enter_async_context(serving(app, sock))

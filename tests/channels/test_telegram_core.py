@@ -17,7 +17,7 @@ from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
 from storage.db import session_scope
-from storage.models import Delivery, Member
+from storage.models import Delivery, Member, Story
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.telegram_methods import user
 
@@ -183,7 +183,7 @@ async def test_what_the_bot_does_not_understand_gets_help(api, bot, people):
     assert lan.texts()[-1] == texts.UNSUPPORTED_MESSAGE
 
 
-async def test_a_photo_story_pushed_with_reactions(api, engine, bot, people):
+async def test_a_photo_story_pushed_with_reactions(api, engine, media, bot, people):
     lan, minh, hoa = people
     tuan = Chat(api, bot.handled, 102, "Tuấn")
     for student in (lan, tuan, minh):
@@ -200,7 +200,10 @@ async def test_a_photo_story_pushed_with_reactions(api, engine, bot, people):
     while await sender.send_window():
         pass
     pushed = [m for m in api.sent_to(101) if m.get("photo")]
-    assert [m["photo"][0]["file_id"] for m in pushed] == ["AgAC-cleanup-day"]
+    assert [m["photo"][0]["file_id"] for m in pushed] == ["AgAC-cleanup-day"]  # no upload
+    assert api.uploads == []
+    with session_scope(engine) as session:  # kept in the media store too, for Zalo
+        assert media.path(session.get(Story, 1).photo).read_bytes() == api.files["AgAC-cleanup-day"]
     assert "dọn rác bờ sông" in pushed[0]["caption"]
     assert not [m for m in api.sent_to(102) if m.get("photo")]
     with session_scope(engine) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -11,6 +12,7 @@ from handlers.io import Button, Outgoing
 
 STUDENT = 501
 CHAT = str(STUDENT)
+PNG = b"\x89PNG\r\n\x1a\n a chart"
 VOTE = ((Button("❤️", "react:4:heart"), Button("👏", "react:4:clap")),)
 
 
@@ -42,17 +44,22 @@ async def test_photo_by_file_id_with_caption(api, channel):
     assert sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "react:4:heart"
 
 
-async def test_photo_from_the_media_store_is_uploaded(api, channel, tmp_path):
-    (tmp_path / "chart.png").write_bytes(b"\x89PNG fake chart")
-    await channel.send(out("Thống kê tuần", photo="media:chart.png"))
+async def test_a_stored_photo_is_uploaded_once_then_sent_by_file_id(api, channel, media):
+    chart = media.save(PNG)
+    await asyncio.gather(*(channel.send(Outgoing("telegram", chat, "Thống kê tuần", photo=chart))
+                           for chat in ("501", "502", "503")))
     (upload,) = api.uploads
-    assert (upload.filename, upload.content) == ("chart.png", b"\x89PNG fake chart")
+    assert upload.content == PNG and upload.filename.endswith(".png")
+    sent = [call["photo"] for call in api.calls_of("sendPhoto")]
+    assert sent.count(upload) == 1 and sent.count("uploaded-1") == 2
 
 
-@pytest.mark.parametrize("ref", ["media:../secret.png", "media:missing.png", "zalo:abc", "telegram:"])
-async def test_a_photo_that_cannot_be_sent_is_a_channel_error(api, channel, ref):
-    with pytest.raises(ChannelError):
+@pytest.mark.parametrize("ref", ["media:../secret.png", "media:0123456789abcdef0123456789abcdef.png",
+                                 "zalo:abc", "telegram:"])
+async def test_a_photo_that_cannot_be_sent_is_a_permanent_error(api, channel, ref):
+    with pytest.raises(ChannelError) as error:
         await channel.send(out("x", photo=ref))
+    assert error.value.permanent
     assert not api.calls_of("sendPhoto")
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
 import warnings
 from collections.abc import Mapping
 from contextvars import ContextVar
-from pathlib import Path
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
@@ -21,6 +21,7 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
+from bot.channels.telegram.photos import Photos, PhotoStore
 from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
 from bot.settings import Settings
 from handlers.io import Incoming, Outgoing
@@ -41,14 +42,16 @@ _replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
 class TelegramChannel:
     name = "telegram"
 
-    def __init__(self, settings: Settings, on_update: UpdateHandler, *, poll_timeout: int = 25,
-                 request_timeout: float = 10.0) -> None:
+    def __init__(self, settings: Settings, on_update: UpdateHandler, *, media: PhotoStore,
+                 poll_timeout: int = 25, request_timeout: float = 10.0) -> None:
         self._settings = settings
         self._on_update = on_update
+        self._photos = Photos(media)
         self._poll_timeout = poll_timeout
         self._request_timeout = request_timeout
         self._bot: Bot | None = None
-        self._requests: list[HTTPXRequest] = []
+        self._http: HTTPXRequest | None = None
+        self._polling_http: HTTPXRequest | None = None
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
 
@@ -90,28 +93,30 @@ class TelegramChannel:
 
     def _build_bot(self, token: str) -> Bot:
         timeout = self._request_timeout
-        self._requests = [
-            HTTPXRequest(connection_pool_size=32, read_timeout=timeout, write_timeout=timeout,
-                         connect_timeout=timeout, pool_timeout=timeout),
-            # Long polling holds its own connection so replies never queue behind it.
-            HTTPXRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout),
-        ]
+        self._http = HTTPXRequest(connection_pool_size=32, read_timeout=timeout,
+                                  write_timeout=timeout, connect_timeout=timeout,
+                                  pool_timeout=timeout)
+        # Long polling holds its own connection so replies never queue behind it.
+        self._polling_http = HTTPXRequest(connection_pool_size=1, read_timeout=timeout,
+                                          connect_timeout=timeout)
         api = self._settings.telegram_bot_api_url.rstrip("/")
         return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
-                   request=self._requests[0], get_updates_request=self._requests[1])
+                   request=self._http, get_updates_request=self._polling_http)
 
     async def _close_http(self) -> None:
-        for request in self._requests:
-            await request.shutdown()
+        for request in (self._http, self._polling_http):
+            if request is not None:
+                await request.shutdown()
 
     async def _check_token(self) -> dict:
         try:
-            return await self._call("getMe")
+            me = await self._call("getMe")
         except InvalidToken:
             raise SystemExit("Cấu hình sai: TELEGRAM_BOT_TOKEN: máy chủ Bot API từ chối token này") from None
         except TelegramError as error:
             raise SystemExit(f"Cấu hình sai: TELEGRAM_BOT_API_URL: không gọi được "
                              f"{self._settings.telegram_bot_api_url} ({error.message})") from None
+        return me if isinstance(me, dict) else {}
 
     async def _set_default_commands(self) -> None:
         """The students' command menu for every chat; a failure only costs the menu."""
@@ -218,12 +223,22 @@ class TelegramChannel:
         _replying.set(True)
         acknowledgement = None
         try:
-            acknowledgement = await self._on_update(incoming)
+            acknowledgement = await self._on_update(await self._keep_photo(incoming))
         except Exception:
             log.exception("Telegram: handling update %s failed", incoming.update_id)
         finally:
             if incoming.kind == "callback":
                 await self._answer_callback(incoming, acknowledgement)
+
+    async def _keep_photo(self, incoming: Incoming) -> Incoming:
+        if incoming.photo is None or not incoming.photo.startswith("telegram:"):
+            return incoming
+        file_id = incoming.photo.removeprefix("telegram:")
+        ref = await self._photos.keep(self._call, self._download, file_id)
+        return dataclasses.replace(incoming, photo=ref) if ref else incoming
+
+    async def _download(self, file_path: str) -> bytes:
+        return await self._http.retrieve(f"{self._bot.base_file_url}/{file_path}")
 
     async def _answer_callback(self, incoming: Incoming, acknowledgement: str | None) -> None:
         """Stop the button's spinner, showing the acknowledgement as a passing notice.
@@ -263,7 +278,7 @@ class TelegramChannel:
     async def send(self, message: Outgoing) -> str | None:
         """Send, or edit in place; returns the message id."""
         try:
-            return await render(self._call, message, Path(self._settings.tintot_media_dir))
+            return await render(self._call, message, self._photos)
         except TelegramError as error:
             raise channel_error(error) from None
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.base import ChannelError, html_to_plain
+from bot.channels.telegram.photos import Call, Photos
 from handlers.io import Keyboard, Outgoing
 
 log = logging.getLogger(__name__)
@@ -22,24 +21,20 @@ log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 TEXT_LIMIT = 4096
 
-# One Bot API call: method name and parameters in, the raw result out.
-Call = Callable[..., Awaitable[Any]]
 
-
-async def render(call: Call, message: Outgoing, media_dir: Path) -> str | None:
+async def render(call: Call, message: Outgoing, photos: Photos) -> str | None:
     """Send the message (or edit the one it names); returns the id of the message shown."""
     markup = _keyboard(message.buttons)
     if message.edit_ref and await _edit(call, message, markup):
         return message.edit_ref
     if not message.photo:
         return _message_id(await _send_text(call, message.chat_id, message.text, markup))
-    photo = _photo(message.photo, media_dir)
     if _visible_length(message.text) <= CAPTION_LIMIT:
-        return _message_id(await call(
-            "sendPhoto", chat_id=message.chat_id, photo=photo, caption=message.text or None,
+        return _message_id(await photos.send(
+            call, message.photo, chat_id=message.chat_id, caption=message.text or None,
             parse_mode=ParseMode.HTML, reply_markup=markup))
     # Too long for a caption: the photo, then the text with the buttons under it.
-    await call("sendPhoto", chat_id=message.chat_id, photo=photo)
+    await photos.send(call, message.photo, chat_id=message.chat_id)
     return _message_id(await _send_text(call, message.chat_id, message.text, markup))
 
 
@@ -95,18 +90,6 @@ async def _edit(call: Call, message: Outgoing, markup: InlineKeyboardMarkup | No
         log.info("Telegram: edit refused, sending anew: %s", error.message)
         return False
     return True
-
-
-def _photo(ref: str, media_dir: Path) -> str | InputFile:
-    """`telegram:<file_id>` is sent again by id; `media:<name>` is uploaded from the media store."""
-    scheme, _, value = ref.partition(":")
-    if scheme == "telegram" and value:
-        return value
-    if scheme == "media" and value and not value.startswith(".") and not set(value) & set("/\\"):
-        path = media_dir / value
-        if path.is_file():
-            return InputFile(path.read_bytes(), filename=path.name)
-    raise ChannelError(f"Telegram: không gửi được ảnh {ref!r}", permanent=True)
 
 
 def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:

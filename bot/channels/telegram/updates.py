@@ -66,8 +66,7 @@ def _from_unknown(update: dict) -> Incoming | None:
 
 def _content(message: dict) -> tuple[IncomingKind, str, str | None]:
     """Kind, text and photo reference of a message."""
-    photos = [size for size in message.get("photo") or () if isinstance(size, dict)]
-    largest = _largest(photos)
+    largest = largest_file_id(message.get("photo"))
     if largest is not None:
         return "photo", _text(message.get("caption")), f"telegram:{largest}"
     if isinstance(message.get("text"), str):
@@ -79,9 +78,11 @@ def _content(message: dict) -> tuple[IncomingKind, str, str | None]:
     return "other", "", None
 
 
-def _largest(photos: list[dict]) -> str | None:
-    """The file_id of the biggest size; Telegram lists sizes smallest first, so ties go last."""
-    candidates = [(index, size) for index, size in enumerate(photos) if size.get("file_id")]
+def largest_file_id(sizes: Any) -> str | None:
+    """The file_id of a photo's biggest size; Telegram lists sizes smallest first, so ties go last."""
+    sizes = sizes if isinstance(sizes, list) else []
+    candidates = [(index, size) for index, size in enumerate(sizes)
+                  if isinstance(size, dict) and size.get("file_id")]
     if not candidates:
         return None
     _, size = max(candidates, key=lambda item: (_area(item[1]), item[0]))

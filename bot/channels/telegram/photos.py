@@ -1,0 +1,81 @@
+"""Photos between Telegram and the media store, so a story photo can be published anywhere."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from telegram import InputFile
+from telegram.error import TelegramError
+
+from bot.channels.base import ChannelError
+from bot.channels.telegram.updates import largest_file_id
+
+log = logging.getLogger(__name__)
+
+# One Bot API call: method name and parameters in, the raw result out.
+Call = Callable[..., Awaitable[Any]]
+# The content of a file, from the `file_path` getFile gave.
+Download = Callable[[str], Awaitable[bytes]]
+
+
+class PhotoStore(Protocol):
+    """What the channel needs of the media store."""
+
+    def save(self, data: bytes) -> str: ...
+
+    def path(self, ref: str | None) -> Path | None: ...
+
+
+class Photos:
+    """Photo references as Telegram sends them.
+
+    `telegram:<file_id>` goes by id. `media:<name>` is uploaded from the store once; later sends
+    reuse the file_id Telegram gave it (kept in memory, so after a restart it is uploaded once
+    more), and a push to many chats waits for that one upload instead of uploading in parallel.
+    """
+
+    def __init__(self, store: PhotoStore) -> None:
+        self.store = store
+        self._file_ids: dict[str, str] = {}
+        self._uploads: dict[str, asyncio.Lock] = {}
+
+    def remember(self, ref: str, file_id: str) -> None:
+        self._file_ids[ref] = file_id
+
+    async def send(self, call: Call, ref: str, **params: Any) -> Any:
+        """sendPhoto with this photo; the rest of the parameters as given."""
+        scheme, _, value = ref.partition(":")
+        if scheme == "telegram" and value:
+            return await call("sendPhoto", photo=value, **params)
+        if ref not in self._file_ids:
+            async with self._uploads.setdefault(ref, asyncio.Lock()):
+                if ref not in self._file_ids:
+                    return await self._upload(call, ref, params)
+        return await call("sendPhoto", photo=self._file_ids[ref], **params)
+
+    async def _upload(self, call: Call, ref: str, params: dict[str, Any]) -> Any:
+        path = self.store.path(ref)
+        if path is None:
+            raise ChannelError(f"Telegram: không gửi được ảnh {ref!r}", permanent=True)
+        result = await call("sendPhoto", photo=InputFile(path.read_bytes(), filename=path.name),
+                            **params)
+        file_id = largest_file_id(result.get("photo")) if isinstance(result, dict) else None
+        if file_id:
+            self.remember(ref, file_id)
+        return result
+
+    async def keep(self, call: Call, download: Download, file_id: str) -> str | None:
+        """Copy a photo a user sent into the store; its `media:` reference, or None when that
+        fails (an emulator without getFile, say): the file_id then stays the reference."""
+        try:
+            found = await call("getFile", file_id=file_id)
+            ref = self.store.save(await download(found["file_path"]))
+        except (TelegramError, KeyError, TypeError, ValueError, OSError) as error:
+            log.warning("Telegram: photo kept by file_id only, not copied: %s", error)
+            return None
+        self.remember(ref, file_id)
+        return ref
