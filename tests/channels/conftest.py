@@ -71,14 +71,15 @@ async def make_channel(api, media) -> AsyncIterator[Callable]:
     async with AsyncExitStack() as stack:
 
         async def make(on_update, *, start: bool = True, webhook: bool = False,
-                       request_timeout: float = 2.0, **settings: object) -> TelegramChannel:
+                       request_timeout: float = 2.0, store: MediaStore = media,
+                       **settings: object) -> TelegramChannel:
             sock = free_socket() if webhook else None
             if sock is not None:
                 settings = {"telegram_webhook_url": url_of(sock) + WEBHOOK_PATH,
                             "telegram_webhook_secret": SECRET} | settings
             defaults = {"telegram_bot_token": api.token, "telegram_bot_api_url": api.url}
             config = Settings(_env_file=None, **(defaults | settings))
-            channel = TelegramChannel(config, on_update, media=media, request_timeout=request_timeout)
+            channel = TelegramChannel(config, on_update, media=store, request_timeout=request_timeout)
             if sock is not None:
                 app = build_app(webhooks={WEBHOOK_PATH: channel})
                 await stack.enter_async_context(serving(app, sock))

@@ -39,8 +39,10 @@ class _PromptServer(uvicorn.Server):
             server.close()
         for connection in list(self.server_state.connections):
             connection.shutdown()
-        for task in list(self.server_state.tasks):
-            task.cancel()
+        if self.server_state.tasks:  # answers on their way out (a long poll just woken)
+            _, pending = await asyncio.wait(list(self.server_state.tasks), timeout=1)
+            for task in pending:
+                task.cancel()
         for server in self.servers:
             await server.wait_closed()
 

@@ -1,0 +1,87 @@
+"""`tintot run` with a Telegram token, and a Telegram photo story reaching Zalo by URL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from bot.channels.telegram import WEBHOOK_PATH
+from bot.channels.zalo import ZaloChannel
+from bot.core import Core
+from bot.delivery import Sender
+from bot.media import MediaStore
+from bot.runtime import run_channels
+from bot.settings import Settings
+from bot.web import build_app
+from handlers.context import CoreConfig
+from tests.channels.conftest import SECRET
+from tests.channels.telegram_chat import Chat, counting, until
+from tests.fakes.http import free_socket, serving, url_of
+from tests.fakes.zalo_api import FakeZalo, make_update
+
+STUDENT = 301
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_tintot_run_answers_on_telegram_until_stopped(api, tmp_path, mode):
+    with free_socket() as sock:
+        port = sock.getsockname()[1]
+    webhook = {"telegram_webhook_url": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+               "telegram_webhook_secret": SECRET}
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'tintot.db'}",
+        telegram_bot_token=api.token,
+        telegram_bot_api_url=api.url,
+        tintot_media_dir=str(tmp_path / "media"),
+        tintot_http_port=port,
+        **(webhook if mode == "webhook" else {}),
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_channels(settings, stop=stop))
+    api.queue_text(STUDENT, "/start")  # in webhook mode, pushed once the web server listens
+    await until(lambda: len(api.sent_to(STUDENT)) >= 2)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    assert "Tin Tốt" in api.sent_texts(STUDENT)[0]
+    assert bool(api.calls_of("getUpdates")) == (mode == "polling")
+
+
+async def test_a_telegram_photo_story_reaches_zalo_by_url(api, make_channel, engine, tmp_path):
+    """One database, both channels: a photo sent on Telegram goes out on Zalo from /media/."""
+    config = CoreConfig(admins=frozenset({("telegram", "900")}),
+                        clock=lambda: datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
+    core = Core(engine=engine, config=config)
+    site = free_socket()
+    media = MediaStore(tmp_path / "public-media", public_url=url_of(site))
+    handled: Counter = Counter()
+    core.attach(await make_channel(counting(core.handle, handled), store=media))
+    lan, admin = Chat(api, handled, STUDENT, "Lan"), Chat(api, handled, 900, "Cô Hoa")
+    async with FakeZalo("4242:zalo").running() as fake_zalo, serving(
+            build_app(webhooks={}, media_dir=media.directory), site):
+        settings = Settings(_env_file=None, zalo_bot_token="4242:zalo", zalo_bot_api_url=fake_zalo.base_url)
+        zalo = ZaloChannel(settings, core.handle, media)
+        core.attach(zalo)
+        await zalo.start()
+        try:
+            for step in ("/start CDCB", "1", "1"):  # consent, 16+; the link chose the school
+                sent = len(fake_zalo.messages)
+                fake_zalo.queue(make_update(text=step, user_id="z-7"))
+                await until(lambda sent=sent: len(fake_zalo.messages) > sent)
+            await lan.join()
+            await lan.say("/gui")
+            await lan.photo("AgAC-river", "Lớp em dọn rác bờ sông Bằng Giang.")
+            await admin.say("/duyet 1")
+            await admin.say("/dang ngay")
+            await Sender(engine=engine, channel=zalo, rate=50).send_window()
+            (photo,) = fake_zalo.calls("sendPhoto")
+            async with httpx.AsyncClient() as client:  # what Zalo fetches from our web app
+                served = await client.get(photo["photo"])
+        finally:
+            await zalo.stop()
+    assert photo["chat_id"] == "z-7" and "dọn rác bờ sông" in photo.get("caption", "")
+    assert served.content == api.files["AgAC-river"]
