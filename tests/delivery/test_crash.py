@@ -17,7 +17,7 @@ from handlers.io import Incoming
 from storage import pushes
 from storage.db import session_scope
 from storage.models import Member
-from tests.delivery.conftest import FIRST_CHAT, publish_to, statuses
+from tests.campaign import FIRST_CHAT, publish_to, statuses
 
 MEMBERS = 5000
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")

@@ -10,7 +10,7 @@ from bot.delivery import Sender
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.models import Event
-from tests.delivery.conftest import FIRST_CHAT, publish_to, statuses
+from tests.campaign import FIRST_CHAT, publish_to, statuses
 
 
 async def _sender(api, engine, tmp_path, **channel_options) -> tuple[Sender, TelegramChannel]:
