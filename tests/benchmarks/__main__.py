@@ -1,0 +1,6 @@
+"""`make bench`: every benchmark, one after the other (not part of `make test`)."""
+
+from tests.benchmarks import bench_push
+
+for bench in (bench_push,):
+    bench.run()
