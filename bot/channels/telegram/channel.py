@@ -23,6 +23,7 @@ from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
 from bot.channels.telegram.photos import Photos, PhotoStore
 from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
+from bot.media import MediaStore
 from bot.settings import Settings
 from handlers.io import Incoming, Outgoing
 from handlers.routes import command_menu
@@ -42,11 +43,12 @@ _replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
 class TelegramChannel:
     name = "telegram"
 
-    def __init__(self, settings: Settings, on_update: UpdateHandler, *, media: PhotoStore,
+    def __init__(self, settings: Settings, on_update: UpdateHandler, *, media: PhotoStore | None = None,
                  poll_timeout: int = 25, request_timeout: float = 10.0) -> None:
+        """`media` defaults to the store the settings name (TINTOT_MEDIA_DIR, TINTOT_PUBLIC_URL)."""
         self._settings = settings
         self._on_update = on_update
-        self._photos = Photos(media)
+        self._photos = Photos(media or MediaStore.from_settings(settings))
         self._poll_timeout = poll_timeout
         self._request_timeout = request_timeout
         self._bot: Bot | None = None
