@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import hmac
 import json
@@ -24,6 +23,7 @@ from bot.channels.telegram.outgoing import channel_error, render, retry_after
 from bot.channels.telegram.photos import Photos, PhotoStore
 from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
 from bot.media import MediaStore
+from bot.pause import pause
 from bot.settings import Settings
 from handlers.io import Incoming, Outgoing
 from handlers.routes import command_menu
@@ -167,22 +167,17 @@ class TelegramChannel:
             try:
                 updates = await self._next_batch(offset)
             except RetryAfter as error:
-                await self._pause(retry_after(error))
+                await pause(self._stopping, retry_after(error))
                 continue
             except TelegramError as error:
                 log.warning("Telegram: getUpdates failed: %s", error.message)
-                await self._pause(backoff.next_delay())
+                await pause(self._stopping, backoff.next_delay())
                 continue
             backoff.reset()
             await self._dispatch(updates)
             ids = [update["update_id"] for update in updates if isinstance(update.get("update_id"), int)]
             offset = max(ids) + 1 if ids else offset
         await self._confirm(offset)
-
-    async def _pause(self, seconds: float) -> None:
-        """Sleep, but not past stop()."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _confirm(self, offset: int | None) -> None:
         """On the way out, confirm the last batch handled, so the next start does not get it again."""
