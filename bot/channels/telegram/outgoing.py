@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.base import ChannelError, html_to_plain
 from bot.channels.telegram.photos import Call, Photos
@@ -82,7 +82,9 @@ async def _edit(call: Call, message: Outgoing, markup: InlineKeyboardMarkup | No
     try:
         await call(method, chat_id=message.chat_id, message_id=int(message.edit_ref),
                    parse_mode=ParseMode.HTML, reply_markup=markup, **{part: message.text})
-    except BadRequest as error:
+    # InvalidToken is how a 404 comes back: the token passed getMe, so the server (an emulator)
+    # has no such method.
+    except (BadRequest, InvalidToken) as error:
         # "Not modified": the message already reads as asked, as when two moderators decide at
         # once; a second copy would only repeat it.
         if "not modified" in error.message.lower():
