@@ -44,12 +44,15 @@ async def test_webhook_without_secret_stops_start_up(make_channel, recorder):
 
 async def test_token_never_logged(api, make_channel, recorder, caplog):
     caplog.set_level(logging.DEBUG)
+    api.fail("getUpdates", 502, "Bad Gateway")
     api.queue_text(STUDENT, "/start")
+    api.queue_photo(STUDENT, "photo-1", caption="Tin tốt")  # downloaded from a URL with the token
     channel = await make_channel(recorder)
-    await recorder.wait(1)
+    await recorder.wait(2)
     await channel.send(Outgoing("telegram", str(STUDENT), "Chào bạn"))
     await channel.stop()
-    assert api.calls_of("sendMessage")
+    assert api.calls_of("sendMessage") and api.calls_of("getFile")
+    assert "getUpdates failed" in caplog.text
     assert api.token not in caplog.text
 
 
