@@ -173,6 +173,15 @@ async def test_a_photo_is_copied_into_the_media_store(api, make_channel, recorde
     assert api.calls_of("getFile")[0]["file_id"] == "big-photo-id"  # the largest size
 
 
+async def test_a_photo_delivered_twice_is_copied_once(api, make_channel, recorder, media):
+    await make_channel(recorder, webhook=True)
+    update_id = api.queue_photo(STUDENT, "big-photo-id", caption="Tin tốt")
+    api.queue_update({"update_id": update_id, "message": api.updates[-1]["message"]})
+    first, again = await recorder.wait(2)
+    assert first.photo == again.photo
+    assert len(list(media.directory.iterdir())) == 1
+
+
 async def test_a_photo_that_cannot_be_copied_stays_on_telegram(api, make_channel, recorder):
     api.fail("getFile", 404, "Not Found")
     api.queue_photo(STUDENT, "big-photo-id", caption="Tin tốt")

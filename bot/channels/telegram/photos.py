@@ -42,6 +42,7 @@ class Photos:
         self.store = store
         self._file_ids: dict[str, str] = {}
         self._uploads: dict[str, asyncio.Lock] = {}
+        self._kept: dict[str, str] = {}  # file_id → media reference, for photos users sent
 
     def remember(self, ref: str, file_id: str) -> None:
         self._file_ids[ref] = file_id
@@ -70,7 +71,12 @@ class Photos:
 
     async def keep(self, call: Call, download: Download, file_id: str) -> str | None:
         """Copy a photo a user sent into the store; its `media:` reference, or None when that
-        fails (an emulator without getFile, say): the file_id then stays the reference."""
+        fails (an emulator without getFile, say): the file_id then stays the reference.
+
+        A photo seen before (an update delivered again) is not copied twice.
+        """
+        if file_id in self._kept:
+            return self._kept[file_id]
         try:
             found = await call("getFile", file_id=file_id)
             ref = self.store.save(await download(found["file_path"]))
@@ -78,4 +84,5 @@ class Photos:
             log.warning("Telegram: photo kept by file_id only, not copied: %s", error)
             return None
         self.remember(ref, file_id)
+        self._kept[file_id] = ref
         return ref
