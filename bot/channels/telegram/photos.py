@@ -31,11 +31,12 @@ class PhotoStore(Protocol):
 
 
 class Photos:
-    """Photo references as Telegram sends them.
+    """Photos users send are copied into the store (`keep`), and photo references sent (`send`).
 
-    `telegram:<file_id>` goes by id. `media:<name>` is uploaded from the store once; later sends
-    reuse the file_id Telegram gave it (kept in memory, so after a restart it is uploaded once
-    more), and a push to many chats waits for that one upload instead of uploading in parallel.
+    `telegram:<file_id>` goes by id. `media:<name>` goes by the file_id Telegram knows it by: the
+    one it came with, or the one the first upload got (kept in memory, so after a restart it is
+    uploaded once more); a push to many chats waits for that one upload instead of uploading in
+    parallel.
     """
 
     def __init__(self, store: PhotoStore) -> None:
@@ -43,9 +44,6 @@ class Photos:
         self._file_ids: dict[str, str] = {}
         self._uploads: dict[str, asyncio.Lock] = {}
         self._kept: dict[str, str] = {}  # file_id → media reference, for photos users sent
-
-    def remember(self, ref: str, file_id: str) -> None:
-        self._file_ids[ref] = file_id
 
     async def send(self, call: Call, ref: str, **params: Any) -> Any:
         """sendPhoto with this photo; the rest of the parameters as given."""
@@ -66,7 +64,7 @@ class Photos:
                             **params)
         file_id = largest_file_id(result.get("photo")) if isinstance(result, dict) else None
         if file_id:
-            self.remember(ref, file_id)
+            self._file_ids[ref] = file_id
         return result
 
     async def keep(self, call: Call, download: Download, file_id: str) -> str | None:
@@ -83,6 +81,6 @@ class Photos:
         except (TelegramError, KeyError, TypeError, ValueError, OSError) as error:
             log.warning("Telegram: photo kept by file_id only, not copied: %s", error)
             return None
-        self.remember(ref, file_id)
+        self._file_ids[ref] = file_id
         self._kept[file_id] = ref
         return ref
