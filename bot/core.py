@@ -15,7 +15,7 @@ from bot.settings import Settings
 from content import texts
 from handlers.context import CoreConfig
 from handlers.io import Incoming, Outgoing
-from handlers.routes import handle_update
+from handlers.routes import Handled, handle_update
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ def core_config(settings: Settings) -> CoreConfig:
         timezone=settings.timezone,
         daily_at=settings.daily_at,
         weekly_at=settings.weekly_at,
+        push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
     )
 
 
@@ -39,15 +40,22 @@ class Core:
     def attach(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
 
-    async def handle(self, incoming: Incoming) -> None:
-        """Processes one update and sends what it produced; an error is logged and the user told."""
+    async def handle(self, incoming: Incoming) -> str | None:
+        """Processes one update and sends what it produced; an error is logged and the user told.
+
+        Returns the acknowledgement for a button press, if any.
+        """
         try:
             with session_scope(self.engine) as session:
-                outbox = handle_update(session=session, incoming=incoming, config=self.config)
+                handled = handle_update(session=session, incoming=incoming, config=self.config)
         except Exception:
             log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
-            outbox = [Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)]
-        for message in outbox:
+            handled = Handled([Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)])
+        await self.send_all(handled.outbox)
+        return handled.acknowledgement
+
+    async def send_all(self, messages: list[Outgoing]) -> None:
+        for message in messages:
             await self.send(message)
 
     async def send(self, message: Outgoing) -> str | None:

@@ -111,10 +111,14 @@ class Settings(BaseSettings):
 
 
 def parse_clock(value: str) -> time:
+    """'07:00' -> 07:00; push times must fall outside the quiet hours (21:00–06:00)."""
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
         raise ValueError(f"giờ phải có dạng HH:MM, nhận được {value!r}")
-    return time(int(match.group(1)), int(match.group(2)))
+    clock = time(int(match.group(1)), int(match.group(2)))
+    if not time(6, 0) <= clock < time(21, 0):
+        raise ValueError(f"giờ gửi phải từ 06:00 đến trước 21:00 (giờ nghỉ của học sinh), nhận được {value!r}")
+    return clock
 
 
 def parse_weekly(value: str) -> tuple[int, time]:

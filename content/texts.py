@@ -151,3 +151,43 @@ YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu
 STATS_TITLE = "<b>Thống kê theo trường</b> (thành viên · nhận tin · bài gửi · bài duyệt)"
 STATS_ROW = "{school}: {members} · {subscribed} · {submitted} · {approved}"
 STATS_TOTAL = "<b>Tổng</b>: {members} · {subscribed} · {submitted} · {approved}"
+
+KIND_DAILY = "Tin tốt"
+KIND_WEEKLY = "Câu chuyện tuần"
+POST_DAILY_TITLE = "☀️ <b>Tin tốt hôm nay</b> · {date}"
+POST_WEEKLY_TITLE = "🌟 <b>Câu chuyện đẹp của tuần</b> · {date}"
+REACTIONS = {"heart": "❤️", "clap": "👏"}
+REACTED = "Cảm ơn bạn đã thả {emoji}!"
+ALREADY_REACTED = "Bạn đã thả {emoji} cho tin này rồi."
+PUBLISHED_NOW = "Đã đăng {kind} ngày {date} (câu chuyện #{id}) tới {count} người. Gõ /tiendo để xem tiến độ."
+ALREADY_PUBLISHED = "{kind} ngày {date} đã được đăng lúc {when}. Gõ /tiendo để xem tiến độ."
+QUEUE_EMPTY_DAILY = (
+    "⚠️ Hàng chờ tin tốt đang trống: chưa có gì để gửi ngày {date}. "
+    "Hãy duyệt thêm bài (/cho) hoặc thêm tin (/tin); tin sẽ được gửi ngay khi có, trước 21:00."
+)
+QUEUE_EMPTY_WEEKLY = (
+    "⚠️ Chưa có câu chuyện của tuần cho ngày {date}: không có bài duyệt làm chuyện tuần, "
+    "cũng chưa có tin tốt nào trong tuần. Hãy duyệt một bài bằng /duyet SỐ tuan."
+)
+QUEUE_LOW = "⚠️ Hàng chờ chỉ còn {count} tin tốt, chưa đủ cho 2 ngày tới. Hãy duyệt thêm bài (/cho) hoặc thêm tin (/tin)."
+QUIET_HOURS = "Bây giờ là giờ nghỉ (21:00–06:00), Tin Tốt không gửi tin để khỏi làm phiền các bạn. Bạn đăng lại sau 06:00 nhé."
+SLOT_SKIPPED = (
+    "{kind} ngày {date} chưa được gửi vì bot không hoạt động đến sau 21:00; "
+    "đã bỏ qua để không làm phiền học sinh ban đêm."
+)
+AUTHOR_PUBLISHED = "Câu chuyện <b>#{id}</b> của bạn vừa được gửi tới các bạn trong phong trào. Cảm ơn bạn đã lan tỏa điều tốt đẹp!"
+CALENDAR_TITLE = "<b>Lịch đăng 7 ngày tới</b>"
+CALENDAR_NOTHING = "⚠️ chưa có tin"
+CALENDAR_SENT = "đã đăng #{id}"
+CALENDAR_QUEUED = "#{id} {preview}"
+CALENDAR_WEEKLY_AUTO = "tin được thả ❤️ nhiều nhất trong tuần"
+CALENDAR_QUEUE = "Hàng chờ: {count} tin tốt."
+PROGRESS_NONE = "Chưa có đợt gửi nào."
+PROGRESS = (
+    "<b>{kind} ngày {date}</b> (câu chuyện #{id}, {total} người nhận)\n"
+    "Đã gửi: {sent} · Lỗi: {failed} · Chặn bot: {blocked} · Không rõ: {unknown} · Đang chờ: {waiting}\n"
+    "{eta}"
+)
+PROGRESS_DONE = "Đã gửi xong."
+PROGRESS_ETA = "Tốc độ {rate} tin/giây, dự kiến xong lúc {when}."
+PROGRESS_UNKNOWN_NOTE = "(“Không rõ”: tin đang gửi khi bot dừng đột ngột; không gửi lại để tránh trùng.)"

@@ -6,15 +6,16 @@ transaction commits, so a user is never told about something that was then rolle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from content import render
 from handlers.io import Button, Incoming, Keyboard, Outgoing
-from storage.models import Member
+from storage.models import Member, utcnow
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class CoreConfig:
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
     daily_at: time = time(7, 0)
     weekly_at: tuple[int, time] = (6, time(19, 0))
+    push_rates: tuple[tuple[str, float], ...] = ()  # (channel, messages per second), for estimates
+    clock: Callable[[], datetime] = utcnow
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Ctx:
     member: Member
     config: CoreConfig
     outbox: list[Outgoing] = field(default_factory=list)
+    acknowledgement: str | None = None
 
     @property
     def args(self) -> str:
@@ -56,6 +60,14 @@ class Ctx:
         """A message to this chat. Its buttons become the options a typed number picks."""
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons))
         self.member.options = "\n".join(b.data for row in buttons for b in row) or None
+        self.member.options_at = utcnow()
+
+    def acknowledge(self, text: str) -> None:
+        """A short answer to a button press (a passing notice on Telegram); a reply otherwise."""
+        if self.incoming.kind == "callback":
+            self.acknowledgement = text
+        else:
+            self.reply(text)
 
     def reply_photo(self, photo: str, caption: str) -> None:
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, caption, photo=photo))
@@ -71,15 +83,22 @@ class Ctx:
 
     def notify(self, member: Member, text: str, buttons: Keyboard = ()) -> None:
         """A message to another member's chat (an author, a moderator), if they are reachable."""
-        if member.chat_id is None or member.platform_id is None or member.blocked:
-            return
         if member.id == self.member.id:
             self.reply(text, buttons)
             return
-        self.outbox.append(Outgoing(member.channel, member.chat_id, text, buttons=buttons))
+        message = message_to(member, text, buttons)
+        if message is not None:
+            self.outbox.append(message)
 
-    def time(self, moment) -> str:  # noqa: ANN001
+    def time(self, moment: datetime) -> str:
         return render.local_time(moment, self.config.timezone)
+
+
+def message_to(member: Member, text: str, buttons: Keyboard = ()) -> Outgoing | None:
+    """A message for a member's chat, or None when they cannot be reached (erased, blocked)."""
+    if member.chat_id is None or member.platform_id is None or member.blocked:
+        return None
+    return Outgoing(member.channel, member.chat_id, text, buttons=buttons)
 
 
 def one_column(*buttons: Button) -> Keyboard:

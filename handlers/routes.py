@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from content import texts
-from handlers import account, moderation, onboarding, stats, submission
+from handlers import account, moderation, onboarding, publishing, stats, submission
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Incoming, Outgoing
 from storage import repo
@@ -66,6 +66,9 @@ COMMANDS: tuple[Command, ...] = (
     Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
     Command(("tuchoi", "reject"), moderation.reject_command, "moderator", "từ chối: /tuchoi SỐ LÝ_DO"),
     Command(("tin", "news"), moderation.add_news, "moderator", "thêm tin tốt: /tin NỘI_DUNG"),
+    Command(("lich", "calendar"), publishing.calendar, "moderator", "lịch đăng 7 ngày tới"),
+    Command(("dang", "publish"), publishing.publish_command, "moderator", "đăng ngay: /dang ngay|tuan"),
+    Command(("tiendo", "progress"), publishing.progress_command, "moderator", "tiến độ đợt gửi gần nhất"),
     Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường"),
     Command(("mod", "addmod"), moderation.grant, "admin", "cấp quyền biên tập: /mod KÊNH:ID"),
     Command(("bomod", "delmod"), moderation.revoke, "admin", "bỏ quyền biên tập: /bomod KÊNH:ID"),
@@ -81,6 +84,7 @@ CALLBACKS: dict[str, tuple[Callable[[Member], bool] | str, Callable[..., None]]]
     "showname": ("member", submission.show_name),
     "approve": ("moderator", moderation.approve_button),
     "reject": ("moderator", moderation.ask_reject_reason),
+    "react": ("member", publishing.react_button),
 }
 
 # What the next message means while a member is in the middle of something.
@@ -97,21 +101,31 @@ def command_menu(*, moderator: bool) -> list[tuple[str, str]]:
     return [(c.names[0], c.description) for c in COMMANDS if c.access in allowed]
 
 
-def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> list[Outgoing]:
+@dataclass(frozen=True)
+class Handled:
+    """What an update produced: messages to send after commit, and a button acknowledgement."""
+
+    outbox: list[Outgoing]
+    acknowledgement: str | None = None
+
+
+def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
     """Runs one update through the routes; a redelivered update (same id) does nothing."""
     if incoming.update_id and not repo.claim_update(session=session, channel=incoming.channel, update_id=incoming.update_id):
         log.info("%s update %s already processed", incoming.channel, incoming.update_id)
-        return []
+        return Handled([])
     member = repo.get_or_create_member(
         session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
     _route(ctx)
-    return ctx.outbox
+    return Handled(ctx.outbox, ctx.acknowledgement)
 
 
 def _route(ctx: Ctx) -> None:
     incoming, member = ctx.incoming, ctx.member
+    if member.joined and incoming.command is None and member.state is None and publishing.typed_reaction(ctx):
+        return
     token = incoming.callback_data if incoming.kind == "callback" else _picked_option(member, incoming)
     if token is not None:
         _run_callback(ctx, token)

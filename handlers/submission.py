@@ -14,8 +14,8 @@ from storage.models import School, Story
 
 MIN_STORY = 20
 MAX_STORY = 4000
-# Telegram limits a photo caption to 1,024 characters; a story with a photo keeps to that.
-MAX_CAPTION = 1000
+# Telegram limits a photo caption to 1,024 characters: the story, its title and byline fit.
+MAX_CAPTION = 850
 
 
 def ask_story(ctx: Ctx) -> None:

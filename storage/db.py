@@ -26,11 +26,20 @@ def make_engine(url: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+        # SQLAlchemy, not the driver, begins transactions: the driver's own handling breaks
+        # SAVEPOINT, which the unique-slot and update-dedup checks rely on.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_immediate(connection: sa.Connection) -> None:
+        # Take the write lock up front: two processes racing for a slot then wait their turn
+        # (busy timeout) instead of failing when a read transaction tries to become a write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

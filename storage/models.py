@@ -68,6 +68,7 @@ class Member(SQLModel, table=True):
     state_data: str | None = Field(default=None, max_length=512)
     # Data tokens of the buttons last offered, so "2" can mean the second one on any channel.
     options: str | None = Field(default=None, max_length=4096)
+    options_at: datetime | None = _when(default=None)
     created_at: datetime = _when(default_factory=utcnow)
     erased_at: datetime | None = _when(default=None)
 
@@ -109,6 +110,7 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("post_id", "member_id"),
         sa.Index("ix_delivery_post_status", "post_id", "status"),
+        sa.Index("ix_delivery_channel_status", "channel", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -122,8 +122,17 @@ def add_event(
     )
 
 
-def audit(*, session: Session, actor: Member, action: str, target: str | None = None, detail: str | None = None) -> None:
-    session.add(AuditEntry(actor_id=actor.id, action=action, target=target, detail=(detail or "")[:500] or None))
+def audit(
+    *, session: Session, actor: Member | None, action: str, target: str | None = None, detail: str | None = None
+) -> None:
+    """Logs an act; `actor` None is the bot itself (the scheduler)."""
+    session.add(
+        AuditEntry(actor_id=actor.id if actor else None, action=action, target=target, detail=(detail or "")[:500] or None)
+    )
+
+
+def audited(*, session: Session, action: str) -> bool:
+    return session.exec(select(AuditEntry.id).where(AuditEntry.action == action).limit(1)).first() is not None
 
 
 def stories_of(*, session: Session, member_id: int, limit: int = 10) -> Sequence[Story]:

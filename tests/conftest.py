@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -88,9 +90,33 @@ def channels() -> dict[str, RecordingChannel]:
     return {name: RecordingChannel(name) for name in ("telegram", "zalo")}
 
 
+class Clock:
+    """The campaign clock in tests: real time unless a test sets it."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+    def set_local(self, text: str) -> None:
+        """'2026-11-30 07:00' in Asia/Ho_Chi_Minh."""
+        self.now = datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 @pytest.fixture
-def core(engine, channels) -> Core:
-    return Core(engine=engine, config=CoreConfig(admins=frozenset({ADMIN})), channels=channels)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def config(clock) -> CoreConfig:
+    return CoreConfig(admins=frozenset({ADMIN}), clock=clock, push_rates=(("telegram", 25.0), ("zalo", 10.0)))
+
+
+@pytest.fixture
+def core(engine, channels, config) -> Core:
+    return Core(engine=engine, config=config, channels=channels)
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from typing import Protocol
 
 from handlers.io import Incoming, Keyboard, Outgoing
 
-UpdateHandler = Callable[[Incoming], Awaitable[None]]
+# Takes one update; returns a short acknowledgement for a button press (Telegram shows it in
+# `answerCallbackQuery`), or None.
+UpdateHandler = Callable[[Incoming], Awaitable[str | None]]
 
 
 class ChannelError(Exception):
@@ -18,7 +20,8 @@ class ChannelError(Exception):
 
     `retry_after` is set on flood control (seconds to wait); `blocked` when the user blocked the
     bot; `maybe_delivered` when the request may have reached the platform (a read timeout), so
-    sending it again could duplicate it.
+    sending it again could duplicate it; `permanent` when trying again cannot help (a chat that
+    does not exist, a message the platform rejects).
     """
 
     def __init__(
@@ -28,11 +31,13 @@ class ChannelError(Exception):
         retry_after: float | None = None,
         blocked: bool = False,
         maybe_delivered: bool = False,
+        permanent: bool = False,
     ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.blocked = blocked
         self.maybe_delivered = maybe_delivered
+        self.permanent = permanent
 
 
 class Channel(Protocol):

@@ -8,6 +8,7 @@ from bot.settings import load_settings
     [
         ("TINTOT_DAILY_AT", "7h"),
         ("TINTOT_DAILY_AT", "25:00"),
+        ("TINTOT_DAILY_AT", "22:30"),
         ("TINTOT_WEEKLY_AT", "SUNDAY 19:00"),
         ("TINTOT_TIMEZONE", "Mars/Olympus"),
         ("TINTOT_ADMINS", "viber:1"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 08:40:09.566305
+Create Date: 2026-11-28 08:47:31.610204
 """
 
 from alembic import op
@@ -56,6 +56,7 @@ def upgrade() -> None:
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('state_data', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
     sa.Column('options', sqlmodel.sql.sqltypes.AutoString(length=4096), nullable=True),
+    sa.Column('options_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('erased_at', storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], ),
@@ -139,6 +140,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('post_id', 'member_id')
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_delivery_channel_status', ['channel', 'status', 'id'], unique=False)
         batch_op.create_index('ix_delivery_post_status', ['post_id', 'status'], unique=False)
 
     op.create_table('reaction',
@@ -160,6 +162,7 @@ def downgrade() -> None:
     op.drop_table('reaction')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_post_status')
+        batch_op.drop_index('ix_delivery_channel_status')
 
     op.drop_table('delivery')
     op.drop_table('post')

@@ -1,0 +1,71 @@
+"""The campaign clock: publishes each slot at its time, catches up a missed slot the same day
+before quiet hours, and reports a slot missed until night instead of sending it then."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from handlers.context import CoreConfig
+from handlers.io import Outgoing
+from handlers.publishing import is_quiet, publish_slot, skip_slot, slot_date, slot_start
+from storage.db import session_scope
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+TICK = 30.0  # seconds; a slot goes out within one tick of its time
+
+
+class Scheduler:
+    def __init__(
+        self,
+        *,
+        engine: sa.Engine,
+        config: CoreConfig,
+        send: Callable[[list[Outgoing]], Awaitable[None]],
+        clock: Callable[[], datetime] = utcnow,
+        tick: float = TICK,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.send = send
+        self.clock = clock
+        self.tick = tick
+        self._stopping = asyncio.Event()
+
+    async def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                await self.check()
+            except Exception:
+                log.exception("scheduler check failed; trying again in %.0f s", self.tick)
+            try:
+                await asyncio.wait_for(self._stopping.wait(), self.tick)
+            except TimeoutError:
+                pass
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def check(self) -> None:
+        """Publishes every slot of today whose time has come; after 21:00 reports it instead."""
+        now = self.clock()
+        today = now.astimezone(self.config.timezone).date()
+        for kind in ("daily", "weekly"):
+            day = slot_date(kind, now, self.config)
+            if day != today or now < slot_start(kind, day, self.config):
+                continue
+            with session_scope(self.engine) as session:
+                if is_quiet(now, self.config):
+                    notices = skip_slot(session=session, kind=kind, day=day, config=self.config)
+                else:
+                    result = publish_slot(session=session, kind=kind, now=now, config=self.config)
+                    notices = result.notices
+                    if result.status == "published":
+                        log.info("published the %s post of %s to %d members", kind, day, result.recipients)
+            await self.send(notices)

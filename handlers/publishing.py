@@ -1,0 +1,236 @@
+"""The content calendar and the pushes as people see them: publishing a slot, /dang, /lich,
+/tiendo, and reactions to a push.
+
+Usage: the scheduler calls `publish_slot` at the slot times; moderators call it with /dang.
+Both are safe to race: the post is unique per (kind, slot_date).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import Session
+
+from content import render, texts
+from handlers.context import CoreConfig, Ctx, message_to
+from handlers.io import Button, Outgoing
+from storage import pushes, repo
+from storage.models import Member, Post, School, Story
+
+QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
+REACTION_WINDOW = timedelta(hours=24)
+TYPED_REACTIONS = {"1": "heart", "tim": "heart", "❤": "heart", "❤️": "heart", "2": "clap", "👏": "clap"}
+KIND_WORDS = {"ngay": "daily", "daily": "daily", "tuan": "weekly", "weekly": "weekly"}
+LOW_QUEUE_DAYS = 2
+
+
+@dataclass
+class Published:
+    """What publishing a slot did: `status` is published, exists, empty or quiet."""
+
+    status: str
+    kind: str
+    slot_date: date
+    post: Post | None = None
+    recipients: int = 0
+    notices: list[Outgoing] = field(default_factory=list)
+
+
+def is_quiet(moment: datetime, config: CoreConfig) -> bool:
+    local = moment.astimezone(config.timezone).time()
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+def slot_date(kind: str, moment: datetime, config: CoreConfig) -> date:
+    """Today for the daily push; this week's push day (weeks start on Monday) for the weekly one."""
+    today = moment.astimezone(config.timezone).date()
+    if kind == "daily":
+        return today
+    return today - timedelta(days=today.weekday()) + timedelta(days=config.weekly_at[0])
+
+
+def slot_start(kind: str, day: date, config: CoreConfig) -> datetime:
+    clock = config.daily_at if kind == "daily" else config.weekly_at[1]
+    return datetime.combine(day, clock, tzinfo=config.timezone)
+
+
+def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConfig) -> Published:
+    """Creates this slot's post with its deliveries, unless it exists, there is nothing to send,
+    or it is night. Warns moderators once per slot when the queue is empty or running low."""
+    day = slot_date(kind, now, config)
+    existing = pushes.post_for(session=session, kind=kind, slot_date=day)
+    if existing is not None:
+        return Published("exists", kind, day, existing)
+    if is_quiet(now, config):
+        return Published("quiet", kind, day)
+    story = (
+        pushes.next_daily_story(session=session)
+        if kind == "daily"
+        else pushes.next_weekly_story(session=session, week_start=day - timedelta(days=day.weekday()))
+    )
+    result = Published("empty", kind, day)
+    if story is None:
+        warning = texts.QUEUE_EMPTY_DAILY if kind == "daily" else texts.QUEUE_EMPTY_WEEKLY
+        _warn_once(session, config, result, f"queue_empty:{kind}:{day}", warning.format(date=day.strftime("%d/%m/%Y")))
+        return result
+    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now)
+    if post is None:  # another process or a moderator published this slot a moment ago
+        return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
+    result.status, result.post = "published", post
+    result.recipients = pushes.progress(session=session, post=post).total
+    repo.add_event(session=session, kind="published", member=None, story_id=story.id, post_id=post.id, school_id=story.school_id)
+    author = session.get(Member, story.member_id) if story.member_id else None
+    if author is not None and (notice := message_to(author, texts.AUTHOR_PUBLISHED.format(id=story.id))):
+        result.notices.append(notice)
+    remaining = len(pushes.queued_daily(session=session, limit=LOW_QUEUE_DAYS))
+    if kind == "daily" and remaining < LOW_QUEUE_DAYS:
+        _warn_once(session, config, result, f"queue_low:{day}", texts.QUEUE_LOW.format(count=remaining))
+    return result
+
+
+def skip_slot(*, session: Session, kind: str, day: date, config: CoreConfig) -> list[Outgoing]:
+    """A slot missed until quiet hours: not sent at night, reported to moderators once."""
+    result = Published("skipped", kind, day)
+    if pushes.post_for(session=session, kind=kind, slot_date=day) is not None:
+        return []
+    kind_name = texts.KIND_DAILY if kind == "daily" else texts.KIND_WEEKLY
+    _warn_once(session, config, result, f"slot_skipped:{kind}:{day}", texts.SLOT_SKIPPED.format(kind=kind_name, date=day.strftime("%d/%m/%Y")))
+    return result.notices
+
+
+def _warn_once(session: Session, config: CoreConfig, result: Published, key: str, text: str) -> None:
+    if repo.audited(session=session, action=key):
+        return
+    repo.audit(session=session, actor=None, action=key)
+    for moderator in repo.moderators(session=session, admins=config.admins):
+        if (notice := message_to(moderator, text)) is not None:
+            result.notices.append(notice)
+
+
+def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
+    """A push as one member receives it, with its reaction buttons."""
+    title = texts.POST_DAILY_TITLE if post.kind == "daily" else texts.POST_WEEKLY_TITLE
+    author = story.author_name if story.show_name else None
+    text = "\n\n".join(
+        (
+            title.format(date=post.slot_date.strftime("%d/%m/%Y")),
+            render.esc(story.text),
+            render.byline(school_name=school.name if school else None, author_name=author),
+        )
+    )
+    buttons = ((tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())),)
+    return Outgoing(channel, chat_id, text, photo=story.photo, buttons=buttons)
+
+
+def publish_command(ctx: Ctx) -> None:
+    """/dang ngay|tuan: publishes this slot now (once: a slot already sent is reported)."""
+    kind = KIND_WORDS.get(ctx.args.strip().lower())
+    if kind is None:
+        ctx.reply(texts.USAGE.format(usage="/dang ngay hoặc /dang tuan"))
+        return
+    result = publish_slot(session=ctx.session, kind=kind, now=ctx.config.clock(), config=ctx.config)
+    ctx.outbox.extend(result.notices)
+    kind_name = texts.KIND_DAILY if kind == "daily" else texts.KIND_WEEKLY
+    day = result.slot_date.strftime("%d/%m/%Y")
+    if result.status == "quiet":
+        ctx.reply(texts.QUIET_HOURS)
+    elif result.status == "exists":
+        ctx.reply(texts.ALREADY_PUBLISHED.format(kind=kind_name, date=day, when=ctx.time(result.post.created_at)))
+    elif result.status == "published":
+        repo.audit(session=ctx.session, actor=ctx.member, action="publish", target=f"post:{result.post.id}")
+        ctx.reply(texts.PUBLISHED_NOW.format(kind=kind_name, date=day, id=result.post.story_id, count=result.recipients))
+    elif not any(n.chat_id == ctx.incoming.chat_id for n in result.notices):
+        ctx.reply((texts.QUEUE_EMPTY_DAILY if kind == "daily" else texts.QUEUE_EMPTY_WEEKLY).format(date=day))
+
+
+def calendar(ctx: Ctx) -> None:
+    """/lich: what goes out on the next seven days, and a warning when the queue runs dry."""
+    today = ctx.config.clock().astimezone(ctx.config.timezone).date()
+    queued = list(pushes.queued_daily(session=ctx.session, limit=7))
+    lines = [texts.CALENDAR_TITLE]
+    for offset in range(7):
+        day = today + timedelta(days=offset)
+        post = pushes.post_for(session=ctx.session, kind="daily", slot_date=day)
+        if post is not None:
+            what = texts.CALENDAR_SENT.format(id=post.story_id)
+        elif queued:
+            story = queued.pop(0)
+            what = texts.CALENDAR_QUEUED.format(id=story.id, preview=render.preview(story.text, 50))
+        else:
+            what = texts.CALENDAR_NOTHING
+        lines.append(f"{day.strftime('%d/%m')} ☀️ {what}")
+        if day.weekday() == ctx.config.weekly_at[0]:
+            lines.append(f"{day.strftime('%d/%m')} 🌟 {_weekly_plan(ctx, day)}")
+    queue_size = len(pushes.queued_daily(session=ctx.session, limit=1000))
+    lines.append("\n" + texts.CALENDAR_QUEUE.format(count=queue_size))
+    if queue_size < LOW_QUEUE_DAYS:
+        lines.append(texts.QUEUE_LOW.format(count=queue_size))
+    ctx.reply("\n".join(lines))
+
+
+def _weekly_plan(ctx: Ctx, day: date) -> str:
+    post = pushes.post_for(session=ctx.session, kind="weekly", slot_date=day)
+    if post is not None:
+        return texts.CALENDAR_SENT.format(id=post.story_id)
+    story = pushes.approved_weekly(session=ctx.session)
+    if story is not None:
+        return texts.CALENDAR_QUEUED.format(id=story.id, preview=render.preview(story.text, 50))
+    return texts.CALENDAR_WEEKLY_AUTO
+
+
+def progress_command(ctx: Ctx) -> None:
+    """/tiendo: the latest push: sent, failed, blocked, unknown, waiting, and an estimate."""
+    post = pushes.latest_post(session=ctx.session)
+    if post is None:
+        ctx.reply(texts.PROGRESS_NONE)
+        return
+    progress = pushes.progress(session=ctx.session, post=post)
+    counts = {status: render.number(progress.counts.get(status, 0)) for status in ("sent", "failed", "blocked", "unknown")}
+    rate = sum(rate for _, rate in ctx.config.push_rates) or 1.0
+    if progress.waiting:
+        finish = ctx.config.clock() + timedelta(seconds=math.ceil(progress.waiting / rate))
+        eta = texts.PROGRESS_ETA.format(rate=render.number(int(rate)), when=ctx.time(finish))
+    else:
+        eta = texts.PROGRESS_DONE
+    if progress.counts.get("unknown"):
+        eta += "\n" + texts.PROGRESS_UNKNOWN_NOTE
+    kind_name = texts.KIND_DAILY if post.kind == "daily" else texts.KIND_WEEKLY
+    ctx.reply(
+        texts.PROGRESS.format(
+            kind=kind_name, date=post.slot_date.strftime("%d/%m/%Y"), id=post.story_id,
+            total=render.number(progress.total), waiting=render.number(progress.waiting), eta=eta, **counts,
+        )
+    )
+
+
+def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
+    """❤️ / 👏 under a push: counted once per member and post."""
+    if not post_id.isdigit() or kind not in texts.REACTIONS or ctx.session.get(Post, int(post_id)) is None:
+        ctx.reply(texts.OPTION_EXPIRED)
+        return
+    _react(ctx, int(post_id), kind)
+
+
+def typed_reaction(ctx: Ctx) -> bool:
+    """A reply of 1 / tim / ❤ (or 2 / 👏) to a push of the last 24 hours, where there are no buttons.
+
+    Only when no later message of the bot offered numbered options: those numbers win.
+    """
+    kind = TYPED_REACTIONS.get(ctx.incoming.text.strip().lower()) if ctx.incoming.kind == "text" else None
+    if kind is None or ctx.member.id is None:
+        return False
+    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=ctx.config.clock() - REACTION_WINDOW)
+    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+        return False
+    _react(ctx, delivery.post_id, kind)
+    return True
+
+
+def _react(ctx: Ctx, post_id: int, kind: str) -> None:
+    emoji = texts.REACTIONS[kind]
+    if pushes.react(session=ctx.session, post_id=post_id, member=ctx.member, kind=kind):
+        ctx.acknowledge(texts.REACTED.format(emoji=emoji))
+    else:
+        ctx.acknowledge(texts.ALREADY_REACTED.format(emoji=emoji))

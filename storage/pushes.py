@@ -1,0 +1,220 @@
+"""Posts, deliveries and reactions: the queries behind the daily and weekly pushes.
+
+Crash safety rests on three rules kept here: a post is unique per (kind, slot_date); deliveries
+are created with their post in one transaction; a delivery is marked `sending` and committed
+before its message leaves, so after a crash it is never sent twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.models import Delivery, Event, Member, Post, Reaction, Story, UTCDateTime, utcnow
+
+WINDOW = 32
+
+
+def post_for(*, session: Session, kind: str, slot_date: date) -> Post | None:
+    return session.exec(select(Post).where(Post.kind == kind, Post.slot_date == slot_date)).first()
+
+
+def next_daily_story(*, session: Session) -> Story | None:
+    """The oldest approved daily item not yet published."""
+    return session.exec(
+        select(Story).where(Story.status == "approved", Story.slot == "daily").order_by(Story.decided_at, Story.id)
+    ).first()
+
+
+def queued_daily(*, session: Session, limit: int) -> Sequence[Story]:
+    return session.exec(
+        select(Story).where(Story.status == "approved", Story.slot == "daily").order_by(Story.decided_at, Story.id).limit(limit)
+    ).all()
+
+
+def approved_weekly(*, session: Session) -> Story | None:
+    """The oldest story a moderator approved as a weekly story and not yet published."""
+    return session.exec(
+        select(Story).where(Story.status == "approved", Story.slot == "weekly").order_by(Story.decided_at, Story.id)
+    ).first()
+
+
+def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
+    """The story approved for the week, else the daily item of the week with the most hearts."""
+    chosen = approved_weekly(session=session)
+    if chosen is not None:
+        return chosen
+    hearts = sa.func.count(Reaction.id)
+    best = session.exec(
+        select(Post.story_id, hearts)
+        .join(Reaction, sa.and_(Reaction.post_id == Post.id, Reaction.kind == "heart"), isouter=True)
+        .where(Post.kind == "daily", Post.slot_date >= week_start, Post.slot_date < week_start + timedelta(days=7))
+        .group_by(Post.story_id)
+        .order_by(hearts.desc(), Post.story_id)
+    ).first()
+    return session.get(Story, best[0]) if best else None
+
+
+def create_post(*, session: Session, kind: str, slot_date: date, story: Story, now: datetime) -> Post | None:
+    """Creates the slot's post and one waiting delivery per member subscribed now.
+
+    Returns None when the slot already has a post (another process or a moderator was first);
+    the caller's transaction is then still usable.
+    """
+    try:
+        with session.begin_nested():
+            post = Post(kind=kind, slot_date=slot_date, story_id=story.id, created_at=now)
+            session.add(post)
+            session.flush()
+    except IntegrityError:
+        return None
+    wants = Member.daily if kind == "daily" else Member.weekly
+    # In SQL, not in Python: a push to 100,000 members never loads them into memory.
+    subscribers = select(
+        sa.literal(post.id), Member.id, Member.channel, sa.literal("waiting"), sa.literal(0), sa.literal(now, UTCDateTime())
+    ).where(
+        wants == True,  # noqa: E712
+        Member.blocked == False,  # noqa: E712
+        col(Member.chat_id).is_not(None),
+    )
+    columns = ["post_id", "member_id", "channel", "status", "attempts", "updated_at"]
+    session.execute(sa.insert(Delivery).from_select(columns, subscribers))
+    if story.status == "approved":
+        story.status, story.published_at = "published", now
+    return post
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    post_id: int
+    member_id: int
+    chat_id: str | None
+    school_id: int | None
+    still_wanted: bool
+
+
+def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
+    """Marks up to `size` waiting deliveries `sending` (committed by the caller before sending).
+
+    One UPDATE … WHERE id IN (…) statement, so two senders cannot claim the same rows; on
+    PostgreSQL the inner select skips rows another sender has locked.
+    """
+    waiting = (
+        select(Delivery.id)
+        .where(Delivery.channel == channel, Delivery.status == "waiting")
+        .order_by(Delivery.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = session.execute(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(waiting.scalar_subquery()))
+        .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
+        .returning(Delivery.id, Delivery.post_id, Delivery.member_id)
+    ).all()
+    if not claimed:
+        return []
+    members = {
+        row.id: row
+        for row in session.execute(
+            select(Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.blocked).where(
+                col(Member.id).in_([member_id for _, _, member_id in claimed])
+            )
+        )
+    }
+    kinds = dict(session.execute(select(Post.id, Post.kind).where(col(Post.id).in_({post_id for _, post_id, _ in claimed}))).all())
+    result = []
+    for delivery_id, post_id, member_id in sorted(claimed):
+        member = members[member_id]
+        wanted = (member.daily if kinds[post_id] == "daily" else member.weekly) and not member.blocked
+        result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted and member.chat_id is not None))
+    return result
+
+
+def record_results(*, session: Session, results: dict[str, list[Claimed]], channel: str) -> None:
+    """Writes what the platform answered: one UPDATE per status, events for the sent and blocked.
+
+    Rows are matched by id whatever their status, so a result still lands on a row that a
+    restarting process had meanwhile marked `unknown`.
+    """
+    now = utcnow()
+    for status, rows in results.items():
+        if not rows:
+            continue
+        session.execute(
+            sa.update(Delivery).where(col(Delivery.id).in_([r.delivery_id for r in rows])).values(status=status, updated_at=now)
+        )
+    events = [
+        {"kind": "delivered", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}
+        for r in results.get("sent", [])
+    ]
+    blocked = results.get("blocked", [])
+    if blocked:
+        session.execute(
+            sa.update(Member).where(col(Member.id).in_([r.member_id for r in blocked])).values(blocked=True, daily=False, weekly=False)
+        )
+        events += [
+            {"kind": "blocked", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}
+            for r in blocked
+        ]
+    if events:
+        session.execute(sa.insert(Event), events)
+
+
+def mark_interrupted(*, session: Session) -> int:
+    """At start: deliveries left `sending` by a crash may or may not have arrived: `unknown`."""
+    return session.execute(
+        sa.update(Delivery).where(Delivery.status == "sending").values(status="unknown", updated_at=utcnow())
+    ).rowcount
+
+
+@dataclass(frozen=True)
+class Progress:
+    post: Post
+    counts: dict[str, int]
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get("waiting", 0) + self.counts.get("sending", 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def progress(*, session: Session, post: Post) -> Progress:
+    counts = dict(
+        session.execute(select(Delivery.status, sa.func.count()).where(Delivery.post_id == post.id).group_by(Delivery.status)).all()
+    )
+    return Progress(post, counts)
+
+
+def latest_post(*, session: Session) -> Post | None:
+    return session.exec(select(Post).order_by(col(Post.id).desc())).first()
+
+
+def react(*, session: Session, post_id: int, member: Member, kind: str) -> bool:
+    """One reaction of a kind per member and post; False if it was there already."""
+    try:
+        with session.begin_nested():
+            session.add(Reaction(post_id=post_id, member_id=member.id, kind=kind))
+            session.flush()
+    except IntegrityError:
+        return False
+    session.add(Event(kind="reacted", member_id=member.id, school_id=member.school_id, channel=member.channel, post_id=post_id))
+    return True
+
+
+def recent_delivery(*, session: Session, member_id: int, since: datetime) -> Delivery | None:
+    """The member's latest push that reached them after `since` (for replies such as "1" on Zalo)."""
+    return session.exec(
+        select(Delivery)
+        .where(Delivery.member_id == member_id, Delivery.status == "sent", Delivery.updated_at >= since)
+        .order_by(col(Delivery.id).desc())
+    ).first()
