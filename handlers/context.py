@@ -28,6 +28,9 @@ class CoreConfig:
     weekly_at: tuple[int, time] = (6, time(19, 0))
     push_rates: tuple[tuple[str, float], ...] = ()  # (channel, messages per second), for estimates
     clock: Callable[[], datetime] = utcnow
+    # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
+    # the runtime supplies the media store. Without one, such replies go as text only.
+    save_photo: Callable[[bytes], str] | None = None
 
 
 @dataclass
@@ -71,6 +74,13 @@ class Ctx:
 
     def reply_photo(self, photo: str, caption: str) -> None:
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, caption, photo=photo))
+
+    def reply_picture(self, png: bytes, caption: str) -> None:
+        """A picture made for this reply (a chart), kept in the media store so any channel can send it."""
+        if self.config.save_photo is None:
+            self.reply(caption)
+            return
+        self.reply_photo(self.config.save_photo(png), caption)
 
     def edit_or_reply(self, text: str) -> None:
         """Replaces the message whose button was pressed (so the choice shows where it was made)."""
