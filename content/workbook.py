@@ -61,7 +61,7 @@ def _heading(sheet: Worksheet, title: str, header: list[str]) -> None:
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"  # a coordinate: creating that cell would push the data a row down
 
 
 def _finish(sheet: Worksheet) -> None:

@@ -39,9 +39,9 @@ class Period:
         return min(midnight(self.last + timedelta(days=1), zone), now)
 
     def weeks(self, first: date) -> list[Period]:
-        """The Monday-to-Sunday weeks from `first` (used when the period has none) to the last
-        day, the first and last ones cut to the period so that the weeks add up to it."""
-        day = max(self.first or first, first)
+        """The Monday-to-Sunday weeks of the period (from `first` when it has no first day), the
+        first and last ones cut to the period so that the weeks add up to it."""
+        day = self.first or first
         weeks = []
         while day <= self.last:
             sunday = day + timedelta(days=6 - day.weekday())

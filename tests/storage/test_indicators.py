@@ -119,7 +119,13 @@ def test_total_needs_every_enrolment(campaign):
 def test_weeks_add_up_to_the_month(campaign):
     with session_scope(campaign) as session:
         weeks = weekly(session=session, period=month_of(date(2026, 11, 28)), zone=ZONE, now=NOW)
-    assert [(w.first, w.last) for w, _ in weeks][:2] == [(date(2026, 11, 2), date(2026, 11, 8)), (date(2026, 11, 9), date(2026, 11, 15))]
-    assert weeks[-1][0].last == date(2026, 11, 30)
+    assert [(w.first, w.last) for w, _ in weeks][:2] == [(date(2026, 11, 1), date(2026, 11, 1)), (date(2026, 11, 2), date(2026, 11, 8))]
+    assert weeks[-1][0] == Period(date(2026, 11, 30), date(2026, 11, 30))
     delivered = [next(r.delivered for r in rows if r.code == "CDCB") for _, rows in weeks]
-    assert delivered == [0, 0, 3, 6, 0]
+    assert delivered == [0, 0, 0, 3, 6, 0]
+
+
+def test_all_time_weeks_start_with_the_first_member(campaign):
+    with session_scope(campaign) as session:
+        weeks = weekly(session=session, period=all_time(date(2026, 11, 28)), zone=ZONE, now=NOW)
+    assert weeks[0][0] == Period(date(2026, 11, 2), date(2026, 11, 8)) and len(weeks) == 4
