@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from content import texts
 from content.report import percent, period_label
 from storage.indicators import TARGETS, SchoolIndicators
@@ -28,6 +25,11 @@ def size_for(schools: int) -> tuple[int, int]:
 
 
 def active_rate_png(rows: list[SchoolIndicators], period: Period) -> bytes:
+    # Imported here: matplotlib takes a third of a second to load, which every start of the bot
+    # and of the CLI would pay; only the first chart does.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     width, height = size_for(len(rows))
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
