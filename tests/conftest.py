@@ -14,6 +14,7 @@ from bot.core import Core
 from bot.database import open_database
 from handlers.context import CoreConfig
 from handlers.io import Incoming, Outgoing
+from tests.postgres import PostgresServer
 
 ADMIN = ("telegram", "900")
 
@@ -73,9 +74,21 @@ def text_of(messages: list[Outgoing]) -> str:
     return "\n".join(m.text for m in messages)
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'tintot.db'}"
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer.start()
+    if server is None:
+        pytest.skip("PostgreSQL is not installed here (.ci/run installs it)")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Every test that uses the database runs on both: nothing may be SQLite-only."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tintot.db'}"
+    return request.getfixturevalue("postgres_server").new_database()
 
 
 @pytest.fixture

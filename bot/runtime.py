@@ -1,0 +1,115 @@
+"""`tintot run` with tokens: every configured channel, the web server when something needs it,
+one delivery sender per channel and the scheduler, until SIGINT or SIGTERM.
+
+Start-up checks each channel against its platform first: a wrong setting stops here, with one
+line naming it, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bot.channels.base import Channel
+from bot.core import Core, core_config
+from bot.database import open_database
+from bot.delivery import Sender, recover
+from bot.media import MediaStore
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+from bot.web import build_app, make_server
+
+log = logging.getLogger(__name__)
+
+
+def build_channels(settings: Settings, core: Core, media: MediaStore) -> list[Channel]:
+    channels: list[Channel] = []
+    if settings.telegram_bot_token:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(settings, core.handle, media=media))
+    if settings.zalo_bot_token:
+        from bot.channels.zalo import ZaloChannel
+
+        channels.append(ZaloChannel(settings, core.handle, media))
+    return channels
+
+
+def _health(engine: sa.Engine):  # noqa: ANN202
+    def check() -> bool:
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
+    return check
+
+
+async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """Runs until `stop` is set (or a signal arrives); everything started is stopped in reverse."""
+    stop = stop or _stop_on_signals()
+    engine = open_database(settings.database_url)
+    recover(engine)
+    core = Core(engine=engine, config=core_config(settings))
+    media = MediaStore.from_settings(settings)
+    channels = build_channels(settings, core, media)
+    started: list[Channel] = []
+    tasks: list[asyncio.Task] = []
+    senders: list[Sender] = []
+    scheduler = Scheduler(engine=engine, config=core.config, send=core.send_all)
+    server = None
+    try:
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+            core.attach(channel)
+        webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
+        if webhooks or settings.tintot_public_url:
+            app = build_app(webhooks=webhooks, media_dir=Path(settings.tintot_media_dir), health=_health(engine))
+            server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
+            tasks.append(asyncio.create_task(server.serve(), name="web"))
+        rates = dict(core.config.push_rates)
+        for channel in channels:
+            sender = Sender(engine=engine, channel=channel, rate=rates.get(channel.name, 10.0))
+            senders.append(sender)
+            tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))
+        tasks.append(asyncio.create_task(scheduler.run(), name="scheduler"))
+        log.info("Tin Tốt is running: %s", ", ".join(c.name for c in channels))
+        await _until_stopped(stop, tasks)
+    finally:
+        scheduler.stop()
+        for sender in senders:
+            sender.stop()
+        if server is not None:
+            server.should_exit = True
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 10)
+        for channel in reversed(started):
+            await channel.stop()
+        engine.dispose()
+
+
+async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:
+    """Waits for the stop signal; a task that dies on its own stops everything, loudly."""
+    waiter = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    for task in done:
+        if task is not waiter and task.exception() is not None:
+            raise task.exception()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
