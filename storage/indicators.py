@@ -125,15 +125,25 @@ def _members(*, session: Session, end: datetime) -> Counter[int]:
 
 
 def _subscribed(*, session: Session, end: datetime) -> Counter[int]:
-    """Replays the subscription acts up to `end`: far fewer than pushes and reactions."""
-    acts = session.exec(
-        select(Event.member_id, Event.kind)
+    """Members whose latest subscription act before `end` was subscribing, per current school."""
+    latest = (
+        select(
+            Event.member_id,
+            Event.kind,
+            sa.func.row_number()
+            .over(partition_by=Event.member_id, order_by=(col(Event.at).desc(), col(Event.id).desc()))
+            .label("rank"),
+        )
         .where(col(Event.kind).in_(SUBSCRIPTION_KINDS), Event.at < end, col(Event.member_id).is_not(None))
-        .order_by(Event.at, Event.id)
+        .subquery()
     )
-    last = dict(acts.all())
-    school_of = dict(session.exec(select(Member.id, Member.school_id).where(col(Member.school_id).is_not(None))).all())
-    return Counter(school_of[m] for m, kind in last.items() if kind == "subscribed" and m in school_of)
+    query = (
+        select(Member.school_id, sa.func.count())
+        .join(latest, latest.c.member_id == Member.id)
+        .where(latest.c.rank == 1, latest.c.kind == "subscribed", col(Member.school_id).is_not(None))
+        .group_by(Member.school_id)
+    )
+    return Counter(dict(session.exec(query).all()))
 
 
 def _active(*, session: Session, end: datetime) -> Counter[int]:
