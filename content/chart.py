@@ -45,7 +45,8 @@ def active_rate_png(rows: list[SchoolIndicators], period: Period) -> bytes:
         axes.annotate(label, (share, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=9)
     for (year, share), colour in zip(TARGETS, TARGET_COLOURS):
         axes.axvline(share * 100, color=colour, linestyle="--", linewidth=1.5, label=texts.CHART_TARGET.format(year=year, percent=percent(share)))
-    axes.set_yticks(positions, [row.name for row in rows], fontsize=9)
+    # A "$" in a school's name would otherwise start matplotlib's math notation.
+    axes.set_yticks(positions, [row.name.replace("$", r"\$") for row in rows], fontsize=9)
     axes.set_xlim(0, max([100, *shares]) * 1.12)
     axes.set_xlabel(texts.CHART_AXIS)
     axes.set_title(texts.CHART_TITLE.format(period=period_label(period)), fontsize=11)

@@ -1,6 +1,7 @@
 """The report files open and read as their readers will see them."""
 
 import csv
+import dataclasses
 import io
 import warnings
 from datetime import date
@@ -86,8 +87,10 @@ def test_chart_png_has_its_size_bars_and_every_letter():
     assert (picture[..., :3] < 0.9).mean() > 0.02  # not a blank page
 
 
-def test_chart_with_no_school_still_draws():
+def test_chart_with_no_school_or_an_odd_name_still_draws():
     assert pixels(chart.active_rate_png([], WEEK)).shape[:2] == chart.size_for(0)[::-1]
+    odd = dataclasses.replace(CDCB, name=r"Lớp $\x$ & <b>")
+    assert chart.active_rate_png([odd], WEEK).startswith(b"\x89PNG")
 
 
 def test_qr_code_holds_the_deep_link():
