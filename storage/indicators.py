@@ -100,9 +100,9 @@ def school_indicators(*, session: Session, period: Period, zone: tzinfo, now: da
 
 def total(rows: list[SchoolIndicators], *, name: str) -> SchoolIndicators:
     """The sum of the schools; its enrolment is known only when every school's is."""
-    enrolments = [row.enrolment for row in rows]
-    counts = {name: sum(getattr(row, name) for row in rows) for name in COUNTS}
-    enrolment = sum(enrolments) if rows and None not in enrolments else None  # type: ignore[arg-type]
+    known = [row.enrolment for row in rows if row.enrolment is not None]
+    enrolment = sum(known) if rows and len(known) == len(rows) else None
+    counts = {column: sum(row.value(column) for row in rows) for column in COUNTS}
     return SchoolIndicators(code="", name=name, enrolment=enrolment, **counts)
 
 
