@@ -29,7 +29,7 @@ class CoreConfig:
     push_rates: tuple[tuple[str, float], ...] = ()  # (channel, messages per second), for estimates
     clock: Callable[[], datetime] = utcnow
     # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
-    # the runtime supplies the media store. Without one, such replies go as text only.
+    # the runtime supplies the media store's.
     save_photo: Callable[[bytes], str] | None = None
 
 
@@ -76,11 +76,10 @@ class Ctx:
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, caption, photo=photo))
 
     def reply_picture(self, png: bytes, caption: str) -> None:
-        """A picture made for this reply (a chart), kept in the media store so any channel can send it."""
-        if self.config.save_photo is None:
-            self.reply(caption)
-            return
-        self.reply_photo(self.config.save_photo(png), caption)
+        """A picture made for this reply (a chart), kept in the media store so any channel can
+        send it. Without a store (the console) it is left out: it only illustrates a text reply."""
+        if self.config.save_photo is not None:
+            self.reply_photo(self.config.save_photo(png), caption)
 
     def edit_or_reply(self, text: str) -> None:
         """Replaces the message whose button was pressed (so the choice shows where it was made)."""

@@ -7,6 +7,9 @@ from matplotlib import image
 from sqlmodel import select
 
 from content import chart, texts
+from handlers.context import CoreConfig
+from handlers.io import Incoming
+from handlers.routes import handle_update
 from storage import repo
 from storage.db import session_scope
 from storage.models import AuditEntry
@@ -73,3 +76,10 @@ async def test_thongke_month_and_all_time_and_a_wrong_word(clock, moderator):
     assert "<b>Thống kê theo trường, 01/11–30/11/2026</b>" in (await moderator.say("/thongke thang"))[0].text
     assert "<b>Thống kê theo trường, từ đầu đến 28/11/2026</b>" in (await moderator.say("/stats"))[0].text
     assert text_of(await moderator.say("/thongke nam")) == texts.USAGE.format(usage=texts.STATS_USAGE)
+
+
+async def test_without_a_media_store_the_table_comes_alone(engine, moderator):
+    incoming = Incoming(channel="zalo", user_id="501", chat_id="501", text="/thongke")
+    with session_scope(engine) as session:
+        handled = handle_update(session=session, incoming=incoming, config=CoreConfig())
+    assert len(handled.outbox) == 1 and handled.outbox[0].text.startswith("<b>Thống kê theo trường")
