@@ -191,6 +191,8 @@ POST_WEEKLY_TITLE = "🌟 <b>Câu chuyện đẹp của tuần</b> · {date}"
 REACTIONS = {"heart": "❤️", "clap": "👏"}
 REACTED = "Cảm ơn bạn đã thả {emoji}!"
 ALREADY_REACTED = "Bạn đã thả {emoji} cho tin này rồi."
+# Zalo takes photos only by a public URL; without one, the post says where its photo is.
+PHOTO_ON_OTHER_CHANNEL = "📷 Tin này có kèm ảnh: mời bạn xem ảnh trên kênh Telegram của Tin Tốt."
 PUBLISHED_NOW = "Đã đăng {kind} ngày {date} (câu chuyện #{id}) tới {count} người. Gõ /tiendo để xem tiến độ."
 ALREADY_PUBLISHED = "{kind} ngày {date} đã được đăng lúc {when}. Gõ /tiendo để xem tiến độ."
 QUEUE_EMPTY_DAILY = (

@@ -1,0 +1,299 @@
+"""The Telegram channel: start-up checks, long polling or webhook, command menus, sending."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import warnings
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
+
+from bot.channels.backoff import Backoff
+from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
+from bot.channels.telegram.outgoing import channel_error, render, retry_after
+from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
+from bot.settings import Settings
+from handlers.io import Incoming, Outgoing
+from handlers.routes import command_menu
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+CALLBACK_NOTICE_LIMIT = 200
+REPLY_ATTEMPTS = 3
+STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
+
+# True while an update is handled: calls then are replies (see `_call`).
+_replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
+
+
+class TelegramChannel:
+    name = "telegram"
+
+    def __init__(self, settings: Settings, on_update: UpdateHandler, *, poll_timeout: int = 25,
+                 request_timeout: float = 10.0) -> None:
+        self._settings = settings
+        self._on_update = on_update
+        self._poll_timeout = poll_timeout
+        self._request_timeout = request_timeout
+        self._bot: Bot | None = None
+        self._requests: list[HTTPXRequest] = []
+        self._polling: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self._settings.telegram_webhook_url is not None
+
+    async def start(self) -> None:
+        """Check the settings against the server, then take updates; `SystemExit` if they are wrong."""
+        settings = self._settings
+        if not settings.telegram_bot_token:
+            raise SystemExit("Cấu hình sai: TELEGRAM_BOT_TOKEN: chưa đặt")
+        if self.webhook_mode and not settings.telegram_webhook_secret:
+            raise SystemExit("Cấu hình sai: TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng TELEGRAM_WEBHOOK_URL")
+        _quiet_library_logs()
+        self._bot = self._build_bot(settings.telegram_bot_token)
+        self._stopping.clear()
+        try:
+            me = await self._check_token()
+            await self._set_default_commands()
+            await self._start_receiving()
+        except BaseException:
+            await self._close_http()
+            raise
+        log.info("Telegram: @%s, %s", me.get("username", "?"),
+                 "webhook" if self.webhook_mode else "long polling")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._polling is not None:
+            try:
+                await asyncio.wait_for(self._polling, STOP_GRACE)
+            except TimeoutError:
+                log.warning("Telegram: stopped while updates were still being handled")
+            except Exception:
+                log.exception("Telegram: long polling had failed")
+            self._polling = None
+        await self._close_http()
+
+    def _build_bot(self, token: str) -> Bot:
+        timeout = self._request_timeout
+        self._requests = [
+            HTTPXRequest(connection_pool_size=32, read_timeout=timeout, write_timeout=timeout,
+                         connect_timeout=timeout, pool_timeout=timeout),
+            # Long polling holds its own connection so replies never queue behind it.
+            HTTPXRequest(connection_pool_size=1, read_timeout=timeout, connect_timeout=timeout),
+        ]
+        api = self._settings.telegram_bot_api_url.rstrip("/")
+        return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
+                   request=self._requests[0], get_updates_request=self._requests[1])
+
+    async def _close_http(self) -> None:
+        for request in self._requests:
+            await request.shutdown()
+
+    async def _check_token(self) -> dict:
+        try:
+            return await self._call("getMe")
+        except InvalidToken:
+            raise SystemExit("Cấu hình sai: TELEGRAM_BOT_TOKEN: máy chủ Bot API từ chối token này") from None
+        except TelegramError as error:
+            raise SystemExit(f"Cấu hình sai: TELEGRAM_BOT_API_URL: không gọi được "
+                             f"{self._settings.telegram_bot_api_url} ({error.message})") from None
+
+    async def _set_default_commands(self) -> None:
+        """The students' command menu for every chat; a failure only costs the menu."""
+        try:
+            await self._call("setMyCommands", commands=_commands(moderator=False))
+        except TelegramError as error:
+            log.warning("Telegram: command menu not set: %s", error.message)
+
+    async def set_member_commands(self, chat_id: str, moderator: bool) -> None:
+        """One member's command menu: with the moderators' commands, or back to the students'."""
+        try:
+            await self._call("setMyCommands", commands=_commands(moderator=moderator),
+                             scope=BotCommandScopeChat(chat_id))
+        except TelegramError as error:
+            raise channel_error(error) from None
+
+    async def _start_receiving(self) -> None:
+        if not self.webhook_mode:
+            # getUpdates is refused while a webhook is set; pending updates are kept either way.
+            # Some Bot API emulators have no webhooks at all: nothing to delete then.
+            try:
+                await self._call("deleteWebhook", drop_pending_updates=False)
+            except TelegramError as error:
+                log.warning("Telegram: deleteWebhook failed: %s", error.message)
+            self._polling = asyncio.create_task(self._poll())
+            return
+        try:
+            await self._call("setWebhook", url=self._settings.telegram_webhook_url,
+                             secret_token=self._settings.telegram_webhook_secret,
+                             allowed_updates=list(ALLOWED_UPDATES), drop_pending_updates=False)
+        except TelegramError as error:
+            raise SystemExit(f"Cấu hình sai: TELEGRAM_WEBHOOK_URL: {error.message}") from None
+
+    # --- receiving ------------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        """Long-poll until stopped.
+
+        The offset that confirms a batch is sent only with the next getUpdates, after the whole
+        batch was handled: a crash in between gets the batch again (the core drops what it has
+        already seen by update_id) instead of losing it.
+        """
+        offset: int | None = None
+        backoff = Backoff()
+        while not self._stopping.is_set():
+            try:
+                updates = await self._next_batch(offset)
+            except RetryAfter as error:
+                await self._pause(retry_after(error))
+                continue
+            except TelegramError as error:
+                log.warning("Telegram: getUpdates failed: %s", error.message)
+                await self._pause(backoff.next_delay())
+                continue
+            backoff.reset()
+            await self._dispatch(updates)
+            ids = [update["update_id"] for update in updates if isinstance(update.get("update_id"), int)]
+            offset = max(ids) + 1 if ids else offset
+        await self._confirm(offset)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but not past stop()."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    async def _confirm(self, offset: int | None) -> None:
+        """On the way out, confirm the last batch handled, so the next start does not get it again."""
+        if offset is None:
+            return
+        try:
+            await self._call("getUpdates", offset=offset, timeout=0, limit=1)
+        except TelegramError as error:
+            log.info("Telegram: last batch not confirmed, it will come again: %s", error.message)
+
+    async def _next_batch(self, offset: int | None) -> list[dict]:
+        """The next updates, or none once stop() was called (the long poll is then abandoned)."""
+        fetch = asyncio.ensure_future(self._call(
+            "getUpdates", offset=offset, timeout=self._poll_timeout,
+            allowed_updates=list(ALLOWED_UPDATES),
+            read_timeout=self._poll_timeout + self._request_timeout,
+        ))
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetch.done():
+            fetch.cancel()
+            return []
+        return [update for update in fetch.result() or () if isinstance(update, dict)]
+
+    async def _dispatch(self, updates: list[dict]) -> None:
+        """Handle a batch: one chat's updates in order, different chats side by side."""
+        by_chat: dict[str, list[Incoming]] = {}
+        for update in updates:
+            incoming = to_incoming(update)
+            if incoming is not None:
+                by_chat.setdefault(incoming.chat_id, []).append(incoming)
+        await asyncio.gather(*(self._handle_in_order(items) for items in by_chat.values()))
+
+    async def _handle_in_order(self, items: list[Incoming]) -> None:
+        for incoming in items:
+            await self._handle(incoming)
+
+    async def _handle(self, incoming: Incoming) -> None:
+        _replying.set(True)
+        acknowledgement = None
+        try:
+            acknowledgement = await self._on_update(incoming)
+        except Exception:
+            log.exception("Telegram: handling update %s failed", incoming.update_id)
+        finally:
+            if incoming.kind == "callback":
+                await self._answer_callback(incoming, acknowledgement)
+
+    async def _answer_callback(self, incoming: Incoming, acknowledgement: str | None) -> None:
+        """Stop the button's spinner, showing the acknowledgement as a passing notice.
+
+        A query older than Telegram's limit can no longer be answered; that is only logged.
+        """
+        query_id = incoming.extras.get("callback_query_id")
+        if query_id is None:
+            return
+        notice = html_to_plain(acknowledgement)[:CALLBACK_NOTICE_LIMIT] if acknowledgement else None
+        try:
+            await self._call("answerCallbackQuery", callback_query_id=query_id, text=notice)
+        except TelegramError as error:
+            log.info("Telegram: answering a button press failed: %s", error.message)
+
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int:
+        """Take one update from the web app: 403 for a missing or wrong secret, 400 for garbage.
+
+        The update is handled before answering, so Telegram delivers it again when the process
+        dies first.
+        """
+        expected = (self._settings.telegram_webhook_secret or "").encode()
+        given = next((value for key, value in headers.items() if key.lower() == SECRET_HEADER), "")
+        if not expected or not hmac.compare_digest(given.encode(), expected):
+            return 403
+        try:
+            update = json.loads(body)
+        except ValueError:
+            return 400
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return 400
+        await self._dispatch([update])
+        return 200
+
+    # --- sending --------------------------------------------------------------------------------
+
+    async def send(self, message: Outgoing) -> str | None:
+        """Send, or edit in place; returns the message id."""
+        try:
+            return await render(self._call, message, Path(self._settings.tintot_media_dir))
+        except TelegramError as error:
+            raise channel_error(error) from None
+
+    async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
+        """One Bot API call. While an update is handled, flood control is waited out and the
+        call tried again (a reply must still arrive); otherwise `RetryAfter` goes to the caller
+        (a push then pauses the channel in the delivery engine)."""
+        if self._bot is None:
+            raise ChannelError("Telegram: kênh chưa khởi động")
+        kwargs = {"read_timeout": read_timeout} if read_timeout is not None else {}
+        attempts_left = REPLY_ATTEMPTS if _replying.get() else 1
+        while True:
+            try:
+                return await self._bot.do_api_request(method, api_kwargs=params, **kwargs)
+            except RetryAfter as error:
+                attempts_left -= 1
+                if not attempts_left:
+                    raise
+                await asyncio.sleep(retry_after(error))
+
+
+def _quiet_library_logs() -> None:
+    # httpx logs each request URL at INFO and PTB its base URL at DEBUG: both contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
+    # do_api_request warns that typed methods exist; not using them is the point (see package).
+    # Set here rather than at import so it also holds under test runners that reset filters.
+    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.", category=PTBUserWarning)
+    warnings.filterwarnings("ignore", message=r".*attribute `retry_after`", category=PTBDeprecationWarning)
+
+
+def _commands(*, moderator: bool) -> list[BotCommand]:
+    return [BotCommand(name, description) for name, description in command_menu(moderator=moderator)]

@@ -1,0 +1,147 @@
+"""The core's `Outgoing`s as Bot API calls, and Bot API errors as `ChannelError`s."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+
+from bot.channels.base import ChannelError, html_to_plain
+from handlers.io import Keyboard, Outgoing
+
+log = logging.getLogger(__name__)
+
+# Visible text in UTF-16 code units, as Telegram counts it.
+CAPTION_LIMIT = 1024
+TEXT_LIMIT = 4096
+
+# One Bot API call: method name and parameters in, the raw result out.
+Call = Callable[..., Awaitable[Any]]
+
+
+async def render(call: Call, message: Outgoing, media_dir: Path) -> str | None:
+    """Send the message (or edit the one it names); returns the id of the message shown."""
+    markup = _keyboard(message.buttons)
+    if message.edit_ref and await _edit(call, message, markup):
+        return message.edit_ref
+    if not message.photo:
+        return _message_id(await _send_text(call, message.chat_id, message.text, markup))
+    photo = _photo(message.photo, media_dir)
+    if _visible_length(message.text) <= CAPTION_LIMIT:
+        return _message_id(await call(
+            "sendPhoto", chat_id=message.chat_id, photo=photo, caption=message.text or None,
+            parse_mode=ParseMode.HTML, reply_markup=markup))
+    # Too long for a caption: the photo, then the text with the buttons under it.
+    await call("sendPhoto", chat_id=message.chat_id, photo=photo)
+    return _message_id(await _send_text(call, message.chat_id, message.text, markup))
+
+
+async def _send_text(call: Call, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Any:
+    """One message, or several when the text is longer than Telegram takes; the buttons go under
+    the last, whose result is returned."""
+    *first, last = _pieces(text)
+    for piece in first:
+        await call("sendMessage", chat_id=chat_id, text=piece, parse_mode=ParseMode.HTML)
+    return await call("sendMessage", chat_id=chat_id, text=last, parse_mode=ParseMode.HTML,
+                      reply_markup=markup)
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut at line ends (the core's tags never span lines), or at spaces within a line
+    too long by itself (escaped entities hold no space), each piece within TEXT_LIMIT."""
+    pieces = [""]
+    for line in _short_lines(text):
+        joined = f"{pieces[-1]}\n{line}" if pieces[-1] else line
+        if _visible_length(joined) <= TEXT_LIMIT:
+            pieces[-1] = joined
+        else:
+            pieces.append(line)
+    return pieces
+
+
+def _short_lines(text: str) -> list[str]:
+    lines = []
+    for line in text.split("\n"):
+        while _visible_length(line) > TEXT_LIMIT:
+            cut = line.rfind(" ", 0, TEXT_LIMIT // 2)  # half: room for entities and wide characters
+            cut = cut if cut > 0 else TEXT_LIMIT // 2
+            lines.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        lines.append(line)
+    return lines
+
+
+async def _edit(call: Call, message: Outgoing, markup: InlineKeyboardMarkup | None) -> bool:
+    """Replace the earlier message; False when Telegram cannot (too old, gone, or another kind
+    of message), and the caller then sends a new one."""
+    if not message.edit_ref.isdigit():
+        return False
+    method, part = ("editMessageCaption", "caption") if message.photo else ("editMessageText", "text")
+    try:
+        await call(method, chat_id=message.chat_id, message_id=int(message.edit_ref),
+                   parse_mode=ParseMode.HTML, reply_markup=markup, **{part: message.text})
+    except BadRequest as error:
+        # "Not modified": the message already reads as asked, as when two moderators decide at
+        # once; a second copy would only repeat it.
+        if "not modified" in error.message.lower():
+            return True
+        log.info("Telegram: edit refused, sending anew: %s", error.message)
+        return False
+    return True
+
+
+def _photo(ref: str, media_dir: Path) -> str | InputFile:
+    """`telegram:<file_id>` is sent again by id; `media:<name>` is uploaded from the media store."""
+    scheme, _, value = ref.partition(":")
+    if scheme == "telegram" and value:
+        return value
+    if scheme == "media" and value and not value.startswith(".") and not set(value) & set("/\\"):
+        path = media_dir / value
+        if path.is_file():
+            return InputFile(path.read_bytes(), filename=path.name)
+    raise ChannelError(f"Telegram: không gửi được ảnh {ref!r}", permanent=True)
+
+
+def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
+         for row in buttons])
+
+
+def _message_id(result: Any) -> str | None:
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return str(message_id) if message_id is not None else None
+
+
+def _visible_length(text: str) -> int:
+    return len(html_to_plain(text).encode("utf-16-le")) // 2
+
+
+def retry_after(error: RetryAfter) -> float:
+    """Seconds to wait; until PTB 23 the attribute is an int, or a timedelta on opt-in."""
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def channel_error(error: TelegramError) -> ChannelError:
+    if isinstance(error, RetryAfter):
+        return ChannelError(f"Telegram: {error.message}", retry_after=retry_after(error))
+    if isinstance(error, Forbidden):
+        return ChannelError(f"Telegram: {error.message}", blocked=True)
+    if isinstance(error, BadRequest):
+        return ChannelError(f"Telegram: {error.message}", permanent=True)
+    if isinstance(error, TimedOut):
+        # Only a read timeout comes after the whole request went out; connect and pool timeouts
+        # mean it never left.
+        sent = isinstance(error.__cause__, httpx.ReadTimeout)
+        return ChannelError(f"Telegram: {error.message}", maybe_delivered=sent)
+    return ChannelError(f"Telegram: {error.message}")
