@@ -16,6 +16,7 @@ from bot import reporting
 from bot.channels.console import ConsoleChannel
 from bot.core import Core, core_config
 from bot.database import open_database
+from bot.media import MediaStore
 from bot.settings import Settings, load_settings
 from content.schools import SchoolFileError, parse_schools_csv
 from storage import repo
@@ -91,7 +92,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: bool) 
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
             member.role = "moderator"
             member.display_name = member.display_name or user
-    core = Core(engine=engine, config=core_config(settings))
+    core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
     console = ConsoleChannel(user=user, on_update=core.handle)
     core.attach(console)
     if sys.stdin.isatty():

@@ -77,7 +77,7 @@ class Ctx:
 
     def reply_picture(self, png: bytes, caption: str) -> None:
         """A picture made for this reply (a chart), kept in the media store so any channel can
-        send it. Without a store (the console) it is left out: it only illustrates a text reply."""
+        send it. Without a store it is left out: it only illustrates a text reply."""
         if self.config.save_photo is not None:
             self.reply_photo(self.config.save_photo(png), caption)
 

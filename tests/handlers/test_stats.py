@@ -1,11 +1,10 @@
 import dataclasses
-import io
-import itertools
 
 import pytest
 from matplotlib import image
 from sqlmodel import select
 
+from bot.media import MediaStore
 from content import chart, texts
 from handlers.context import CoreConfig
 from handlers.io import Incoming
@@ -17,24 +16,13 @@ from tests.conftest import Person, text_of
 
 
 @pytest.fixture
-def photos(tmp_path):
-    """A media store stand-in: keeps each picture as a file and names it `media:<n>.png`."""
-    numbers = itertools.count(1)
-    saved: dict[str, bytes] = {}
-
-    def save(png: bytes) -> str:
-        ref = f"media:{next(numbers)}.png"
-        (tmp_path / ref.removeprefix("media:")).write_bytes(png)
-        saved[ref] = png
-        return ref
-
-    save.saved = saved
-    return save
+def media(tmp_path):
+    return MediaStore(tmp_path / "media")
 
 
 @pytest.fixture
-def config(config, photos):
-    return dataclasses.replace(config, save_photo=photos)
+def config(config, media):
+    return dataclasses.replace(config, save_photo=media.save)
 
 
 async def test_enrolment_is_set_by_moderators_and_audited(engine, moderator):
@@ -57,7 +45,7 @@ async def test_enrolment_needs_a_known_school_and_a_positive_number(engine, stud
         assert repo.school_by_code(session=session, code="CDCB").enrolment is None
 
 
-async def test_thongke_week_sends_the_table_then_the_chart(core, channels, student, moderator, photos):
+async def test_thongke_week_sends_the_table_then_the_chart(core, channels, student, moderator, media):
     await student.join()
     await Person(core, channels["zalo"], "502", "Tú").join(school="HOAAN")
     await student.say("/gui Bạn Lan lớp May dạy các em nhỏ trong bản đọc chữ mỗi tối.")
@@ -66,9 +54,9 @@ async def test_thongke_week_sends_the_table_then_the_chart(core, channels, stude
     table, picture = await moderator.say("/thongke tuan")
     assert "Trường Cao đẳng Cao Bằng: 2 · 2 · 1 (25%) · 1/0/0" in table.text
     assert "Trung tâm GDNN-GDTX Hòa An: 1 · 1 · 0 (chưa có sĩ số) · 0/0/0" in table.text
-    assert picture.photo in photos.saved and picture.text.startswith("Tỷ lệ học sinh tương tác trong 7 ngày")
-    png = photos.saved[picture.photo]
-    assert image.imread(io.BytesIO(png)).shape[:2] == chart.size_for(10)[::-1]
+    assert picture.text.startswith("Tỷ lệ học sinh tương tác trong 7 ngày")
+    stored = media.path(picture.photo)  # what the channels will send, or serve to Zalo
+    assert stored.suffix == ".png" and image.imread(stored).shape[:2] == chart.size_for(10)[::-1]
 
 
 async def test_thongke_month_and_all_time_and_a_wrong_word(clock, moderator):
