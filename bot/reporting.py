@@ -7,6 +7,7 @@ Usage: tintot report --format text|csv|xlsx|png [--from 2026-11-01 --to 2026-11-
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
 from pathlib import Path
@@ -77,11 +78,16 @@ def _render(fmt: str, rows: list[SchoolIndicators], period: Period, weeks: list[
 
 def run_links(settings: Settings, args: argparse.Namespace) -> None:
     username = args.telegram_bot or settings.telegram_bot_username
+    if username is None and settings.telegram_bot_token:
+        # Loaded only here: the Telegram library costs every other command half a second.
+        from bot.channels.telegram.identity import bot_username
+
+        username = asyncio.run(bot_username(settings))
     zalo = args.zalo_link or settings.zalo_bot_link
     if username is None and zalo is None:
         raise SystemExit(
-            "Thiếu tên bot: đặt TELEGRAM_BOT_USERNAME (tên bot Telegram, ví dụ TinTotCaoBangBot) hoặc dùng "
-            "--telegram-bot TÊN; với Zalo: ZALO_BOT_LINK hoặc --zalo-link URL."
+            "Thiếu tên bot: đặt TELEGRAM_BOT_TOKEN hoặc TELEGRAM_BOT_USERNAME (ví dụ TinTotCaoBangBot), "
+            "hoặc dùng --telegram-bot TÊN; với Zalo: ZALO_BOT_LINK hoặc --zalo-link URL."
         )
     if username is not None:
         try:

@@ -1,5 +1,6 @@
 """`tintot report` and `tintot schools links` as an officer runs them."""
 
+import asyncio
 import csv
 import io
 from datetime import datetime, timedelta, timezone
@@ -11,6 +12,8 @@ from bot.cli import main
 from storage import repo
 from storage.db import session_scope
 from storage.models import Event, Member
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.fakes.telegram_methods import BOT_USER
 
 
 @pytest.fixture
@@ -81,3 +84,16 @@ def test_links_from_the_setting_and_what_is_missing(database, tmp_path, monkeypa
     assert "https://t.me/TinTotCaoBangBot?start=BAOLAC" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="tên bot Telegram"):
         main(["schools", "links", "--telegram-bot", "no", "--out", str(tmp_path)])
+
+
+async def test_links_ask_telegram_for_the_username_when_there_is_a_token(database, tmp_path, monkeypatch, capsys):
+    async with FakeTelegramAPI() as api:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", api.token)
+        monkeypatch.setenv("TELEGRAM_BOT_API_URL", api.url)
+        # The CLI runs its own event loop, as it does from a terminal; the fake serves on this one.
+        await asyncio.to_thread(main, ["schools", "links", "--out", str(tmp_path)])
+        assert [call.method for call in api.calls] == ["getMe"]
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "999:wrong")
+        with pytest.raises(SystemExit, match="TELEGRAM_BOT_TOKEN"):
+            await asyncio.to_thread(main, ["schools", "links", "--out", str(tmp_path)])
+    assert f"https://t.me/{BOT_USER['username']}?start=CDCB" in capsys.readouterr().out
