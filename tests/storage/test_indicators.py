@@ -4,17 +4,20 @@ Campaign clock Asia/Ho_Chi_Minh (UTC+7); "now" is Saturday 28/11/2026 17:00 loca
 is Monday 23/11 to Sunday 29/11 and the last 7 days start at 21/11 17:00 local.
 """
 
+import threading
+import time
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from storage import repo
 from storage.db import session_scope
 from storage.indicators import school_indicators, total, weekly
 from storage.models import DailyCount, Event, Member
 from storage.periods import Period, all_time, month_of, week_of
+from storage.rollup import roll_up
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
@@ -129,3 +132,31 @@ def test_all_time_weeks_start_with_the_first_member(campaign):
     with session_scope(campaign) as session:
         weeks = weekly(session=session, period=all_time(date(2026, 11, 28)), zone=ZONE, now=NOW)
     assert weeks[0][0] == Period(date(2026, 11, 2), date(2026, 11, 8)) and len(weeks) == 4
+
+
+def test_two_processes_rolling_up_at_once_count_each_day_once(campaign, database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer in at a time: there is no race to lose")
+    first, second = Session(campaign), Session(campaign)
+    roll_up(session=first, zone=ZONE, now=NOW)  # its rows are written, not yet committed
+    outcome = []
+
+    def race() -> None:
+        try:
+            outcome.append(roll_up(session=second, zone=ZONE, now=NOW))
+            second.commit()
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            outcome.append(error)
+
+    racing = threading.Thread(target=race)
+    racing.start()
+    time.sleep(0.3)  # the second now waits on the first's rows for the same days
+    first.commit()
+    racing.join(timeout=10)
+    first.close(), second.close()
+    assert outcome == [date(2026, 11, 27)]
+    with session_scope(campaign) as session:
+        cdcb = repo.school_by_code(session=session, code="CDCB").id
+        day = session.get(DailyCount, (date(2026, 11, 23), cdcb, "delivered"))
+        assert day.count == 3
+    assert rows_by_code(campaign, week_of(date(2026, 11, 28)))["CDCB"].delivered == 6
