@@ -1,0 +1,185 @@
+"""Pushes against a fake Telegram Bot API on 127.0.0.1, through the real channel and engine:
+
+- push efficiency: delivered/s ÷ configured rate, 10,000 members at 30/s (goal ≥ 0.95);
+- p99 reply time to /start from new users during that push (goal < 500 ms);
+- engine headroom: delivered/s with no limit on either side (goal ≥ 1,000/s), through each
+  channel's real HTTP client, and for the engine alone (a channel that sends nowhere);
+- RSS growth of the bot during a 100,000-member push (goal < 50 MB).
+
+The headroom and memory runs keep the fake server in a process of its own, so the figures are
+the bot's alone; the two still share this machine's two cores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
+from bot.core import Core
+from bot.database import open_database
+from bot.delivery import Sender
+from bot.media import MediaStore
+from bot.settings import Settings
+from handlers.context import CoreConfig
+from tests.campaign import publish_to, statuses
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+UNLIMITED = 1_000_000.0
+
+
+def run() -> None:
+    print("Pushes through the Telegram channel (fake Bot API on 127.0.0.1, SQLite):")
+    efficiency, p99 = asyncio.run(_efficiency_and_latency(members=10_000, rate=30))
+    print(f"  push efficiency, 10,000 members at 30/s: {efficiency:.3f} of the configured rate (goal ≥ 0.95)")
+    print(f"  p99 reply to /start during that push: {p99 * 1000:.0f} ms (goal < 500 ms)")
+    alone = asyncio.run(_headroom(NowhereChannel, "telegram", members=10_000))
+    print(f"  engine headroom, engine alone (no HTTP): {alone:,.0f} delivered/s")
+    for platform, make in (("zalo", _zalo_channel), ("telegram", _telegram_channel)):
+        with _fake_in_own_process(platform) as (url, token):
+            per_second = asyncio.run(_headroom(lambda folder: make(url, token, folder), platform, members=10_000))
+            print(f"  engine headroom over HTTP, {platform}: {per_second:,.0f} delivered/s (goal ≥ 1,000/s)")
+    with _fake_in_own_process("telegram") as (url, token):
+        growth, seconds = asyncio.run(_memory(url, token, members=100_000))
+        print(f"  RSS growth during a 100,000-member push: {growth:.1f} MB in {seconds:.0f} s (goal < 50 MB)")
+
+
+def _settings(url: str, token: str, folder: str) -> Settings:
+    return Settings(_env_file=None, telegram_bot_token=token, telegram_bot_api_url=url, tintot_media_dir=folder)
+
+
+async def _no_updates(incoming) -> None:  # noqa: ANN001
+    return None
+
+
+async def _push(engine, channel, rate: float) -> float:
+    sender = Sender(engine=engine, channel=channel, rate=rate)
+    started = time.perf_counter()
+    while await sender.send_window():
+        pass
+    return time.perf_counter() - started
+
+
+def _delivered(engine) -> int:
+    return sum(status == "sent" for status in statuses(engine).values())
+
+
+async def _efficiency_and_latency(members: int, rate: float) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_database(f"sqlite:///{folder}/bench.db")
+        publish_to(engine, members)
+        async with FakeTelegramAPI() as api:
+            core = Core(engine=engine, config=CoreConfig())
+            channel = TelegramChannel(_settings(api.url, api.token, folder), core.handle)
+            core.attach(channel)
+            await channel.start()
+            push = asyncio.create_task(_push(engine, channel, rate))
+            latencies = await _ask_start_during(api, push, interval=1.5)
+            seconds = await push
+            await channel.stop()
+        delivered = _delivered(engine)
+        engine.dispose()
+    p99 = statistics.quantiles(latencies, n=100)[98]
+    return delivered / seconds / rate, p99
+
+
+async def _ask_start_during(api: FakeTelegramAPI, push: asyncio.Task, interval: float) -> list[float]:
+    """New users send /start every `interval` seconds while the push runs; time to the reply."""
+    latencies: list[float] = []
+    user = 1
+    while not push.done():
+        asked = time.perf_counter()
+        api.queue_text(user, "/start")
+        while not api.sent_to(user):
+            await asyncio.sleep(0.002)
+        latencies.append(time.perf_counter() - asked)
+        user += 1
+        await asyncio.sleep(interval)
+    return latencies
+
+
+class NowhereChannel:
+    """Sends nowhere: what is left is the engine's own work (claims, records, events)."""
+
+    name = "telegram"
+
+    def __init__(self, folder: str) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, message) -> None:  # noqa: ANN001
+        await asyncio.sleep(0)
+
+
+def _telegram_channel(url: str, token: str, folder: str) -> TelegramChannel:
+    return TelegramChannel(_settings(url, token, folder), _no_updates)
+
+
+def _zalo_channel(url: str, token: str, folder: str) -> ZaloChannel:
+    settings = Settings(_env_file=None, zalo_bot_token=token, zalo_bot_api_url=url, tintot_media_dir=folder)
+    return ZaloChannel(settings, _no_updates, MediaStore.from_settings(settings))
+
+
+async def _headroom(make_channel, platform: str, members: int) -> float:  # noqa: ANN001
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_database(f"sqlite:///{folder}/bench.db")
+        publish_to(engine, members, channel=platform)
+        channel = make_channel(folder)
+        await channel.start()
+        seconds = await _push(engine, channel, UNLIMITED)
+        await channel.stop()
+        delivered = _delivered(engine)
+        engine.dispose()
+    return delivered / seconds
+
+
+async def _memory(url: str, token: str, members: int) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_database(f"sqlite:///{folder}/bench.db")
+        publish_to(engine, members)
+        channel = _telegram_channel(url, token, folder)
+        await channel.start()
+        await _push_window_count(engine, channel, 64)  # warm up: pools, caches, code paths
+        baseline = peak = _rss_mb()
+        push = asyncio.create_task(_push(engine, channel, UNLIMITED))
+        while not push.done():
+            peak = max(peak, _rss_mb())
+            await asyncio.sleep(0.2)
+        seconds = await push
+        await channel.stop()
+        assert _delivered(engine) == members
+        engine.dispose()
+    return peak - baseline, seconds
+
+
+async def _push_window_count(engine, channel, windows: int) -> None:
+    sender = Sender(engine=engine, channel=channel, rate=UNLIMITED)
+    for _ in range(windows):
+        await sender.send_window()
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+@contextmanager
+def _fake_in_own_process(platform: str):
+    server = subprocess.Popen([sys.executable, "-m", "tests.benchmarks.fake_process", platform], stdout=subprocess.PIPE, text=True)
+    try:
+        url, token = server.stdout.readline().split()
+        yield url, token
+    finally:
+        server.kill()
+        server.wait()
