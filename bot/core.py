@@ -16,6 +16,7 @@ from content import texts
 from handlers.context import CoreConfig
 from handlers.io import Incoming, Outgoing
 from handlers.routes import Handled, handle_update
+from storage import repo
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,27 @@ class Core:
             log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
             handled = Handled([Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)])
         await self.send_all(handled.outbox)
+        for channel_name, chat_id, moderator in handled.menu_changes:
+            await self.set_menu(channel_name, chat_id, moderator=moderator)
         return handled.acknowledgement
+
+    async def set_menu(self, channel_name: str, chat_id: str, *, moderator: bool) -> None:
+        """A member's command menu, on channels that have one (Telegram)."""
+        channel = self.channels.get(channel_name)
+        set_member_commands = getattr(channel, "set_member_commands", None)
+        if set_member_commands is None:
+            return
+        try:
+            await set_member_commands(chat_id, moderator)
+        except ChannelError as error:
+            log.warning("%s: command menu of chat %s not set: %s", channel_name, chat_id, error)
+
+    async def refresh_moderator_menus(self) -> None:
+        """At start: every moderator's and admin's chat gets the moderators' menu."""
+        with session_scope(self.engine) as session:
+            chats = [(m.channel, m.chat_id) for m in repo.moderators(session=session, admins=self.config.admins)]
+        for channel_name, chat_id in chats:
+            await self.set_menu(channel_name, chat_id, moderator=True)
 
     async def send_all(self, messages: list[Outgoing]) -> None:
         for message in messages:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from aiolimiter import AsyncLimiter
 
 from bot.channels.base import Channel, ChannelError
+from bot.pause import pause
 from handlers.io import Outgoing
 from handlers.publishing import post_message
 from storage import pushes
@@ -57,12 +58,8 @@ class Sender:
     async def run(self) -> None:
         """Sends until stopped; sleeps briefly when nothing waits."""
         while not self._stopping.is_set():
-            if await self.send_window():
-                continue
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self.idle_poll)
-            except TimeoutError:
-                pass
+            if not await self.send_window():
+                await pause(self._stopping, self.idle_poll)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -70,6 +70,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             await channel.start()
             started.append(channel)
             core.attach(channel)
+        await core.refresh_moderator_menus()
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
         if webhooks or settings.tintot_public_url:
             app = build_app(webhooks=webhooks, media_dir=Path(settings.tintot_media_dir), health=_health(engine))

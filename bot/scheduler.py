@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from bot.pause import pause
 from handlers.context import CoreConfig
 from handlers.io import Outgoing
 from handlers.publishing import is_quiet, publish_slot, skip_slot, slot_date, slot_start
@@ -44,10 +45,7 @@ class Scheduler:
                 await self.check()
             except Exception:
                 log.exception("scheduler check failed; trying again in %.0f s", self.tick)
-            try:
-                await asyncio.wait_for(self._stopping.wait(), self.tick)
-            except TimeoutError:
-                pass
+            await pause(self._stopping, self.tick)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -41,6 +41,8 @@ class Ctx:
     config: CoreConfig
     outbox: list[Outgoing] = field(default_factory=list)
     acknowledgement: str | None = None
+    # (channel, chat id, is moderator) of members whose command menu must change.
+    menu_changes: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def args(self) -> str:

@@ -170,6 +170,8 @@ def _set_role(ctx: Ctx, role: str) -> None:
         ctx.reply((texts.MOD_ALREADY if role == "moderator" else texts.MOD_NOT).format(name=name))
         return
     target.role = role
+    if target.chat_id is not None:
+        ctx.menu_changes.append((target.channel, target.chat_id, role == "moderator"))
     repo.audit(session=ctx.session, actor=ctx.member, action=f"role:{role}", target=f"member:{target.id}")
     ctx.reply((texts.MOD_GRANTED if role == "moderator" else texts.MOD_REMOVED).format(name=name))
     ctx.notify(target, texts.YOU_ARE_MODERATOR if role == "moderator" else texts.YOU_ARE_NO_LONGER_MODERATOR)

@@ -108,6 +108,7 @@ class Handled:
 
     outbox: list[Outgoing]
     acknowledgement: str | None = None
+    menu_changes: list[tuple[str, str, bool]] = dataclasses.field(default_factory=list)
 
 
 def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
@@ -120,7 +121,7 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
     _route(ctx)
-    return Handled(ctx.outbox, ctx.acknowledgement)
+    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes)
 
 
 def _route(ctx: Ctx) -> None:

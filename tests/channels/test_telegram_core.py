@@ -222,3 +222,14 @@ async def test_a_deep_link_preselects_the_school(people):
     joined = await lan.press("age:child")
     assert "Trung tâm GDNN-GDTX Hòa An" in joined[-1]["text"]
     assert not any(data.startswith("school:") for message in joined for data in _buttons(message))
+
+
+async def test_granting_the_role_gives_the_moderators_menu_and_removing_it_takes_it_back(api, people):
+    student, moderator, admin = people
+    await moderator.join()
+    assert "cho" not in [c["command"] for c in api.commands["default"]]
+    await admin.say("/mod telegram:501")
+    await _until(lambda: "chat:501" in api.commands)
+    assert {"cho", "duyet", "gui"} <= {c["command"] for c in api.commands["chat:501"]}
+    await admin.say("/bomod telegram:501")
+    await _until(lambda: "cho" not in [c["command"] for c in api.commands["chat:501"]])
