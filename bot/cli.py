@@ -1,6 +1,7 @@
 """`tintot`: the command line.
 
-Usage: tintot run | console --as NAME [--moderator] | db upgrade | schools list|import FILE.csv
+Usage: tintot run | console --as NAME [--moderator] | db upgrade | schools list|import FILE.csv|links
+       | report [--format text|csv|xlsx|png] [--from DATE --to DATE] [--out FILE]
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import reporting
 from bot.channels.console import ConsoleChannel
 from bot.core import Core, core_config
 from bot.database import open_database
+from bot.media import MediaStore
 from bot.settings import Settings, load_settings
 from content.schools import SchoolFileError, parse_schools_csv
 from storage import repo
@@ -55,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("file", type=Path)
     importing.add_argument("--replace", action="store_true", help="deactivate schools missing from the file")
     importing.set_defaults(run=_schools_import)
+    linking = school_actions.add_parser("links", help="each school's join links, and QR codes to print")
+    reporting.add_link_arguments(linking)
+    linking.set_defaults(run=reporting.run_links)
+
+    report = commands.add_parser("report", help="engagement per school against the plan's targets")
+    reporting.add_arguments(report)
+    report.set_defaults(run=reporting.run_report)
     return parser
 
 
@@ -82,7 +92,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: bool) 
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
             member.role = "moderator"
             member.display_name = member.display_name or user
-    core = Core(engine=engine, config=core_config(settings))
+    core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
     console = ConsoleChannel(user=user, on_update=core.handle)
     core.attach(console)
     if sys.stdin.isatty():

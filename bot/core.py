@@ -6,7 +6,7 @@ Each update is handled in one transaction; the replies are sent only after it co
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 
@@ -22,13 +22,15 @@ from storage.db import session_scope
 log = logging.getLogger(__name__)
 
 
-def core_config(settings: Settings) -> CoreConfig:
+def core_config(settings: Settings, *, save_photo: Callable[[bytes], str] | None = None) -> CoreConfig:
+    """`save_photo` is the media store's, where charts made for replies are kept."""
     return CoreConfig(
         admins=settings.admins,
         timezone=settings.timezone,
         daily_at=settings.daily_at,
         weekly_at=settings.weekly_at,
         push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
+        save_photo=save_photo,
     )
 
 

@@ -57,8 +57,8 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
     stop = stop or _stop_on_signals()
     engine = open_database(settings.database_url)
     recover(engine)
-    core = Core(engine=engine, config=core_config(settings))
     media = MediaStore.from_settings(settings)
+    core = Core(engine=engine, config=core_config(settings, save_photo=media.save))
     channels = build_channels(settings, core, media)
     started: list[Channel] = []
     tasks: list[asyncio.Task] = []

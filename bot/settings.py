@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from content.links import telegram_username
+
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CHANNEL_NAMES = ("telegram", "zalo", "console")
 
@@ -27,11 +29,13 @@ class Settings(BaseSettings):
     telegram_bot_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    telegram_bot_username: str | None = None  # for join links and posters (`tintot schools links`)
 
     zalo_bot_token: str | None = Field(default=None, repr=False)
     zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: str | None = Field(default=None, repr=False)
+    zalo_bot_link: str | None = None  # the bot's link that Zalo shows, for posters
 
     tintot_admins: str = ""
     tintot_timezone: str = "Asia/Ho_Chi_Minh"
@@ -52,6 +56,8 @@ class Settings(BaseSettings):
         "zalo_webhook_url",
         "zalo_webhook_secret",
         "tintot_public_url",
+        "telegram_bot_username",
+        "zalo_bot_link",
         mode="before",
     )
     @classmethod
@@ -92,6 +98,16 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
             raise ValueError("cần 8–256 ký tự A-Z, a-z, 0-9, _ hoặc -")
         return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _bot_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return telegram_username(value)
+        except ValueError:
+            raise ValueError("tên bot Telegram gồm 5–32 chữ cái, chữ số hoặc _, bắt đầu bằng chữ cái") from None
 
     @cached_property
     def timezone(self) -> ZoneInfo:

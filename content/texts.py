@@ -148,9 +148,41 @@ MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu 
 YOU_ARE_MODERATOR = "Bạn vừa được cấp quyền biên tập. Gõ /huongdan để xem các lệnh mới."
 YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
 
-STATS_TITLE = "<b>Thống kê theo trường</b> (thành viên · nhận tin · bài gửi · bài duyệt)"
-STATS_ROW = "{school}: {members} · {subscribed} · {submitted} · {approved}"
-STATS_TOTAL = "<b>Tổng</b>: {members} · {subscribed} · {submitted} · {approved}"
+NO_ENROLMENT = "chưa có sĩ số"
+TOTAL = "Tổng"
+# Column headers, and Excel sheet names too: none of the characters Excel refuses there, ≤ 31 long.
+INDICATORS = {
+    "members": "Thành viên",
+    "subscribed": "Đang nhận tin",
+    "reach": "Độ phủ (% sĩ số)",
+    "active": "Tương tác 7 ngày",
+    "active_rate": "Tỷ lệ tương tác (% sĩ số)",
+    "delivered": "Tin đã gửi",
+    "reactions": "Lượt thả cảm xúc",
+    "submitted": "Bài gửi",
+    "approved": "Bài được duyệt",
+    "published": "Bài đã đăng",
+}
+SCHOOL_CODE = "Mã trường"
+SCHOOL_NAME = "Trường"
+ENROLMENT = "Sĩ số"
+PERIOD_RANGE = "{first}–{last}"
+PERIOD_SINCE_START = "từ đầu đến {last}"
+TARGETS_LINE = "Mục tiêu Kế hoạch 3361-KH/UBND: học sinh tương tác thường xuyên ≥ {targets}."
+TARGET_ITEM = "{percent} năm {year}"
+STATS_TITLE = "<b>Thống kê theo trường, {period}</b>"
+STATS_LEGEND = "thành viên · nhận tin · tương tác 7 ngày (tỷ lệ trên sĩ số) · bài gửi/duyệt/đăng"
+STATS_ROW = "{school}: {members} · {subscribed} · {active} ({rate}) · {submitted}/{approved}/{published}"
+STATS_TOTAL = "<b>Tổng</b>: {members} · {subscribed} · {active} ({rate}) · {submitted}/{approved}/{published}"
+STATS_PUSHES = "Tin đã gửi: {delivered} · lượt thả cảm xúc: {reactions}."
+STATS_USAGE = "/thongke [tuan|thang] — không ghi gì: từ đầu chiến dịch"
+CHART_TITLE = "Học sinh tương tác trong 7 ngày trên sĩ số — {period}"
+CHART_AXIS = "% sĩ số"
+CHART_TARGET = "Mục tiêu {year}: {percent}"
+CHART_CAPTION = "Tỷ lệ học sinh tương tác trong 7 ngày, {period}."
+ENROLMENT_USAGE = "/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso CDCB 1200"
+ENROLMENT_UNKNOWN_SCHOOL = "Không có trường mã “{code}”. Gõ /siso với một mã trong danh sách: {codes}."
+ENROLMENT_SET = "Đã đặt sĩ số <b>{school}</b>: {old} → {new} học sinh."
 
 KIND_DAILY = "Tin tốt"
 KIND_WEEKLY = "Câu chuyện tuần"

@@ -28,6 +28,9 @@ class CoreConfig:
     weekly_at: tuple[int, time] = (6, time(19, 0))
     push_rates: tuple[tuple[str, float], ...] = ()  # (channel, messages per second), for estimates
     clock: Callable[[], datetime] = utcnow
+    # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
+    # the runtime supplies the media store's.
+    save_photo: Callable[[bytes], str] | None = None
 
 
 @dataclass
@@ -73,6 +76,12 @@ class Ctx:
 
     def reply_photo(self, photo: str, caption: str) -> None:
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, caption, photo=photo))
+
+    def reply_picture(self, png: bytes, caption: str) -> None:
+        """A picture made for this reply (a chart), kept in the media store so any channel can
+        send it. Without a store it is left out: it only illustrates a text reply."""
+        if self.config.save_photo is not None:
+            self.reply_photo(self.config.save_photo(png), caption)
 
     def edit_or_reply(self, text: str) -> None:
         """Replaces the message whose button was pressed (so the choice shows where it was made)."""

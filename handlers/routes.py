@@ -69,7 +69,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(("lich", "calendar"), publishing.calendar, "moderator", "lịch đăng 7 ngày tới"),
     Command(("dang", "publish"), publishing.publish_command, "moderator", "đăng ngay: /dang ngay|tuan"),
     Command(("tiendo", "progress"), publishing.progress_command, "moderator", "tiến độ đợt gửi gần nhất"),
-    Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường"),
+    Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường: /thongke [tuan|thang]"),
+    Command(("siso", "enrolment"), stats.set_enrolment, "moderator", "đặt sĩ số: /siso MÃ_TRƯỜNG SĨ_SỐ"),
     Command(("mod", "addmod"), moderation.grant, "admin", "cấp quyền biên tập: /mod KÊNH:ID"),
     Command(("bomod", "delmod"), moderation.revoke, "admin", "bỏ quyền biên tập: /bomod KÊNH:ID"),
 )

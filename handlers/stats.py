@@ -1,25 +1,52 @@
-"""/thongke: engagement per school."""
+"""Engagement per school against the plan's targets, and the enrolment those targets divide by.
+
+Usage: /thongke [tuan|thang] (no word: since the campaign began) → a short table and a chart;
+/siso MÃ_TRƯỜNG SĨ_SỐ → sets a school's enrolment (audit-logged).
+"""
 
 from __future__ import annotations
 
-from content import render, texts
+from content import chart, render, report, texts
 from handlers.context import Ctx
 from storage import repo
+from storage.indicators import school_indicators
+from storage.periods import all_time, local_day, month_of, week_of
+
+PERIODS = {"tuan": week_of, "week": week_of, "thang": month_of, "month": month_of}
 
 
 def stats(ctx: Ctx) -> None:
-    """Members, subscribed, stories submitted and approved, per school and in total."""
-    rows = repo.school_counts(session=ctx.session)
-    lines = [texts.STATS_TITLE]
-    totals = [0, 0, 0, 0]
-    for row in rows:
-        values = (row.members, row.subscribed, row.submitted, row.approved)
-        totals = [total + value for total, value in zip(totals, values)]
-        lines.append(texts.STATS_ROW.format(school=render.esc(row.school.name), **_named(values)))
-    lines.append(texts.STATS_TOTAL.format(**_named(totals)))
-    ctx.reply("\n".join(lines))
+    """/thongke: the table, then the chart of weekly active rates."""
+    word = ctx.args.lower()
+    if word and word not in PERIODS:
+        ctx.reply(texts.USAGE.format(usage=texts.STATS_USAGE))
+        return
+    now = ctx.config.clock()
+    today = local_day(now, ctx.config.timezone)
+    period = PERIODS[word](today) if word else all_time(today)
+    rows = school_indicators(session=ctx.session, period=period, zone=ctx.config.timezone, now=now)
+    ctx.reply(report.chat_summary(rows, period))
+    caption = texts.CHART_CAPTION.format(period=report.period_label(period))
+    ctx.reply_picture(chart.active_rate_png(rows, period), caption)
 
 
-def _named(values) -> dict[str, str]:  # noqa: ANN001
-    members, subscribed, submitted, approved = (render.number(value) for value in values)
-    return {"members": members, "subscribed": subscribed, "submitted": submitted, "approved": approved}
+def set_enrolment(ctx: Ctx) -> None:
+    """/siso MÃ_TRƯỜNG SĨ_SỐ."""
+    parts = ctx.args.split()
+    if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) == 0:
+        ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
+        return
+    school = repo.school_by_code(session=ctx.session, code=parts[0])
+    if school is None:
+        codes = ", ".join(s.code for s in repo.schools(session=ctx.session))
+        ctx.reply(texts.ENROLMENT_UNKNOWN_SCHOOL.format(code=render.esc(parts[0]), codes=codes))
+        return
+    old, school.enrolment = school.enrolment, int(parts[1])
+    repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")
+    ctx.reply(
+        texts.ENROLMENT_SET.format(
+            school=render.esc(school.name),
+            old=render.number(old) if old is not None else texts.NO_ENROLMENT,
+            new=render.number(school.enrolment),
+        )
+    )

@@ -184,37 +184,3 @@ def erase_member(*, session: Session, member: Member) -> None:
     member.daily = member.weekly = False
     member.state = member.state_data = member.options = None
     member.erased_at = utcnow()
-
-
-@dataclass(frozen=True)
-class SchoolCounts:
-    school: School
-    members: int
-    subscribed: int
-    submitted: int
-    approved: int
-
-
-def school_counts(*, session: Session) -> list[SchoolCounts]:
-    """Per active school: members who ever joined it (erased ones still count, anonymously),
-    members subscribed now, stories submitted and approved."""
-    per_school = (
-        select(
-            Member.school_id,
-            sa.func.count(),
-            sa.func.count().filter(sa.or_(Member.daily == True, Member.weekly == True)),  # noqa: E712
-        )
-        .where(col(Member.school_id).is_not(None))
-        .group_by(Member.school_id)
-    )
-    members = {school_id: (total, subscribed) for school_id, total, subscribed in session.execute(per_school)}
-    per_story = select(
-        Event.school_id,
-        sa.func.count().filter(Event.kind == "submitted"),
-        sa.func.count().filter(Event.kind == "approved"),
-    ).group_by(Event.school_id)
-    stories = {school_id: (submitted, approved) for school_id, submitted, approved in session.execute(per_story)}
-    return [
-        SchoolCounts(school, *members.get(school.id, (0, 0)), *stories.get(school.id, (0, 0)))
-        for school in schools(session=session)
-    ]

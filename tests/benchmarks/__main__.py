@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, one after the other (not part of `make test`)."""
 
-from tests.benchmarks import bench_push
+from tests.benchmarks import bench_push, bench_stats
 
-for bench in (bench_push,):
+for bench in (bench_push, bench_stats):
     bench.run()
