@@ -32,7 +32,7 @@ def build_channels(settings: Settings, core: Core, media: MediaStore) -> list[Ch
     if settings.telegram_bot_token:
         from bot.channels.telegram import TelegramChannel
 
-        channels.append(TelegramChannel(settings, core.handle))
+        channels.append(TelegramChannel(settings, core.handle, media=media))
     if settings.zalo_bot_token:
         from bot.channels.zalo import ZaloChannel
 

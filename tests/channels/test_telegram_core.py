@@ -31,8 +31,9 @@ class Running:
 
 
 @pytest.fixture(params=["polling", "webhook"])
-async def bot(request, api, make_channel, engine) -> Running:
-    config = CoreConfig(admins=frozenset({("telegram", str(ADMIN))}), clock=lambda: DAYTIME)
+async def bot(request, api, make_channel, engine, media) -> Running:
+    config = CoreConfig(admins=frozenset({("telegram", str(ADMIN))}), clock=lambda: DAYTIME,
+                        save_photo=media.save)
     core = Core(engine=engine, config=config)
     handled: Counter = Counter()
     channel = await make_channel(counting(core.handle, handled), start=False,
@@ -178,3 +179,13 @@ async def test_granting_the_role_gives_the_moderators_menu_and_removing_it_takes
     assert {"cho", "duyet", "gui"} <= {c["command"] for c in api.commands["chat:501"]}
     await admin.say("/bomod telegram:501")
     await until(lambda: "cho" not in [c["command"] for c in api.commands["chat:501"]])
+
+
+async def test_stats_come_with_a_chart_photo(api, people):
+    lan, minh, hoa = people
+    await lan.join()
+    for _ in range(2):
+        await hoa.say("/thongke")
+    charts = [m for m in api.sent_to(ADMIN) if m.get("photo")]
+    assert len(charts) == 2 and len(api.uploads) == 2  # a new chart each time, each uploaded
+    assert api.uploads[0].content.startswith(b"\x89PNG")
