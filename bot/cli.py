@@ -1,6 +1,7 @@
 """`tintot`: the command line.
 
-Usage: tintot run | console --as NAME [--moderator] | db upgrade | schools list|import FILE.csv|links
+Usage: tintot run | console --as NAME [--moderator] | publish daily|weekly | db upgrade
+       | schools list|import FILE.csv|links
        | report [--format text|csv|xlsx|png] [--from DATE --to DATE] [--out FILE]
 """
 
@@ -13,16 +14,21 @@ import sys
 from pathlib import Path
 
 from bot import reporting
+from bot.channels.base import html_to_plain
 from bot.channels.console import ConsoleChannel
 from bot.core import Core, core_config
 from bot.database import open_database
+from bot.delivery import Sender
 from bot.media import MediaStore
 from bot.settings import Settings, load_settings
+from content import render, texts
 from content.schools import SchoolFileError, parse_schools_csv
+from handlers.publishing import publish_slot
 from storage import repo
 from storage.db import session_scope
 
 DEMO_DATABASE = "sqlite:///data/demo.db"
+CONSOLE_RATE = 50.0
 log = logging.getLogger("tintot")
 
 
@@ -62,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_link_arguments(linking)
     linking.set_defaults(run=reporting.run_links)
 
+    publish = commands.add_parser("publish", help="publish this slot now (once: a slot already published is reported)")
+    publish.add_argument("kind", choices=["daily", "weekly"])
+    publish.set_defaults(run=_publish)
+
     report = commands.add_parser("report", help="engagement per school against the plan's targets")
     reporting.add_arguments(report)
     report.set_defaults(run=reporting.run_report)
@@ -98,9 +108,44 @@ def _console(database_url: str, settings: Settings, user: str, moderator: bool) 
     if sys.stdin.isatty():
         print(f"Tin Tốt (console) — bạn là “{user}”. Gõ /start để bắt đầu, Ctrl-D để thoát.\n")
     try:
-        asyncio.run(console.start())
+        asyncio.run(_console_session(engine, console))
     except KeyboardInterrupt:
         pass
+
+
+async def _console_session(engine, console: ConsoleChannel) -> None:  # noqa: ANN001
+    """The console, with its own sender: a push published here is shown here too."""
+    sender = Sender(engine=engine, channel=console, rate=CONSOLE_RATE, idle_poll=0.2)
+    sending = asyncio.create_task(sender.run())
+    try:
+        await console.start()
+        await sender.send_window()  # a push published by the last line still shows
+    finally:
+        sender.stop()
+        await sending
+
+
+def _publish(settings: Settings, args: argparse.Namespace) -> None:
+    """`tintot publish daily|weekly`: creates the slot's post; the running bot sends it."""
+    engine = open_database(settings.database_url)
+    config = core_config(settings)
+    with session_scope(engine) as session:
+        result = publish_slot(session=session, kind=args.kind, now=config.clock(), config=config)
+        recipients = result.recipients
+        created = result.post.created_at if result.post else None
+    day = result.slot_date.strftime("%d/%m/%Y")
+    kind = texts.KIND_DAILY if args.kind == "daily" else texts.KIND_WEEKLY
+    if result.status == "published":
+        print(f"Đã tạo đợt gửi {kind} ngày {day} cho {recipients} người; bot đang chạy (tintot run) sẽ gửi đi.")
+    elif result.status == "exists":
+        print(f"{kind} ngày {day} đã được đăng lúc {render.local_time(created, config.timezone)}: không gửi lại.")
+    elif result.status == "quiet":
+        raise SystemExit(html_to_plain(texts.QUIET_HOURS))
+    else:
+        empty = texts.QUEUE_EMPTY_DAILY if args.kind == "daily" else texts.QUEUE_EMPTY_WEEKLY
+        raise SystemExit(html_to_plain(empty.format(date=day)))
+    for notice in result.notices:
+        print(f"(chưa gửi tới {notice.channel}:{notice.chat_id}) {html_to_plain(notice.text)}")
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> None:

@@ -121,7 +121,17 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
     _route(ctx)
+    _note_activity(ctx)
     return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes)
+
+
+def _note_activity(ctx: Ctx) -> None:
+    """Any message or button from a member counts towards the plan's "interacting regularly":
+    one `replied` event per member and campaign day keeps the events few."""
+    today = ctx.config.clock().astimezone(ctx.config.timezone).date()
+    if ctx.member.joined and ctx.member.active_on != today:
+        ctx.member.active_on = today
+        repo.add_event(session=ctx.session, kind="replied", member=ctx.member)
 
 
 def _route(ctx: Ctx) -> None:

@@ -30,7 +30,7 @@ from storage.periods import Period, local_day
 from storage.rollup import period_counts
 
 TARGETS = ((2025, 0.70), (2030, 0.90))
-ACTIVE_KINDS = ("reacted", "submitted")
+ACTIVE_KINDS = ("reacted", "submitted", "replied")
 ACTIVE_WINDOW = timedelta(days=7)
 SUBSCRIPTION_KINDS = ("subscribed", "unsubscribed", "blocked", "deleted")
 # Indicator → the event kind it counts.

@@ -69,6 +69,8 @@ class Member(SQLModel, table=True):
     # Data tokens of the buttons last offered, so "2" can mean the second one on any channel.
     options: str | None = Field(default=None, max_length=4096)
     options_at: datetime | None = _when(default=None)
+    # The last campaign day this member wrote or pressed anything (one "replied" event a day).
+    active_on: date | None = None
     created_at: datetime = _when(default_factory=utcnow)
     erased_at: datetime | None = _when(default=None)
 

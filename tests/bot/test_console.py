@@ -65,3 +65,20 @@ def test_run_without_tokens_opens_the_console_on_the_demo_database(tmp_path):
     assert "data/demo.db" in done.stderr
     assert "Bạn có đồng ý" in done.stdout
     assert (tmp_path / "data" / "demo.db").exists()
+
+
+def test_a_push_published_in_the_console_shows_there_and_publish_is_once(database_url):
+    _console(database_url, ["/start", "1", "1", "1"], "--as", "Lan")
+    moderator = _console(
+        database_url,
+        ["/tin Thanh niên xã Đức Long sửa xong con đường vào bản trước mùa mưa.", "/dang ngay", "/tiendo"],
+        "--as", "Minh", "--moderator",
+    )
+    if "giờ nghỉ" in moderator:  # run at night in Viet Nam: nothing may be pushed, and nothing was
+        assert "Đã đăng" not in moderator
+        return
+    assert "Đã đăng Tin tốt ngày" in moderator
+    assert "(gửi tới Lan)\n☀️ Tin tốt hôm nay" in moderator and "1. ❤️" in moderator
+    env = dict(os.environ, DATABASE_URL=database_url)
+    again = subprocess.run([sys.executable, "-m", "bot", "publish", "daily"], capture_output=True, text=True, env=env, timeout=60)
+    assert again.returncode == 0 and "không gửi lại" in again.stdout

@@ -31,7 +31,7 @@ async def test_erase_needs_confirmation_and_keeps_anonymous_counts(engine, stude
     assert erased.platform_id is None and erased.display_name is None and erased.chat_id is None
     assert story.member_id is None and story.text
     stats = text_of(await moderator.say("/thongke"))
-    assert "Trường Cao đẳng Cao Bằng: 2 · 1 · 1 (chưa có sĩ số) · 1/0/0" in stats
+    assert "Trường Cao đẳng Cao Bằng: 2 · 1 · 2 (chưa có sĩ số) · 1/0/0" in stats  # both wrote this week
 
 
 async def test_a_redelivered_update_has_one_effect(engine, student):

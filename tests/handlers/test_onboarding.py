@@ -29,7 +29,7 @@ async def test_join_with_buttons_records_consent_age_school_and_subscribes(engin
     assert member.adult is False and member.daily and member.weekly
     with session_scope(engine) as session:
         kinds = session.exec(select(Event.kind).where(Event.member_id == member.id).order_by(Event.id)).all()
-    assert kinds == ["joined", "consented", "subscribed"]
+    assert kinds == ["joined", "consented", "subscribed", "replied"]
 
 
 async def test_typed_numbers_answer_the_options(student):
@@ -110,3 +110,15 @@ async def test_bare_command_words_work_without_slash(student):
     await student.join()
     assert texts.MY_STORIES_NONE in text_of(await student.say("bai"))
     assert "Hãy kể câu chuyện" in text_of(await student.say("GUI"))
+
+
+async def test_activity_is_one_replied_event_per_member_and_day(engine, student, clock):
+    clock.set_local("2026-11-30 08:00")
+    await student.join()
+    await student.say("/bai")
+    await student.say("/huongdan")
+    clock.set_local("2026-12-01 08:00")
+    await student.say("/bai")
+    with session_scope(engine) as session:
+        replied = session.exec(select(Event.at).where(Event.kind == "replied")).all()
+    assert len(replied) == 2

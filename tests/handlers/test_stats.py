@@ -52,8 +52,8 @@ async def test_thongke_week_sends_the_table_then_the_chart(core, channels, stude
     await moderator.say("/siso CDCB 4")
 
     table, picture = await moderator.say("/thongke tuan")
-    assert "Trường Cao đẳng Cao Bằng: 2 · 2 · 1 (25%) · 1/0/0" in table.text
-    assert "Trung tâm GDNN-GDTX Hòa An: 1 · 1 · 0 (chưa có sĩ số) · 0/0/0" in table.text
+    assert "Trường Cao đẳng Cao Bằng: 2 · 2 · 2 (50%) · 1/0/0" in table.text
+    assert "Trung tâm GDNN-GDTX Hòa An: 1 · 1 · 1 (chưa có sĩ số) · 0/0/0" in table.text
     assert picture.text.startswith("Tỷ lệ học sinh tương tác trong 7 ngày")
     stored = media.path(picture.photo)  # what the channels will send, or serve to Zalo
     assert stored.suffix == ".png" and image.imread(stored).shape[:2] == chart.size_for(10)[::-1]
