@@ -2,5 +2,7 @@
 
 from tests.benchmarks import bench_push, bench_stats
 
-for bench in (bench_push, bench_stats):
-    bench.run()
+# Guarded: benchmarks start processes of their own, which import this module again.
+if __name__ == "__main__":
+    for bench in (bench_push, bench_stats):
+        bench.run()

@@ -130,7 +130,8 @@ class FakeTelegramAPI(BotApiState):
         except ApiError as error:
             call.status = error.status
             answer = _error(error.status, error.description)
-        await asyncio.sleep(fault.delay)  # a slow read: carried out, answered late
+        if fault.delay:
+            await asyncio.sleep(fault.delay)  # a slow read: carried out, answered late
         return answer
 
     async def _download(self, request: Request) -> Response:
