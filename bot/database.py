@@ -13,11 +13,14 @@ from storage.models import School
 
 def open_database(url: str) -> sa.Engine:
     """An engine on an up-to-date schema; an empty school list gets the built-in one."""
-    engine = make_engine(url)
     try:
+        engine = make_engine(url)
         upgrade(engine)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as error:
+        raise SystemExit(f"Cấu hình sai: DATABASE_URL: không hiểu địa chỉ này ({error})") from None
     except sa.exc.OperationalError as error:
-        raise SystemExit(f"Cấu hình sai: DATABASE_URL: không mở được cơ sở dữ liệu ({error.orig})") from None
+        reason = " ".join(str(error.orig).split())  # drivers answer on several lines
+        raise SystemExit(f"Cấu hình sai: DATABASE_URL: không mở được cơ sở dữ liệu ({reason})") from None
     with session_scope(engine) as session:
         if session.exec(select(School.id).limit(1)).first() is None:
             rows = [(row.code, row.name, row.enrolment) for row in builtin_schools()]

@@ -1,3 +1,7 @@
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bot.settings import load_settings
@@ -36,3 +40,13 @@ def test_defaults_and_parsing(monkeypatch):
 def test_tokens_never_appear_in_the_settings_repr(monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:SECRET-TOKEN")
     assert "SECRET-TOKEN" not in repr(load_settings(_env_file=None))
+
+
+@pytest.mark.parametrize("url", ["nonsense", "postgres://x@127.0.0.1:1/db", "postgresql+psycopg://x@127.0.0.1:1/db"])
+def test_a_database_that_cannot_be_opened_stops_with_one_line(url):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, DATABASE_URL=url),
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Cấu hình sai: DATABASE_URL:") and done.stderr.count("\n") == 1
