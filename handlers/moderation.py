@@ -38,10 +38,14 @@ def queue(ctx: Ctx) -> None:
             Button(texts.BUTTON_APPROVE_WEEKLY, f"approve:{story.id}:weekly"),
             Button(texts.BUTTON_REJECT, f"reject:{story.id}"),
         )
-        text = f"{body}\n\n{texts.QUEUE_ITEM_HINT.format(id=story.id)}"
+        hint = texts.QUEUE_ITEM_HINT.format(id=story.id)
         if story.photo:
-            ctx.reply_photo(story.photo, text if len(text) <= 1024 else body[:1000])
-        ctx.reply(text if not story.photo else texts.QUEUE_ITEM_HINT.format(id=story.id), buttons)
+            # The photo with its story, then the decision under it: buttons stay on a text
+            # message, which every channel can edit or number.
+            ctx.reply_photo(story.photo, body)
+            ctx.reply(hint, buttons)
+        else:
+            ctx.reply(f"{body}\n\n{hint}", buttons)
     if total > len(stories):
         ctx.reply(texts.QUEUE_MORE.format(count=total - len(stories)))
 
