@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="talk to the bot in this terminal")
     console.add_argument("--as", dest="user", default="ban", metavar="NAME", help="who you are in the chat")
     console.add_argument("--moderator", action="store_true", help="act as a moderator")
-    console.set_defaults(run=lambda settings, args: _console(settings.database_url, settings, args.user, args.moderator))
+    console.set_defaults(run=lambda settings, args: _console(_trial_database(settings), settings, args.user, args.moderator))
 
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=["upgrade"])
@@ -93,6 +93,12 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
     from bot.runtime import run_channels
 
     asyncio.run(run_channels(settings))
+
+
+def _trial_database(settings: Settings) -> str:
+    """The console tries the bot on the demo database (the one `make run` opens), unless
+    DATABASE_URL is set: then it works on that one, e.g. for a moderator at the terminal."""
+    return settings.database_url if "database_url" in settings.model_fields_set else DEMO_DATABASE
 
 
 def _console(database_url: str, settings: Settings, user: str, moderator: bool) -> None:
