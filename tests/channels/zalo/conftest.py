@@ -105,6 +105,6 @@ def zalo_channel(settings: Settings, on_update) -> ZaloChannel:
         on_update,
         MediaStore.from_settings(settings),
         poll_timeout=1,
-        request_timeout=0.3,
+        request_timeout=1.0,  # generous: a loaded CI machine must not turn a photo fetch into a timeout
         backoff=Backoff(first=0.02, cap=0.1),
     )

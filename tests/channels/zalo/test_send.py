@@ -145,7 +145,7 @@ async def test_server_error_is_not_marked_delivered(zalo, start_zalo):
 
 async def test_read_timeout_after_sending_may_have_delivered(zalo, start_zalo):
     channel = await start_zalo()
-    zalo.inject("sendMessage", Fault.slow(0.6))
+    zalo.inject("sendMessage", Fault.slow(1.5))
 
     with pytest.raises(ChannelError) as error:
         await channel.send(reply("có thể đã tới"))
