@@ -12,12 +12,15 @@ import pytest
 from bot.channels.telegram import WEBHOOK_PATH
 from bot.channels.zalo import ZaloChannel
 from bot.core import Core
+from bot.database import open_database
 from bot.delivery import Sender
 from bot.media import MediaStore
 from bot.runtime import run_channels
 from bot.settings import Settings
 from bot.web import build_app
 from handlers.context import CoreConfig
+from storage.db import session_scope
+from storage.models import Member
 from tests.channels.conftest import SECRET
 from tests.channels.telegram_chat import Chat, counting, until
 from tests.fakes.http import free_socket, serving, url_of
@@ -85,3 +88,22 @@ async def test_a_telegram_photo_story_reaches_zalo_by_url(api, make_channel, eng
             await zalo.stop()
     assert photo["chat_id"] == "z-7" and "dọn rác bờ sông" in photo.get("caption", "")
     assert served.content == api.files["AgAC-river"]
+
+
+async def test_at_start_moderators_and_admins_get_the_moderators_menu(api, tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'tintot.db'}"
+    engine = open_database(database_url)
+    with session_scope(engine) as session:
+        session.add(Member(channel="telegram", platform_id="501", chat_id="501", role="moderator"))
+        session.add(Member(channel="telegram", platform_id="900", chat_id="900"))
+        session.add(Member(channel="telegram", platform_id="101", chat_id="101"))
+    settings = Settings(_env_file=None, database_url=database_url, telegram_bot_token=api.token,
+                        telegram_bot_api_url=api.url, tintot_admins="telegram:900",
+                        tintot_media_dir=str(tmp_path / "media"))
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_channels(settings, stop=stop))
+    await until(lambda: {"chat:501", "chat:900"} <= set(api.commands))
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    assert "duyet" in {c["command"] for c in api.commands["chat:900"]}
+    assert "chat:101" not in api.commands
