@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from bot.channels.base import Channel, ChannelError
 from bot.settings import Settings
 from content import texts
-from handlers.context import CoreConfig
+from handlers.context import CoreConfig, message_to
 from handlers.io import Incoming, Outgoing
 from handlers.routes import Handled, handle_update
 from storage import repo
@@ -69,6 +69,12 @@ class Core:
             await set_member_commands(chat_id, moderator)
         except ChannelError as error:
             log.warning("%s: command menu of chat %s not set: %s", channel_name, chat_id, error)
+
+    async def tell_moderators(self, text: str) -> None:
+        """A notice from the bot itself (the delivery engine) to every moderator and admin."""
+        with session_scope(self.engine) as session:
+            notices = [message_to(m, text) for m in repo.moderators(session=session, admins=self.config.admins)]
+        await self.send_all([notice for notice in notices if notice is not None])
 
     async def refresh_moderator_menus(self) -> None:
         """At start: every moderator's and admin's chat gets the moderators' menu."""

@@ -3,7 +3,8 @@
 Crash safety: a window (≤ 32) is marked `sending` and committed before any message leaves; the
 platform's answers are recorded after. A crash leaves `sending` rows, which the next start marks
 `unknown` (`mark_interrupted`) and never sends again. Only what provably did not reach the
-platform is retried.
+platform is retried; when a whole window reaches nobody, the channel pauses and tells the
+moderators instead of marking every member failed.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
 import sqlalchemy as sa
 from aiolimiter import AsyncLimiter
 
 from bot.channels.base import Channel, ChannelError
 from bot.pause import pause
+from content import texts
 from handlers.io import Outgoing
 from handlers.publishing import post_message
 from storage import pushes
@@ -25,12 +28,17 @@ from storage.models import Post, School, Story
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS = (0.5, 2.0, 5.0)  # 5xx and connection errors: then `failed`
+RETRY_DELAYS = (0.5, 2.0, 5.0)  # 5xx and connection errors: then `failed` (but see OUTAGE)
 MAX_FLOOD_WAITS = 10  # 429s for one message before it counts as failed
 IDLE_POLL = 1.0  # seconds between looks for new posts (another process may create them)
 # Requests in flight at once. More buys nothing on a loopback or a 30/s limit, and costs CPU:
 # httpcore's pool scans every connection at each request (measured: 32 in flight halve the rate).
 IN_FLIGHT = 8
+# A window in which nothing got through and every failure was the platform's or the network's
+# (an outage, a revoked token) is not the members' fault: those deliveries wait again and the
+# channel pauses, longer each time, instead of marking the whole list failed.
+OUTAGE_PAUSES = (30.0, 60.0, 120.0, 300.0)
+OUTAGE = "outage"  # an internal outcome: did not reach the platform, worth trying later
 
 
 class Sender:
@@ -44,12 +52,18 @@ class Sender:
         rate: float,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         idle_poll: float = IDLE_POLL,
+        outage_pauses: tuple[float, ...] = OUTAGE_PAUSES,
+        on_outage: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.engine = engine
         self.channel = channel
         self.limiter = AsyncLimiter(rate, 1)
         self.retry_delays = retry_delays
         self.idle_poll = idle_poll
+        self.outage_pauses = outage_pauses
+        self.on_outage = on_outage
+        self._outages = 0  # windows in a row that reached nobody
+        self._last_error = ""
         self._paused_until = 0.0
         self._stopping = asyncio.Event()
         self._posts: dict[int, tuple[Post, Story, School | None]] = {}
@@ -75,9 +89,24 @@ class Sender:
         results: dict[str, list[pushes.Claimed]] = defaultdict(list)
         for claim, status in zip(claimed, outcomes):
             results[status].append(claim)
+        unreached = results.pop(OUTAGE, [])
+        if unreached and not results.get("sent"):
+            results["waiting"] = unreached
+            await self._pause_for_outage()
+        else:
+            results["failed"] += unreached
+            self._outages = 0
         with session_scope(self.engine) as session:
             pushes.record_results(session=session, results=results, channel=self.channel.name)
         return len(claimed)
+
+    async def _pause_for_outage(self) -> None:
+        seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]
+        self._outages += 1
+        self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + seconds)
+        log.warning("%s: nothing got through (%s); pausing the push for %.0f s", self.channel.name, self._last_error, seconds)
+        if self._outages == 1 and self.on_outage is not None:
+            await self.on_outage(texts.PUSH_OUTAGE.format(channel=self.channel.name, seconds=int(seconds)))
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         if claim.post_id not in self._posts:
@@ -123,9 +152,12 @@ class Sender:
             # Flood control is per bot, not per message: the whole channel waits.
             self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + error.retry_after)
             return "retry" if floods < MAX_FLOOD_WAITS else "failed"
-        if error.permanent or failures >= len(self.retry_delays):
-            log.warning("%s: giving up on a delivery: %s", self.channel.name, error)
+        if error.permanent:
+            log.warning("%s: a delivery refused: %s", self.channel.name, error)
             return "failed"
+        if failures >= len(self.retry_delays):
+            self._last_error = str(error)
+            return OUTAGE
         return "retry"
 
     async def _wait_out_flood(self) -> None:

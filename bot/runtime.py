@@ -78,7 +78,9 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             tasks.append(asyncio.create_task(server.serve(), name="web"))
         rates = dict(core.config.push_rates)
         for channel in channels:
-            sender = Sender(engine=engine, channel=channel, rate=rates.get(channel.name, 10.0))
+            sender = Sender(
+                engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators
+            )
             senders.append(sender)
             tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))
         tasks.append(asyncio.create_task(scheduler.run(), name="scheduler"))

@@ -225,3 +225,7 @@ PROGRESS = (
 PROGRESS_DONE = "Đã gửi xong."
 PROGRESS_ETA = "Tốc độ {rate} tin/giây, dự kiến xong lúc {when}."
 PROGRESS_UNKNOWN_NOTE = "(“Không rõ”: tin đang gửi khi bot dừng đột ngột; không gửi lại để tránh trùng.)"
+PUSH_OUTAGE = (
+    "⚠️ Kênh {channel} đang không gửi được tin (máy chủ của nền tảng hoặc mạng gặp sự cố). "
+    "Đợt gửi tạm dừng {seconds} giây rồi tự thử lại; không tin nào bị bỏ."
+)

@@ -139,3 +139,30 @@ async def test_run_stops_when_asked(engine):
     sender.stop()
     sender.stop()
     await asyncio.wait_for(task, 1)
+
+
+async def test_an_outage_puts_the_window_back_pauses_and_tells_once(engine):
+    _push_to(engine, 4)
+    down = ChannelError("502 Bad Gateway")
+    channel = ScriptedChannel({str(n): [down] * 6 for n in range(4)})  # two windows' worth of tries
+    notices: list[str] = []
+
+    async def tell(text: str) -> None:
+        notices.append(text)
+
+    sender = Sender(engine=engine, channel=channel, rate=1000, retry_delays=(0.01, 0.01),
+                    outage_pauses=(0.05, 0.1), on_outage=tell)
+    await sender.send_window()
+    assert set(_statuses(engine).values()) == {"waiting"}  # nobody was reached: nothing is lost
+    started = time.monotonic()
+    await _drain(sender)
+    assert time.monotonic() - started >= 0.05
+    assert set(_statuses(engine).values()) == {"sent"} and sorted(channel.delivered) == ["0", "1", "2", "3"]
+    assert len(notices) == 1 and "telegram" in notices[0]
+
+
+async def test_a_refused_message_fails_at_once_and_does_not_look_like_an_outage(engine):
+    _push_to(engine, 2)
+    channel = ScriptedChannel({"0": [ChannelError("Bad Request: chat not found", permanent=True)]})
+    await _drain(Sender(engine=engine, channel=channel, rate=1000))
+    assert _statuses(engine) == {"0": "failed", "1": "sent"} and channel.attempts.count("0") == 1
