@@ -60,7 +60,6 @@ STORY_TOO_LONG = (
     "Bạn rút gọn lại rồi gửi lần nữa nhé; câu chuyện chưa được lưu."
 )
 STORY_TOO_SHORT = "Câu chuyện hơi ngắn (cần ít nhất {min} ký tự). Bạn kể thêm một chút nhé."
-CAPTION_TOO_LONG = "Chú thích dài {length} ký tự, quá giới hạn {max} ký tự. Bạn rút gọn rồi gửi lại ảnh nhé."
 STORY_WRONG_KIND = (
     "Mình chỉ nhận câu chuyện dạng chữ, hoặc ảnh kèm chú thích; nhãn dán, tệp hay tin nhắn thoại "
     "thì chưa nhận được. Bạn gửi lại giúp mình nhé."

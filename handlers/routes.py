@@ -23,8 +23,6 @@ from storage.models import Member
 
 log = logging.getLogger(__name__)
 
-ACCESS_ORDER = ("anyone", "consented", "member", "moderator", "admin")
-
 
 @dataclass(frozen=True)
 class Command:
