@@ -10,6 +10,7 @@ moderators instead of marking every member failed.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -66,7 +67,7 @@ class Sender:
         self._last_error = ""
         self._paused_until = 0.0
         self._stopping = asyncio.Event()
-        self._posts: dict[int, tuple[Post, Story, School | None]] = {}
+        self._posts: dict[int, Outgoing] = {}
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
@@ -109,13 +110,13 @@ class Sender:
             await self.on_outage(texts.PUSH_OUTAGE.format(channel=self.channel.name, seconds=int(seconds)))
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
+        """The post as this member gets it; rendered once per post, not once per member."""
         if claim.post_id not in self._posts:
             post = session.get(Post, claim.post_id)
             story = session.get(Story, post.story_id)
             school = session.get(School, story.school_id) if story.school_id else None
-            self._posts[claim.post_id] = (post, story, school)
-        post, story, school = self._posts[claim.post_id]
-        return post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id=claim.chat_id)
+            self._posts[claim.post_id] = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+        return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
 
     async def _deliver(self, message: Outgoing | None) -> str:
         """Sends one message; returns the delivery's final status."""
