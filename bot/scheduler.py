@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -14,12 +14,14 @@ from bot.pause import pause
 from handlers.context import CoreConfig
 from handlers.io import Outgoing
 from handlers.publishing import is_quiet, publish_slot, skip_slot, slot_date, slot_start
+from storage import repo
 from storage.db import session_scope
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
 TICK = 30.0  # seconds; a slot goes out within one tick of its time
+UPDATE_MEMORY = timedelta(days=2)  # how long processed update ids are kept against redelivery
 
 
 class Scheduler:
@@ -53,6 +55,8 @@ class Scheduler:
     async def check(self) -> None:
         """Publishes every slot of today whose time has come; after 21:00 reports it instead."""
         now = self.clock()
+        with session_scope(self.engine) as session:
+            repo.forget_updates(session=session, before=now - UPDATE_MEMORY)
         today = now.astimezone(self.config.timezone).date()
         for kind in ("daily", "weekly"):
             day = slot_date(kind, now, self.config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,11 @@ def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def forget_updates(*, session: Session, before: datetime) -> int:
+    """Drops update ids older than any redelivery (platforms retry for minutes, not days)."""
+    return session.execute(sa.delete(ProcessedUpdate).where(ProcessedUpdate.at < before)).rowcount
 
 
 def get_member(*, session: Session, channel: str, platform_id: str) -> Member | None:

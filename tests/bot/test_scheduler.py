@@ -14,7 +14,8 @@ from bot.scheduler import Scheduler
 from handlers.context import CoreConfig
 from handlers.io import Incoming
 from storage.db import session_scope
-from storage.models import Delivery, Member, Post, Story, utcnow
+from storage import repo
+from storage.models import Delivery, Member, Post, ProcessedUpdate, Story, utcnow
 from tests.conftest import ADMIN, text_of
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -115,3 +116,13 @@ async def test_dang_reports_a_slot_the_scheduler_already_sent(engine, core, admi
     clock.set_local("2026-11-30 07:30")
     await _scheduler(engine, core, "2026-11-30 07:00").check()
     assert "đã được đăng lúc 07:00 30/11/2026" in text_of(await admin.say("/dang ngay"))
+
+
+async def test_processed_update_ids_are_forgotten_after_two_days(engine, core):
+    with session_scope(engine) as session:
+        session.add(ProcessedUpdate(channel="zalo", update_id="old", at=_at("2026-11-27 06:00")))
+        session.add(ProcessedUpdate(channel="zalo", update_id="recent", at=_at("2026-11-29 08:00")))
+    await _scheduler(engine, core, "2026-11-30 06:30").check()
+    with session_scope(engine) as session:
+        assert session.exec(select(ProcessedUpdate.update_id)).all() == ["recent"]
+        assert repo.claim_update(session=session, channel="zalo", update_id="old")
