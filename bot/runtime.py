@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -73,7 +72,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         await core.refresh_moderator_menus()
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
         if webhooks or settings.tintot_public_url:
-            app = build_app(webhooks=webhooks, media_dir=Path(settings.tintot_media_dir), health=_health(engine))
+            app = build_app(webhooks=webhooks, media=media, health=_health(engine))
             server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
             tasks.append(asyncio.create_task(server.serve(), name="web"))
         rates = dict(core.config.push_rates)

@@ -1,14 +1,12 @@
 """The one HTTP server: platform webhooks, `/healthz` and the media store under `/media/`.
 
-Usage: built by `tintot run` when a webhook or a public media URL is configured; channels in
-webhook mode register themselves with `webhook_routes`.
+Usage: built by `tintot run` when a webhook or a public media URL is configured; each channel in
+webhook mode is mounted at `/<channel>/webhook`.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
 import uvicorn
@@ -17,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-log = logging.getLogger(__name__)
+from bot.media import PREFIX as MEDIA_PREFIX
+from bot.media import MediaStore
 
 MAX_UPDATE_BYTES = 1_000_000
 
@@ -35,8 +34,8 @@ class WebhookReceiver(Protocol):
 def build_app(
     *,
     webhooks: Mapping[str, WebhookReceiver],
-    media_dir: Path | None = None,
-    health: "HealthCheck | None" = None,
+    media: MediaStore | None = None,
+    health: Callable[[], bool] | None = None,
 ) -> Starlette:
     """`webhooks` maps a path (``/telegram/webhook``) to the channel that receives it."""
 
@@ -52,22 +51,15 @@ def build_app(
         ok = health() if health is not None else True
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
-    async def media(request: Request) -> Response:
-        name = request.path_params["name"]
-        if media_dir is None or "/" in name or name.startswith("."):
-            return Response(status_code=404)
-        path = media_dir / name
-        if not path.is_file():
-            return Response(status_code=404)
-        return FileResponse(path)
+    async def media_file(request: Request) -> Response:
+        # The store resolves only names it gave out: no path, no dot file, nothing else.
+        path = media.path(MEDIA_PREFIX + request.path_params["name"]) if media is not None else None
+        return FileResponse(path) if path is not None else Response(status_code=404)
 
-    routes = [Route("/healthz", healthz), Route("/media/{name}", media)]
+    routes = [Route("/healthz", healthz), Route("/media/{name}", media_file)]
     routes += [Route(path, receive, methods=["POST"]) for path in webhooks]
     return Starlette(routes=routes)
 
-
-class HealthCheck(Protocol):
-    def __call__(self) -> bool: ...
 
 
 def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:

@@ -65,7 +65,7 @@ async def test_a_telegram_photo_story_reaches_zalo_by_url(api, make_channel, eng
     core.attach(await make_channel(counting(core.handle, handled), store=media))
     lan, admin = Chat(api, handled, STUDENT, "Lan"), Chat(api, handled, 900, "Cô Hoa")
     async with FakeZalo("4242:zalo").running() as fake_zalo, serving(
-            build_app(webhooks={}, media_dir=media.directory), site):
+            build_app(webhooks={}, media=media), site):
         settings = Settings(_env_file=None, zalo_bot_token="4242:zalo", zalo_bot_api_url=fake_zalo.base_url)
         zalo = ZaloChannel(settings, core.handle, media)
         core.attach(zalo)

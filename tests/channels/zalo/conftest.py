@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import AsyncExitStack
-from pathlib import Path
 
 import pytest
 
@@ -89,7 +88,7 @@ async def start_zalo(zalo, recorder, tmp_path):
                 **overrides,
             )
             channel = zalo_channel(settings, on_update or recorder)
-            app = build_app(webhooks={"/zalo/webhook": channel}, media_dir=Path(settings.tintot_media_dir))
+            app = build_app(webhooks={"/zalo/webhook": channel}, media=MediaStore.from_settings(settings))
             await stack.enter_async_context(serving(app, sock))
             await channel.start()
             stack.push_async_callback(channel.stop)
