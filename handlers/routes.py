@@ -148,6 +148,8 @@ def _route(ctx: Ctx) -> None:
     elif (bare := _bare_command(incoming)) is not None:
         ctx.incoming = dataclasses.replace(incoming, text="/" + incoming.text.strip())
         _run_command(ctx, bare)
+    elif incoming.kind == "photo" and member.joined:
+        submission.take_story(ctx)  # a photo sent to the campaign's bot is a story; asking first would lose it
     elif incoming.kind in ("text", "photo"):
         ctx.reply(texts.PLAIN_TEXT_HINT if member.consented_at else texts.NOT_JOINED)
     else:

@@ -89,3 +89,10 @@ async def test_moderators_hear_of_new_stories(student, moderator):
     await student.join()
     await student.say(f"/gui {STORY}")
     assert "Có câu chuyện mới" in text_of(moderator.inbox())
+
+
+async def test_a_photo_sent_without_gui_is_taken_as_a_story(engine, student):
+    await student.join()
+    received = await student.send(kind="photo", photo="media:c.jpg", text=STORY)
+    assert "#1" in received[0].text
+    assert _stories(engine)[0].photo == "media:c.jpg"
