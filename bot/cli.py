@@ -21,9 +21,8 @@ from bot.database import open_database
 from bot.delivery import Sender
 from bot.media import MediaStore
 from bot.settings import Settings, load_settings
-from content import render, texts
 from content.schools import SchoolFileError, parse_schools_csv
-from handlers.publishing import publish_slot
+from handlers.publishing import describe, publish_slot
 from storage import repo
 from storage.db import session_scope
 
@@ -137,19 +136,12 @@ def _publish(settings: Settings, args: argparse.Namespace) -> None:
     config = core_config(settings)
     with session_scope(engine) as session:
         result = publish_slot(session=session, kind=args.kind, now=config.clock(), config=config)
-        recipients = result.recipients
-        created = result.post.created_at if result.post else None
-    day = result.slot_date.strftime("%d/%m/%Y")
-    kind = texts.KIND_DAILY if args.kind == "daily" else texts.KIND_WEEKLY
+        outcome = html_to_plain(describe(result, config))
+    if result.status not in ("published", "exists"):
+        raise SystemExit(outcome)
+    print(outcome)
     if result.status == "published":
-        print(f"Đã tạo đợt gửi {kind} ngày {day} cho {recipients} người; bot đang chạy (tintot run) sẽ gửi đi.")
-    elif result.status == "exists":
-        print(f"{kind} ngày {day} đã được đăng lúc {render.local_time(created, config.timezone)}: không gửi lại.")
-    elif result.status == "quiet":
-        raise SystemExit(html_to_plain(texts.QUIET_HOURS))
-    else:
-        empty = texts.QUEUE_EMPTY_DAILY if args.kind == "daily" else texts.QUEUE_EMPTY_WEEKLY
-        raise SystemExit(html_to_plain(empty.format(date=day)))
+        print("Các tin nằm chờ trong cơ sở dữ liệu: bot đang chạy (tintot run) sẽ gửi đi.")
     for notice in result.notices:
         print(f"(chưa gửi tới {notice.channel}:{notice.chat_id}) {html_to_plain(notice.text)}")
 

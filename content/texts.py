@@ -183,25 +183,25 @@ ENROLMENT_USAGE = "/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso CDCB 1200"
 ENROLMENT_UNKNOWN_SCHOOL = "Không có trường mã “{code}”. Gõ /siso với một mã trong danh sách: {codes}."
 ENROLMENT_SET = "Đã đặt sĩ số <b>{school}</b>: {old} → {new} học sinh."
 
-KIND_DAILY = "Tin tốt"
-KIND_WEEKLY = "Câu chuyện tuần"
-POST_DAILY_TITLE = "☀️ <b>Tin tốt hôm nay</b> · {date}"
-POST_WEEKLY_TITLE = "🌟 <b>Câu chuyện đẹp của tuần</b> · {date}"
+KIND_NAMES = {"daily": "Tin tốt", "weekly": "Câu chuyện tuần"}
+POST_TITLES = {"daily": "☀️ <b>Tin tốt hôm nay</b> · {date}", "weekly": "🌟 <b>Câu chuyện đẹp của tuần</b> · {date}"}
 REACTIONS = {"heart": "❤️", "clap": "👏"}
 REACTED = "Cảm ơn bạn đã thả {emoji}!"
 ALREADY_REACTED = "Bạn đã thả {emoji} cho tin này rồi."
 # Zalo takes photos only by a public URL; without one, the post says where its photo is.
 PHOTO_ON_OTHER_CHANNEL = "📷 Tin này có kèm ảnh: mời bạn xem ảnh trên kênh Telegram của Tin Tốt."
 PUBLISHED_NOW = "Đã đăng {kind} ngày {date} (câu chuyện #{id}) tới {count} người. Gõ /tiendo để xem tiến độ."
-ALREADY_PUBLISHED = "{kind} ngày {date} đã được đăng lúc {when}. Gõ /tiendo để xem tiến độ."
-QUEUE_EMPTY_DAILY = (
-    "⚠️ Hàng chờ tin tốt đang trống: chưa có gì để gửi ngày {date}. "
-    "Hãy duyệt thêm bài (/cho) hoặc thêm tin (/tin); tin sẽ được gửi ngay khi có, trước 21:00."
-)
-QUEUE_EMPTY_WEEKLY = (
-    "⚠️ Chưa có câu chuyện của tuần cho ngày {date}: không có bài duyệt làm chuyện tuần, "
-    "cũng chưa có tin tốt nào trong tuần. Hãy duyệt một bài bằng /duyet SỐ tuan."
-)
+ALREADY_PUBLISHED = "{kind} ngày {date} đã được đăng lúc {when}, không gửi lại. Gõ /tiendo để xem tiến độ."
+PUSH_QUEUE_EMPTY = {
+    "daily": (
+        "⚠️ Hàng chờ tin tốt đang trống: chưa có gì để gửi ngày {date}. "
+        "Hãy duyệt thêm bài (/cho) hoặc thêm tin (/tin); tin sẽ được gửi ngay khi có, trước 21:00."
+    ),
+    "weekly": (
+        "⚠️ Chưa có câu chuyện của tuần cho ngày {date}: không có bài duyệt làm chuyện tuần, "
+        "cũng chưa có tin tốt nào trong tuần. Hãy duyệt một bài bằng /duyet SỐ tuan."
+    ),
+}
 QUEUE_LOW = "⚠️ Hàng chờ chỉ còn {count} tin tốt, chưa đủ cho 2 ngày tới. Hãy duyệt thêm bài (/cho) hoặc thêm tin (/tin)."
 QUIET_HOURS = "Bây giờ là giờ nghỉ (21:00–06:00), Tin Tốt không gửi tin để khỏi làm phiền các bạn. Bạn đăng lại sau 06:00 nhé."
 SLOT_SKIPPED = (

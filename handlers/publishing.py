@@ -72,8 +72,8 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
     )
     result = Published("empty", kind, day)
     if story is None:
-        warning = texts.QUEUE_EMPTY_DAILY if kind == "daily" else texts.QUEUE_EMPTY_WEEKLY
-        _warn_once(session, config, result, f"queue_empty:{kind}:{day}", warning.format(date=day.strftime("%d/%m/%Y")))
+        warning = texts.PUSH_QUEUE_EMPTY[kind].format(date=day.strftime("%d/%m/%Y"))
+        _warn_once(session, config, result, f"queue_empty:{kind}:{day}", warning)
         return result
     post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now)
     if post is None:  # another process or a moderator published this slot a moment ago
@@ -95,8 +95,8 @@ def skip_slot(*, session: Session, kind: str, day: date, config: CoreConfig) -> 
     result = Published("skipped", kind, day)
     if pushes.post_for(session=session, kind=kind, slot_date=day) is not None:
         return []
-    kind_name = texts.KIND_DAILY if kind == "daily" else texts.KIND_WEEKLY
-    _warn_once(session, config, result, f"slot_skipped:{kind}:{day}", texts.SLOT_SKIPPED.format(kind=kind_name, date=day.strftime("%d/%m/%Y")))
+    text = texts.SLOT_SKIPPED.format(kind=texts.KIND_NAMES[kind], date=day.strftime("%d/%m/%Y"))
+    _warn_once(session, config, result, f"slot_skipped:{kind}:{day}", text)
     return result.notices
 
 
@@ -111,7 +111,7 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
 
 def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
     """A push as one member receives it, with its reaction buttons."""
-    title = texts.POST_DAILY_TITLE if post.kind == "daily" else texts.POST_WEEKLY_TITLE
+    title = texts.POST_TITLES[post.kind]
     author = story.author_name if story.show_name else None
     text = "\n\n".join(
         (
@@ -132,17 +132,24 @@ def publish_command(ctx: Ctx) -> None:
         return
     result = publish_slot(session=ctx.session, kind=kind, now=ctx.config.clock(), config=ctx.config)
     ctx.outbox.extend(result.notices)
-    kind_name = texts.KIND_DAILY if kind == "daily" else texts.KIND_WEEKLY
-    day = result.slot_date.strftime("%d/%m/%Y")
-    if result.status == "quiet":
-        ctx.reply(texts.QUIET_HOURS)
-    elif result.status == "exists":
-        ctx.reply(texts.ALREADY_PUBLISHED.format(kind=kind_name, date=day, when=ctx.time(result.post.created_at)))
-    elif result.status == "published":
+    if result.status == "published":
         repo.audit(session=ctx.session, actor=ctx.member, action="publish", target=f"post:{result.post.id}")
-        ctx.reply(texts.PUBLISHED_NOW.format(kind=kind_name, date=day, id=result.post.story_id, count=result.recipients))
-    elif not any(n.chat_id == ctx.incoming.chat_id for n in result.notices):
-        ctx.reply((texts.QUEUE_EMPTY_DAILY if kind == "daily" else texts.QUEUE_EMPTY_WEEKLY).format(date=day))
+    # An empty queue was just told to every moderator, this one included.
+    if result.status != "empty" or not any(n.chat_id == ctx.incoming.chat_id for n in result.notices):
+        ctx.reply(describe(result, ctx.config))
+
+
+def describe(result: Published, config: CoreConfig) -> str:
+    """What publishing a slot did, for whoever asked (a moderator, the command line)."""
+    kind, day = texts.KIND_NAMES[result.kind], result.slot_date.strftime("%d/%m/%Y")
+    if result.status == "quiet":
+        return texts.QUIET_HOURS
+    if result.status == "exists":
+        when = render.local_time(result.post.created_at, config.timezone)
+        return texts.ALREADY_PUBLISHED.format(kind=kind, date=day, when=when)
+    if result.status == "published":
+        return texts.PUBLISHED_NOW.format(kind=kind, date=day, id=result.post.story_id, count=result.recipients)
+    return texts.PUSH_QUEUE_EMPTY[result.kind].format(date=day)
 
 
 def calendar(ctx: Ctx) -> None:
@@ -196,10 +203,9 @@ def progress_command(ctx: Ctx) -> None:
         eta = texts.PROGRESS_DONE
     if progress.counts.get("unknown"):
         eta += "\n" + texts.PROGRESS_UNKNOWN_NOTE
-    kind_name = texts.KIND_DAILY if post.kind == "daily" else texts.KIND_WEEKLY
     ctx.reply(
         texts.PROGRESS.format(
-            kind=kind_name, date=post.slot_date.strftime("%d/%m/%Y"), id=post.story_id,
+            kind=texts.KIND_NAMES[post.kind], date=post.slot_date.strftime("%d/%m/%Y"), id=post.story_id,
             total=render.number(progress.total), waiting=render.number(progress.waiting), eta=eta, **counts,
         )
     )
