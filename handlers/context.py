@@ -57,6 +57,15 @@ class Ctx:
         return self.member.role == "moderator" or self.is_admin
 
     @property
+    def school_scope(self) -> int | None:
+        """The one school a school moderator works for; None for admins and editors (every school)."""
+        return None
+
+    def may_moderate(self, school_id: int | None) -> bool:
+        """Whether this member may act as a moderator on something belonging to `school_id`."""
+        return self.is_moderator and (self.school_scope is None or self.school_scope == school_id)
+
+    @property
     def actor_name(self) -> str:
         """How a moderator is named to other moderators."""
         return self.member.display_name or f"{self.member.channel}:{self.member.platform_id}"
