@@ -1,6 +1,7 @@
 """The campaign core as the channels see it: an update in, replies out through the right channel.
 
-Each update is handled in one transaction; the replies are sent only after it committed.
+Each update is handled in one transaction, in a database thread (the event loop goes on with
+other updates meanwhile); the replies are sent only after it committed.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import sqlalchemy as sa
 
 from bot.channels.base import Channel, ChannelError
 from bot.settings import Settings
+from bot.threads import off_loop
 from content import texts
-from handlers.context import CoreConfig, message_to
+from handlers.context import CoreConfig, Later, message_to
 from handlers.io import Incoming, Outgoing
 from handlers.routes import Handled, handle_update
 from storage import repo
 from storage.db import session_scope
+from storage.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +52,27 @@ class Core:
         Returns the acknowledgement for a button press, if any.
         """
         try:
-            with session_scope(self.engine) as session:
-                handled = handle_update(session=session, incoming=incoming, config=self.config)
+            handled = await off_loop(self._handle_in_transaction, incoming)
         except Exception:
             log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
             handled = Handled([Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)])
         await self.send_all(handled.outbox)
         for channel_name, chat_id, moderator in handled.menu_changes:
             await self.set_menu(channel_name, chat_id, moderator=moderator)
+        for job in handled.later:
+            await self.send_all(await self._run_later(job, incoming))
         return handled.acknowledgement
+
+    async def _run_later(self, job: Later, incoming: Incoming) -> list[Outgoing]:
+        try:
+            return await off_loop(job, self.engine)
+        except Exception:
+            log.exception("a reply to update %s from %s failed", incoming.update_id, incoming.channel)
+            return [Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)]
+
+    def _handle_in_transaction(self, incoming: Incoming) -> Handled:
+        with session_scope(self.engine) as session:
+            return handle_update(session=session, incoming=incoming, config=self.config)
 
     async def set_menu(self, channel_name: str, chat_id: str, *, moderator: bool) -> None:
         """A member's command menu, on channels that have one (Telegram)."""
@@ -72,16 +87,17 @@ class Core:
 
     async def tell_moderators(self, text: str) -> None:
         """A notice from the bot itself (the delivery engine) to every moderator and admin."""
-        with session_scope(self.engine) as session:
-            notices = [message_to(m, text) for m in repo.moderators(session=session, admins=self.config.admins)]
+        notices = [message_to(member, text) for member in await off_loop(self._moderators)]
         await self.send_all([notice for notice in notices if notice is not None])
 
     async def refresh_moderator_menus(self) -> None:
         """At start: every moderator's and admin's chat gets the moderators' menu."""
+        for member in await off_loop(self._moderators):
+            await self.set_menu(member.channel, member.chat_id, moderator=True)
+
+    def _moderators(self) -> list[Member]:
         with session_scope(self.engine) as session:
-            chats = [(m.channel, m.chat_id) for m in repo.moderators(session=session, admins=self.config.admins)]
-        for channel_name, chat_id in chats:
-            await self.set_menu(channel_name, chat_id, moderator=True)
+            return list(repo.moderators(session=session, admins=self.config.admins))
 
     async def send_all(self, messages: list[Outgoing]) -> None:
         for message in messages:

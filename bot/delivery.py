@@ -1,10 +1,14 @@
 """The delivery engine: one `Sender` per channel sends waiting deliveries at the channel's push rate.
 
-Crash safety: a window (≤ 32) is marked `sending` and committed before any message leaves; the
-platform's answers are recorded after. A crash leaves `sending` rows, which the next start marks
-`unknown` (`mark_interrupted`) and never sends again. Only what provably did not reach the
-platform is retried; when a whole window reaches nobody, the channel pauses and tells the
-moderators instead of marking every member failed.
+Crash safety: a window (≤ 32) is marked `sending` under this sender's lease and committed before
+any message leaves; the platform's answers are recorded after. The lease is renewed while the
+window is in flight; when a sender dies its lease runs out and its rows become `unknown`
+(`mark_interrupted`), never sent again; a live sender's rows are never touched. Only what
+provably did not reach the platform is retried; when a whole window reaches nobody, the channel
+pauses and tells the moderators instead of marking every member failed.
+
+With several processes, only the one elected for the channel sends (`leads`); the others wait
+and take over when it is gone. Every database call runs in a database thread (`off_loop`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,15 @@ import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from aiolimiter import AsyncLimiter
 
 from bot.channels.base import Channel, ChannelError
+from bot.election import process_identity
 from bot.pause import pause
+from bot.threads import off_loop
 from content import texts
 from handlers.io import Outgoing
 from handlers.publishing import post_message
@@ -40,6 +47,10 @@ IN_FLIGHT = 8
 # channel pauses, longer each time, instead of marking the whole list failed.
 OUTAGE_PAUSES = (30.0, 60.0, 120.0, 300.0)
 OUTAGE = "outage"  # an internal outcome: did not reach the platform, worth trying later
+# A window in flight is held for LEASE and renewed four times as often: flood control can keep
+# a window out for minutes. A dead sender's rows wait out the rest of its lease, then `unknown`.
+LEASE = timedelta(seconds=20)
+SWEEP = 10.0  # seconds between looks for rows whose sender is gone
 
 
 class Sender:
@@ -55,7 +66,11 @@ class Sender:
         idle_poll: float = IDLE_POLL,
         outage_pauses: tuple[float, ...] = OUTAGE_PAUSES,
         on_outage: Callable[[str], Awaitable[None]] | None = None,
+        leads: Callable[[], Awaitable[bool]] | None = None,
+        owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
+        """`leads` says whether this process is the channel's sender now (None: always)."""
         self.engine = engine
         self.channel = channel
         self.limiter = AsyncLimiter(rate, 1)
@@ -63,6 +78,10 @@ class Sender:
         self.idle_poll = idle_poll
         self.outage_pauses = outage_pauses
         self.on_outage = on_outage
+        self.leads = leads
+        self.owner = owner or process_identity()
+        self.lease = lease
+        self._swept_at = float("-inf")
         self._outages = 0  # windows in a row that reached nobody
         self._last_error = ""
         self._paused_until = 0.0
@@ -71,22 +90,39 @@ class Sender:
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
-        """Sends until stopped; sleeps briefly when nothing waits."""
+        """Sends until stopped while elected; sleeps briefly when nothing waits or another
+        process sends."""
         while not self._stopping.is_set():
+            if self.leads is not None and not await self.leads():
+                await pause(self._stopping, self.idle_poll)
+                continue
+            await self._sweep()
             if not await self.send_window():
                 await pause(self._stopping, self.idle_poll)
+
+    async def _sweep(self) -> None:
+        """Rows of a sender that is gone (its lease ran out) become `unknown`, now and then."""
+        now = asyncio.get_running_loop().time()
+        if now - self._swept_at < SWEEP:
+            return
+        self._swept_at = now
+        count = await off_loop(interrupted, self.engine, self.channel.name)
+        if count:
+            log.warning("%s: %d deliveries were in flight in a sender that is gone: marked unknown, not re-sent", self.channel.name, count)
 
     def stop(self) -> None:
         self._stopping.set()
 
     async def send_window(self) -> int:
         """Claims, sends and records one window; returns how many deliveries it handled."""
-        with session_scope(self.engine) as session:
-            claimed = pushes.claim_window(session=session, channel=self.channel.name)
-            messages = {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
+        claimed, messages = await off_loop(self._claim)
         if not claimed:
             return 0
-        outcomes = await asyncio.gather(*(self._deliver(messages.get(c.delivery_id)) for c in claimed))
+        keeping = asyncio.create_task(self._keep_lease([c.delivery_id for c in claimed]))
+        try:
+            outcomes = await asyncio.gather(*(self._deliver(messages.get(c.delivery_id)) for c in claimed))
+        finally:
+            keeping.cancel()
         results: dict[str, list[pushes.Claimed]] = defaultdict(list)
         for claim, status in zip(claimed, outcomes):
             results[status].append(claim)
@@ -97,9 +133,27 @@ class Sender:
         else:
             results["failed"] += unreached
             self._outages = 0
+        await off_loop(self._record, results)
+        return len(claimed)
+
+    def _claim(self) -> tuple[list[pushes.Claimed], dict[int, Outgoing]]:
+        with session_scope(self.engine) as session:
+            claimed = pushes.claim_window(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
+            return claimed, {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
+
+    def _record(self, results: dict[str, list[pushes.Claimed]]) -> None:
         with session_scope(self.engine) as session:
             pushes.record_results(session=session, results=results, channel=self.channel.name)
-        return len(claimed)
+
+    async def _keep_lease(self, delivery_ids: list[int]) -> None:
+        """Renews the window's lease until cancelled (when the window is done)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 4)
+            await off_loop(self._renew, delivery_ids)
+
+    def _renew(self, delivery_ids: list[int]) -> None:
+        with session_scope(self.engine) as session:
+            pushes.renew_leases(session=session, delivery_ids=delivery_ids, owner=self.owner, lease=self.lease)
 
     async def _pause_for_outage(self) -> None:
         seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]
@@ -167,10 +221,15 @@ class Sender:
             await asyncio.sleep(delay)
 
 
-def recover(engine: sa.Engine) -> int:
-    """At start: deliveries a crash left `sending` become `unknown` (never re-sent)."""
+def interrupted(engine: sa.Engine, channel: str | None = None) -> int:
+    """Deliveries whose sender is gone (lease expired) become `unknown` (never re-sent)."""
     with session_scope(engine) as session:
-        count = pushes.mark_interrupted(session=session)
+        return pushes.mark_interrupted(session=session, channel=channel)
+
+
+def recover(engine: sa.Engine) -> int:
+    """At start: deliveries a crashed sender left `sending` become `unknown` once its lease ran out."""
+    count = interrupted(engine)
     if count:
-        log.warning("%d deliveries were in flight when the bot stopped: marked unknown, not re-sent", count)
+        log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count

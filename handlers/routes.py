@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from content import texts
 from handlers import account, moderation, onboarding, publishing, stats, submission
-from handlers.context import CoreConfig, Ctx
+from handlers.context import CoreConfig, Ctx, Later
 from handlers.io import Incoming, Outgoing
 from storage import repo
 from storage.models import Member
@@ -107,6 +107,7 @@ class Handled:
     outbox: list[Outgoing]
     acknowledgement: str | None = None
     menu_changes: list[tuple[str, str, bool]] = dataclasses.field(default_factory=list)
+    later: list[Later] = dataclasses.field(default_factory=list)  # replies made after the commit
 
 
 def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
@@ -120,7 +121,7 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
     _route(ctx)
     _note_activity(ctx)
-    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes)
+    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.later)
 
 
 def _note_activity(ctx: Ctx) -> None:

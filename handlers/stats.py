@@ -6,11 +6,20 @@ Usage: /thongke [tuan|thang] (no word: since the campaign began) → a short tab
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+import sqlalchemy as sa
+
 from content import chart, render, report, texts
-from handlers.context import Ctx
+from handlers.context import CoreConfig, Ctx
+from handlers.io import Outgoing
 from storage import repo
+from storage.db import read_only_scope
 from storage.indicators import school_indicators
-from storage.periods import all_time, local_day, month_of, week_of
+from storage.periods import Period, all_time, local_day, month_of, week_of
+from storage.rollup import roll_up_in_steps
 
 PERIODS = {"tuan": week_of, "week": week_of, "thang": month_of, "month": month_of}
 
@@ -24,10 +33,21 @@ def stats(ctx: Ctx) -> None:
     now = ctx.config.clock()
     today = local_day(now, ctx.config.timezone)
     period = PERIODS[word](today) if word else all_time(today)
-    rows = school_indicators(session=ctx.session, period=period, zone=ctx.config.timezone, now=now)
-    ctx.reply(report.chat_summary(rows, period))
-    caption = texts.CHART_CAPTION.format(period=report.period_label(period))
-    ctx.reply_picture(chart.active_rate_png(rows, period), caption)
+    to = partial(Outgoing, ctx.incoming.channel, ctx.incoming.chat_id)
+    ctx.reply_later(partial(_report, period=period, now=now, config=ctx.config, to=to))
+
+
+def _report(engine: sa.Engine, *, period: Period, now: datetime, config: CoreConfig, to: Callable[..., Outgoing]) -> list[Outgoing]:
+    """The table and the chart, after the command's commit: the rollup one day per transaction,
+    then the reads in a read-only one, so that other members' replies never wait for them."""
+    roll_up_in_steps(engine=engine, zone=config.timezone, now=now)
+    with read_only_scope(engine) as session:
+        rows = school_indicators(session=session, period=period, zone=config.timezone, now=now)
+    messages = [to(report.chat_summary(rows, period))]
+    if config.save_photo is not None:  # the chart only illustrates the table
+        caption = texts.CHART_CAPTION.format(period=report.period_label(period))
+        messages.append(to(caption, photo=config.save_photo(chart.active_rate_png(rows, period))))
+    return messages
 
 
 def set_enrolment(ctx: Ctx) -> None:

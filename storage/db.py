@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,16 +14,23 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Connections: the runtime's database threads, plus one held per role a process leads (sender,
+# scheduler), with room to spare.
+POOL_SIZE = 16
+READ_ONLY = "tintot_read_only"  # execution option: a transaction that writes nothing
 
 
 def make_engine(url: str) -> sa.Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout, and its folder."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=4)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+    # SQLAlchemy opens file databases with check_same_thread=False: connections move between
+    # the runtime's database threads, one thread at a time.
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, pool_size=POOL_SIZE, max_overflow=4)
+    _one_writer_at_a_time(engine)
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -35,13 +43,39 @@ def make_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @sa.event.listens_for(engine, "begin")
-    def _begin_immediate(connection: sa.Connection) -> None:
-        # Take the write lock up front: two processes racing for a slot then wait their turn
-        # (busy timeout) instead of failing when a read transaction tries to become a write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
     return engine
+
+
+def _one_writer_at_a_time(engine: sa.Engine) -> None:
+    """SQLite has one writer; threads of this process queue for it on a lock, in order.
+
+    Left to SQLite, a waiting writer sleeps and polls (1, 2, 5 … 100 ms): under load the replies
+    would queue behind those sleeps. A read-only transaction (`read_only_scope`) takes neither
+    lock: in WAL mode it reads a snapshot while others write.
+    """
+    writing = threading.Lock()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
+        # The write lock up front: two processes racing for a slot then wait their turn (busy
+        # timeout) instead of failing when a read transaction tries to become a write.
+        writing.acquire()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writing.release()
+            raise
+        connection.info["writing"] = writing
+
+    @sa.event.listens_for(engine, "commit")
+    @sa.event.listens_for(engine, "rollback")
+    def _end(connection: sa.Connection) -> None:
+        lock = connection.info.pop("writing", None)
+        if lock is not None:
+            lock.release()
 
 
 def upgrade(engine: sa.Engine) -> None:
@@ -63,3 +97,14 @@ def session_scope(engine: sa.Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_only_scope(engine: sa.Engine) -> Iterator[Session]:
+    """A session for work that writes nothing (a long report): on SQLite it holds no write lock,
+    so it delays no one."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()

@@ -99,12 +99,14 @@ class Claimed:
     still_wanted: bool
 
 
-def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
-    """Marks up to `size` waiting deliveries `sending` (committed by the caller before sending).
+def claim_window(*, session: Session, channel: str, owner: str, lease: timedelta, size: int = WINDOW) -> list[Claimed]:
+    """Marks up to `size` waiting deliveries `sending` under `owner`'s lease (committed by the
+    caller before sending).
 
     One UPDATE … WHERE id IN (…) statement, so two senders cannot claim the same rows; on
     PostgreSQL the inner select skips rows another sender has locked.
     """
+    now = utcnow()
     waiting = (
         select(Delivery.id)
         .where(Delivery.channel == channel, Delivery.status == "waiting")
@@ -115,7 +117,7 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     claimed = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id).in_(waiting.scalar_subquery()))
-        .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
+        .values(status="sending", attempts=Delivery.attempts + 1, updated_at=now, lease_owner=owner, lease_until=now + lease)
         .returning(Delivery.id, Delivery.post_id, Delivery.member_id)
     ).all()
     if not claimed:
@@ -148,7 +150,9 @@ def record_results(*, session: Session, results: dict[str, list[Claimed]], chann
         if not rows:
             continue
         session.execute(
-            sa.update(Delivery).where(col(Delivery.id).in_([r.delivery_id for r in rows])).values(status=status, updated_at=now)
+            sa.update(Delivery)
+            .where(col(Delivery.id).in_([r.delivery_id for r in rows]))
+            .values(status=status, updated_at=now, lease_owner=None, lease_until=None)
         )
     events = [
         {"kind": "delivered", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}
@@ -167,11 +171,24 @@ def record_results(*, session: Session, results: dict[str, list[Claimed]], chann
         session.execute(sa.insert(Event), events)
 
 
-def mark_interrupted(*, session: Session) -> int:
-    """At start: deliveries left `sending` by a crash may or may not have arrived: `unknown`."""
+def renew_leases(*, session: Session, delivery_ids: list[int], owner: str, lease: timedelta) -> int:
+    """Extends `owner`'s lease on its rows still `sending` (a window slowed by flood control)."""
     return session.execute(
-        sa.update(Delivery).where(Delivery.status == "sending").values(status="unknown", updated_at=utcnow())
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(delivery_ids), Delivery.status == "sending", Delivery.lease_owner == owner)
+        .values(lease_until=utcnow() + lease)
     ).rowcount
+
+
+def mark_interrupted(*, session: Session, channel: str | None = None) -> int:
+    """Deliveries whose sender is gone (their lease ran out; rows from before leases have none)
+    may or may not have arrived: `unknown`. A live sender's rows are never touched."""
+    now = utcnow()
+    expired = sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now)
+    query = sa.update(Delivery).where(Delivery.status == "sending", expired)
+    if channel is not None:
+        query = query.where(Delivery.channel == channel)
+    return session.execute(query.values(status="unknown", updated_at=now, lease_owner=None, lease_until=None)).rowcount
 
 
 @dataclass(frozen=True)
