@@ -221,15 +221,17 @@ class Sender:
             await asyncio.sleep(delay)
 
 
-def interrupted(engine: sa.Engine, channel: str | None = None) -> int:
-    """Deliveries whose sender is gone (lease expired) become `unknown` (never re-sent)."""
+def interrupted(engine: sa.Engine, channel: str | None = None, *, alone: bool = False) -> int:
+    """Deliveries whose sender is gone (lease expired; any, when this process is `alone` on the
+    database) become `unknown` (never re-sent)."""
     with session_scope(engine) as session:
-        return pushes.mark_interrupted(session=session, channel=channel)
+        return pushes.mark_interrupted(session=session, channel=channel, every_lease=alone)
 
 
-def recover(engine: sa.Engine) -> int:
-    """At start: deliveries a crashed sender left `sending` become `unknown` once its lease ran out."""
-    count = interrupted(engine)
+def recover(engine: sa.Engine, *, alone: bool = False) -> int:
+    """At start: deliveries a crashed sender left `sending` become `unknown` once its lease ran
+    out, or at once when this process is `alone` on the database (so no sender is alive)."""
+    count = interrupted(engine, alone=alone)
     if count:
         log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count

@@ -5,7 +5,8 @@ On PostgreSQL a role is a session advisory lock, held on a connection of its own
 the process leads. When the process dies its connection closes and PostgreSQL frees the lock at
 once; another process, trying every few seconds, takes the role over. A leader that loses its
 connection (the database restarted, the network broke) steps down before its next piece of work.
-SQLite is the single-process setup: there, this process holds every role.
+SQLite is the single-process setup: there, `alone()` takes a lock file beside the database, so
+a second `tintot run` is refused, and this process holds every role.
 
 Usage: `election.leads("send:telegram")` (in a database thread) before each piece of work;
 `release_all()` on the way out, so a stopped process hands over at once.
@@ -13,6 +14,7 @@ Usage: `election.leads("send:telegram")` (in a database thread) before each piec
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import socket
@@ -37,6 +39,26 @@ class Election:
         self.shared = engine.dialect.name == "postgresql"
         self._held: dict[str, sa.Connection] = {}
         self._lock = threading.Lock()  # roles are checked from several database threads
+        self._lock_file = None  # SQLite: held while this process runs on the database
+
+    def alone(self) -> bool:
+        """SQLite: whether this is the only `tintot run` on the database (the lock file beside it
+        stays held until the process ends). Always False on PostgreSQL, where many may run."""
+        if self.shared:
+            return False
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            return True
+        self._lock_file = open(f"{database}.run-lock", "w")  # noqa: SIM115 (held for the process's life)
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise SystemExit(
+                "Cấu hình sai: DATABASE_URL: một tiến trình tintot run khác đang chạy trên cơ sở dữ liệu SQLite này; "
+                "muốn chạy nhiều tiến trình, hãy dùng PostgreSQL"
+            ) from None
+        return True
 
     def leads(self, role: str) -> bool:
         """Whether this process holds `role` now, taking it if it is free. Blocking: call it in a
@@ -81,6 +103,9 @@ class Election:
     def release_all(self) -> None:
         for role in list(self._held):
             self.release(role)
+        if self._lock_file is not None:
+            self._lock_file.close()  # closing it releases the lock
+            self._lock_file = None
 
 
 def _alive(connection: sa.Connection) -> bool:

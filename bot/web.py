@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from bot.media import PREFIX as MEDIA_PREFIX
 from bot.media import MediaStore
+from bot.threads import off_loop
 
 MAX_UPDATE_BYTES = 1_000_000
 
@@ -48,7 +49,7 @@ def build_app(
         return Response(status_code=status)
 
     async def healthz(request: Request) -> Response:
-        ok = health() if health is not None else True
+        ok = await off_loop(health) if health is not None else True  # it asks the database
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
     async def media_file(request: Request) -> Response:

@@ -122,8 +122,9 @@ class Delivery(SQLModel, table=True):
     status: str = Field(default="waiting", max_length=16)
     attempts: int = 0
     updated_at: datetime = _when(default_factory=utcnow)
-    # While `sending`: which sender holds the row, and until when (it renews the lease while the
-    # window is in flight). Only a row whose lease ran out, its sender gone, becomes `unknown`.
+    # The sender that claimed the row (host:pid:nonce), and while `sending` until when it holds
+    # it (renewed while the window is in flight). Only a row whose lease ran out, its sender
+    # gone, becomes `unknown`.
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = _when(default=None)
 

@@ -152,7 +152,7 @@ def record_results(*, session: Session, results: dict[str, list[Claimed]], chann
         session.execute(
             sa.update(Delivery)
             .where(col(Delivery.id).in_([r.delivery_id for r in rows]))
-            .values(status=status, updated_at=now, lease_owner=None, lease_until=None)
+            .values(status=status, updated_at=now, lease_until=None)
         )
     events = [
         {"kind": "delivered", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}
@@ -180,15 +180,17 @@ def renew_leases(*, session: Session, delivery_ids: list[int], owner: str, lease
     ).rowcount
 
 
-def mark_interrupted(*, session: Session, channel: str | None = None) -> int:
+def mark_interrupted(*, session: Session, channel: str | None = None, every_lease: bool = False) -> int:
     """Deliveries whose sender is gone (their lease ran out; rows from before leases have none)
-    may or may not have arrived: `unknown`. A live sender's rows are never touched."""
+    may or may not have arrived: `unknown`. A live sender's rows are never touched; only a process
+    that knows it is alone on the database (SQLite) passes `every_lease`."""
     now = utcnow()
-    expired = sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now)
-    query = sa.update(Delivery).where(Delivery.status == "sending", expired)
+    query = sa.update(Delivery).where(Delivery.status == "sending")
+    if not every_lease:
+        query = query.where(sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now))
     if channel is not None:
         query = query.where(Delivery.channel == channel)
-    return session.execute(query.values(status="unknown", updated_at=now, lease_owner=None, lease_until=None)).rowcount
+    return session.execute(query.values(status="unknown", updated_at=now, lease_until=None)).rowcount
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,8 @@
 the post exactly once, except the few in flight at the kill, which are `unknown` and never re-sent."""
 
 import asyncio
-import os
 import signal
-import sys
-import time
 from collections import Counter
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
 
 from bot.core import Core
 from handlers.context import CoreConfig
@@ -18,37 +12,9 @@ from storage import pushes
 from storage.db import session_scope
 from storage.models import Member
 from tests.campaign import FIRST_CHAT, publish_to, statuses
+from tests.processes import bot_environment, start_bot, wait_until
 
 MEMBERS = 5000
-WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-
-
-def _environment(api, database_url: str, tmp_path) -> dict[str, str]:
-    tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=1)
-    return dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN=api.token,
-        TELEGRAM_BOT_API_URL=api.url,
-        TINTOT_TELEGRAM_RATE="1000",
-        TINTOT_MEDIA_DIR=str(tmp_path / "media"),
-        # Keep the scheduler from adding a weekly push of its own to what this test counts.
-        TINTOT_WEEKLY_AT=f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
-    )
-
-
-async def _start_bot(env: dict[str, str], log_path) -> asyncio.subprocess.Process:
-    log = open(log_path, "ab")  # noqa: SIM115 (the child owns it)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log
-    )
-
-
-async def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 def _finished(engine) -> bool:
@@ -59,19 +25,19 @@ def _finished(engine) -> bool:
 
 async def test_killed_midway_every_member_gets_the_post_at_most_once(api, engine, database_url, tmp_path):
     publish_to(engine, MEMBERS)
-    env = _environment(api, database_url, tmp_path)
+    env = bot_environment(api, database_url, tmp_path)
     log_path = tmp_path / "bot.log"
 
-    first = await _start_bot(env, log_path)
-    await _wait(lambda: len(api.calls_of("sendMessage")) >= MEMBERS // 3, 90, "the push to get going")
+    first = await start_bot(env, log_path)
+    await wait_until(lambda: len(api.calls_of("sendMessage")) >= MEMBERS // 3, 90, "the push to get going")
     first.send_signal(signal.SIGKILL)
     await first.wait()
     sent_before_kill = len(api.calls_of("sendMessage"))
     assert sent_before_kill < MEMBERS, "the push finished before the kill: nothing was tested"
 
-    second = await _start_bot(env, log_path)
+    second = await start_bot(env, log_path)
     try:
-        await _wait(lambda: _finished(engine), 120, "the push to finish after the restart")
+        await wait_until(lambda: _finished(engine), 120, "the push to finish after the restart")
     finally:
         second.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.wait(), 30)
