@@ -18,6 +18,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # scheduler), with room to spare.
 POOL_SIZE = 16
 READ_ONLY = "tintot_read_only"  # execution option: a transaction that writes nothing
+SETUP_LOCK = 0x7D7_0000  # advisory lock key: migrations and first data, one process at a time
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -79,12 +80,21 @@ def _one_writer_at_a_time(engine: sa.Engine) -> None:
 
 
 def upgrade(engine: sa.Engine) -> None:
-    """Brings the schema to the newest migration (safe to run at every start)."""
+    """Brings the schema to the newest migration (safe to run at every start, from several
+    processes at once)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        one_at_a_time(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def one_at_a_time(connection: sa.Connection) -> None:
+    """Processes starting together on PostgreSQL set the database up in turn: this transaction
+    waits for the others' (SQLite's BEGIN IMMEDIATE already does)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})
 
 
 @contextmanager

@@ -16,17 +16,15 @@ WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 def bot_environment(api, database_url: str, folder: Path, **settings: str) -> dict[str, str]:  # noqa: ANN001
     """The environment of a bot on the fake Bot API; `settings` are more variables."""
     tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=1)
-    return dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN=api.token,
-        TELEGRAM_BOT_API_URL=api.url,
-        TINTOT_TELEGRAM_RATE="1000",
-        TINTOT_MEDIA_DIR=str(folder / "media"),
+    return os.environ | {
+        "DATABASE_URL": database_url,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_BOT_API_URL": api.url,
+        "TINTOT_TELEGRAM_RATE": "1000",
+        "TINTOT_MEDIA_DIR": str(folder / "media"),
         # Keep the scheduler from adding a weekly push of its own to what a test counts.
-        TINTOT_WEEKLY_AT=f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
-        **settings,
-    )
+        "TINTOT_WEEKLY_AT": f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
+    } | settings
 
 
 async def start_bot(env: dict[str, str], log_path: Path) -> asyncio.subprocess.Process:
