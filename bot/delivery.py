@@ -49,8 +49,8 @@ OUTAGE_PAUSES = (30.0, 60.0, 120.0, 300.0)
 OUTAGE = "outage"  # an internal outcome: did not reach the platform, worth trying later
 # A window in flight is held for LEASE and renewed four times as often: flood control can keep
 # a window out for minutes. A dead sender's rows wait out the rest of its lease, then `unknown`.
-LEASE = timedelta(seconds=20)
-SWEEP = 10.0  # seconds between looks for rows whose sender is gone
+LEASE = timedelta(seconds=10)
+SWEEP = 5.0  # seconds between looks for rows whose sender is gone
 
 
 class Sender:
