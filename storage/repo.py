@@ -24,7 +24,7 @@ def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
     # twin arriving at the same moment waits for the first one's commit, then inserts nothing.
     insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(ProcessedUpdate)
     statement = insert.values(channel=channel, update_id=update_id, at=utcnow()).on_conflict_do_nothing()
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement.returning(ProcessedUpdate.id)).first() is not None
 
 
 def forget_updates(*, session: Session, before: datetime) -> int:
