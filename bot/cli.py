@@ -23,7 +23,7 @@ from bot.media import MediaStore
 from bot.settings import Settings, load_settings
 from content.schools import SchoolFileError, parse_schools_csv
 from handlers.publishing import describe, publish_slot
-from storage import repo
+from storage import repo, roles
 from storage.db import session_scope
 
 DEMO_DATABASE = "sqlite:///data/demo.db"
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
     console = commands.add_parser("console", help="talk to the bot in this terminal")
     console.add_argument("--as", dest="user", default="ban", metavar="NAME", help="who you are in the chat")
-    console.add_argument("--moderator", action="store_true", help="act as a moderator")
+    console.add_argument("--moderator", action="store_true", help="act as an editor (a province-wide moderator)")
     console.set_defaults(run=lambda settings, args: _console(_trial_database(settings), settings, args.user, args.moderator))
 
     db = commands.add_parser("db", help="database")
@@ -105,7 +105,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: bool) 
     if moderator:
         with session_scope(engine) as session:
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
-            member.role = "moderator"
+            roles.set_role(member, roles.EDITOR)
             member.display_name = member.display_name or user
     core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
     console = ConsoleChannel(user=user, on_update=core.handle)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from content import texts
 from handlers.context import Ctx, one_row
 from handlers.io import Button
+from handlers.team import lose_role
 from storage import repo
 
 
@@ -45,6 +46,7 @@ def erase(ctx: Ctx, answer: str) -> None:
         ctx.edit_or_reply(texts.ERASE_CANCELLED)
         return
     repo.add_event(session=ctx.session, kind="deleted", member=member)
+    lose_role(ctx, member)
     ctx.edit_or_reply(texts.ERASED)
     # The reply above has captured the chat already; after this the row no longer knows it.
     repo.erase_member(session=ctx.session, member=member)

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from content import render, texts
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import pushes, repo
+from storage import pushes, repo, roles
 from storage.models import Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
@@ -104,7 +104,7 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
     if repo.audited(session=session, action=key):
         return
     repo.audit(session=session, actor=None, action=key)
-    for moderator in repo.moderators(session=session, admins=config.admins):
+    for moderator in roles.editors(session=session, admins=config.admins):
         if (notice := message_to(moderator, text)) is not None:
             result.notices.append(notice)
 
