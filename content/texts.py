@@ -139,12 +139,8 @@ NEWS_ADDED = "Đã thêm tin <b>#{id}</b> vào hàng chờ tin tốt mỗi ngày
 NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_DUNG"
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
-MOD_GRANTED = "Đã cấp quyền biên tập cho {name}."
-MOD_REMOVED = "Đã bỏ quyền biên tập của {name}."
-MOD_ALREADY = "{name} đã có quyền biên tập rồi."
 MOD_NOT = "{name} không có quyền biên tập."
 MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu hình, không đổi bằng lệnh."
-YOU_ARE_MODERATOR = "Bạn vừa được cấp quyền biên tập. Gõ /huongdan để xem các lệnh mới."
 YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
 
 NO_ENROLMENT = "chưa có sĩ số"
@@ -278,7 +274,7 @@ ANNOUNCE_LIMIT = (
 )
 ANNOUNCE_DONE_ALREADY = "Thông báo này đã được xử lý rồi."
 ANNOUNCE_TITLE = "📣 <b>Thông báo của {school}</b>"
-KIND_NAMES_SCHOOL = "Thông báo của {school}"
+
 PROGRESS_ANNOUNCEMENT = (
     "<b>Thông báo của {school} ngày {date}</b> ({total} người nhận)\n"
     "Đã gửi: {sent} · Lỗi: {failed} · Chặn bot: {blocked} · Không rõ: {unknown} · Đang chờ: {waiting}\n"

@@ -87,7 +87,7 @@ async def test_killed_midway_every_member_gets_the_post_at_most_once(api, engine
     assert max(received.values()) == 1 and set(received) <= set(range(FIRST_CHAT, FIRST_CHAT + MEMBERS))
 
     with session_scope(engine) as session:
-        admin = Member(channel="console", platform_id="admin", chat_id="admin", role="moderator")
+        admin = Member(channel="console", platform_id="admin", chat_id="admin", role="editor")
         session.add(admin)
     core = Core(engine=engine, config=CoreConfig())
     report = []
