@@ -157,6 +157,8 @@ INDICATORS = {
     "submitted": "Bài gửi",
     "approved": "Bài được duyệt",
     "published": "Bài đã đăng",
+    "announced": "Thông báo của trường",
+    "active_channels": "Kênh hoạt động",
 }
 SCHOOL_CODE = "Mã trường"
 SCHOOL_NAME = "Trường"
@@ -288,6 +290,4 @@ SCHOOL_NEWS_ALREADY_ON = "Bạn vẫn đang nhận thông báo của trường."
 PAUSE_USAGE = "/tat (dừng mọi tin) hoặc /tat truong (chỉ tắt thông báo của trường)"
 RESUME_USAGE = "/bat (nhận lại mọi tin) hoặc /bat truong (bật thông báo của trường)"
 
-ENROLMENT_SCHOOL_ONLY = "Bạn chỉ đặt được sĩ số của trường mình, {school}."
-STATS_YOUR_SCHOOL = "<b>Trường của bạn</b>"
-CHANNELS_LINE = "{active}/{schools} trường có kênh hoạt động ({share}); mục tiêu: {targets}."
+CHANNELS_LINE = "{active}/{schools} trường có kênh hoạt động ({share}); mục tiêu Kế hoạch 3361-KH/UBND: {targets}."
