@@ -235,7 +235,7 @@ NOT_YOUR_STORY = "câu chuyện #{id}"
 NOT_YOUR_SCHOOL_QUEUE = "hàng chờ này"
 NOT_YOUR_SCHOOL_ANNOUNCEMENT = "thông báo này"
 NOT_YOUR_SCHOOL_ENROLMENT = "sĩ số này"
-NO_SCHOOL = "câu chuyện không thuộc trường nào"
+NO_SCHOOL = "cấp tỉnh"
 QUEUE_EMPTY_SCHOOL = "Không có câu chuyện nào của {school} đang chờ duyệt."
 QUEUE_TITLE_SCHOOL = "<b>{school}: {count} câu chuyện đang chờ duyệt</b> (cũ nhất trước)"
 
