@@ -1,20 +1,11 @@
 """School announcements in the conversation: preview, confirm or cancel once, photos, the limit."""
 
-import pytest
 from sqlmodel import select
 
 from content import texts
 from storage.db import session_scope
 from storage.models import Announcement, Delivery, Post
-from tests.conftest import Person, text_of
-
-
-@pytest.fixture
-async def school_moderator(core, channels, admin) -> Person:
-    person = Person(core, channels["telegram"], "601", "Thầy Nam")
-    await person.join("CDCB")
-    await admin.say("/mod telegram:601 CDCB")
-    return person
+from tests.conftest import text_of
 
 
 async def test_confirmed_twice_is_sent_once_and_a_cancel_sends_nothing(engine, clock, school_moderator, student):

@@ -1,24 +1,14 @@
 """Roles and their scopes: granting, removing, /bbt, erasing, and what a school moderator may touch."""
 
-import pytest
 from sqlmodel import select
 
 from content import texts
 from storage import roles
 from storage.db import session_scope
 from storage.models import AuditEntry, Member
-from tests.conftest import ADMIN, Person, text_of
+from tests.conftest import ADMIN, text_of
 
 HOAAN = "Trung tâm GDNN-GDTX Hòa An"
-
-
-@pytest.fixture
-async def school_moderator(core, channels, admin) -> Person:
-    """Cao Bằng's moderator."""
-    person = Person(core, channels["telegram"], "601", "Thầy Nam")
-    await person.join("CDCB")
-    await admin.say("/mod telegram:601 CDCB")
-    return person
 
 
 def _audit(engine) -> list[tuple[str, str]]:
