@@ -40,9 +40,10 @@ def grant(ctx: Ctx) -> None:
 def revoke(ctx: Ctx) -> None:
     """/bomod KÊNH:ID (admins): an editor or a school moderator back to student."""
     parts = ctx.args.split()
-    target = _target(ctx, parts[0], texts.BOMOD_USAGE) if len(parts) == 1 else None
     if len(parts) != 1:
         ctx.reply(texts.USAGE.format(usage=texts.BOMOD_USAGE))
+        return
+    target = _target(ctx, parts[0], texts.BOMOD_USAGE)
     if target is None:
         return
     if not roles.role_of(target, ctx.config.admins).is_moderator:
