@@ -19,11 +19,11 @@ def grant(ctx: Ctx) -> None:
     if not 1 <= len(parts) <= 2:
         ctx.reply(texts.USAGE.format(usage=texts.MOD_USAGE))
         return
-    target = _target(ctx, parts[0], texts.MOD_USAGE)
-    if target is None:
-        return
     school = None
     if len(parts) == 2 and (school := school_named(ctx, parts[1])) is None:
+        return
+    target = _target(ctx, parts[0], texts.MOD_USAGE)
+    if target is None:
         return
     role = roles.SCHOOL_MODERATOR if school else roles.EDITOR
     name = _name(target)

@@ -35,8 +35,9 @@ async def test_grants_moves_and_removals_are_audited(engine, admin, student):
 
 async def test_bad_grants_are_answered_in_vietnamese(admin, student):
     await student.join()
-    unknown = text_of(await admin.say("/mod telegram:101 XYZ"))
-    assert "“XYZ”" in unknown and "CDCB" in unknown and "HOAAN" in unknown
+    for command in ("/mod telegram:101 XYZ", "/mod telegram:123 XYZ"):
+        unknown = text_of(await admin.say(command))
+        assert "“XYZ”" in unknown and "CDCB" in unknown and "HOAAN" in unknown
     for command in ("/mod", "/mod telegram:101 CDCB thêm", "/mod 101"):
         assert texts.MOD_USAGE in text_of(await admin.say(command))
     assert texts.BOMOD_USAGE in text_of(await admin.say("/bomod"))
