@@ -275,6 +275,7 @@ ANNOUNCE_LIMIT = (
     "(TINTOT_ANNOUNCEMENTS_PER_DAY). Bạn gửi lại vào ngày mai nhé."
 )
 ANNOUNCE_DONE_ALREADY = "Thông báo này đã được xử lý rồi."
+ANNOUNCE_PREVIEW_EXPIRED = "Bản xem trước này đã quá 1 giờ nên không gửi nữa. Bạn gõ lại /thongbao để xem số người nhận mới nhất nhé."
 ANNOUNCE_TITLE = "📣 <b>Thông báo của {school}</b>"
 
 PROGRESS_ANNOUNCEMENT = (

@@ -22,6 +22,10 @@ from handlers.submission import MAX_CAPTION, MAX_STORY
 from storage import announcements, pushes, repo
 from storage.models import Announcement, Member, Post, School
 
+# A preview shows a recipient count of that moment; pressed later, "send" would go out to a
+# different list than the one the moderator approved.
+PREVIEW_VALID = timedelta(hours=1)
+
 
 def announce(ctx: Ctx) -> None:
     """/thongbao [MÃ_TRƯỜNG] NỘI_DUNG: a draft, its preview, and the question."""
@@ -34,7 +38,7 @@ def announce(ctx: Ctx) -> None:
     if len(text) > limit:
         ctx.reply(texts.ANNOUNCE_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
         return
-    draft = Announcement(school_id=school.id, author_id=ctx.member.id, text=text, photo=photo)
+    draft = Announcement(school_id=school.id, author_id=ctx.member.id, text=text, photo=photo, created_at=ctx.config.clock())
     ctx.session.add(draft)
     ctx.session.flush()
     preview = message(announcement=draft, school=school, channel=ctx.incoming.channel, chat_id=ctx.incoming.chat_id)
@@ -84,6 +88,10 @@ def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     if answer == "cancel":
         done = announcements.cancel(session=ctx.session, announcement_id=draft.id)
         ctx.edit_or_reply(texts.ANNOUNCE_CANCELLED if done else texts.ANNOUNCE_DONE_ALREADY)
+        return
+    if draft.status == "draft" and ctx.config.clock() - draft.created_at > PREVIEW_VALID:
+        announcements.cancel(session=ctx.session, announcement_id=draft.id)
+        ctx.edit_or_reply(texts.ANNOUNCE_PREVIEW_EXPIRED)
         return
     _confirm(ctx, draft)
 

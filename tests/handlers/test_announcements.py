@@ -47,3 +47,15 @@ async def test_the_limit_is_per_school_and_day(engine, clock, config, school_mod
     clock.set_local("2026-12-01 10:00")
     again = await school_moderator.say("/thongbao Ngày mới, thông báo mới.")
     assert "Đã gửi thông báo" in text_of(await school_moderator.press(again[-1].buttons[0][0].data))
+
+
+async def test_a_preview_older_than_an_hour_is_not_sent(engine, clock, school_moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Họp lớp chiều nay.")
+    clock.set_local("2026-11-30 11:01")
+    assert text_of(await school_moderator.press(preview[-1].buttons[0][0].data)) == texts.ANNOUNCE_PREVIEW_EXPIRED
+    assert text_of(await school_moderator.press(preview[-1].buttons[0][0].data)) == texts.ANNOUNCE_DONE_ALREADY
+    with session_scope(engine) as session:
+        assert session.exec(select(Post)).all() == []
+        assert session.exec(select(Announcement.status)).one() == "cancelled"
