@@ -18,7 +18,7 @@ from content import texts
 from handlers.context import CoreConfig, Later, message_to
 from handlers.io import Incoming, Outgoing
 from handlers.routes import Handled, handle_update
-from storage import repo
+from storage import roles
 from storage.db import session_scope
 from storage.models import Member
 
@@ -34,6 +34,7 @@ def core_config(settings: Settings, *, save_photo: Callable[[bytes], str] | None
         weekly_at=settings.weekly_at,
         push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
         save_photo=save_photo,
+        announcements_per_day=settings.tintot_announcements_per_day,
     )
 
 
@@ -57,8 +58,8 @@ class Core:
             log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
             handled = Handled([Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)])
         await self.send_all(handled.outbox)
-        for channel_name, chat_id, moderator in handled.menu_changes:
-            await self.set_menu(channel_name, chat_id, moderator=moderator)
+        for channel_name, chat_id, role in handled.menu_changes:
+            await self.set_menu(channel_name, chat_id, role=role)
         for job in handled.later:
             await self.send_all(await self._run_later(job, incoming))
         return handled.acknowledgement
@@ -74,30 +75,35 @@ class Core:
         with session_scope(self.engine) as session:
             return handle_update(session=session, incoming=incoming, config=self.config)
 
-    async def set_menu(self, channel_name: str, chat_id: str, *, moderator: bool) -> None:
-        """A member's command menu, on channels that have one (Telegram)."""
+    async def set_menu(self, channel_name: str, chat_id: str, *, role: str) -> None:
+        """A member's command menu for their role, on channels that have one (Telegram)."""
         channel = self.channels.get(channel_name)
         set_member_commands = getattr(channel, "set_member_commands", None)
         if set_member_commands is None:
             return
         try:
-            await set_member_commands(chat_id, moderator)
+            await set_member_commands(chat_id, role)
         except ChannelError as error:
             log.warning("%s: command menu of chat %s not set: %s", channel_name, chat_id, error)
 
     async def tell_moderators(self, text: str) -> None:
-        """A notice from the bot itself (the delivery engine) to every moderator and admin."""
-        notices = [message_to(member, text) for member in await off_loop(self._moderators)]
+        """A notice from the bot itself (the delivery engine) to the editors and admins."""
+        notices = [message_to(m, text) for m in await off_loop(self._editors)]
         await self.send_all([notice for notice in notices if notice is not None])
 
     async def refresh_moderator_menus(self) -> None:
-        """At start: every moderator's and admin's chat gets the moderators' menu."""
-        for member in await off_loop(self._moderators):
-            await self.set_menu(member.channel, member.chat_id, moderator=True)
+        """At start: every moderator's and admin's chat gets the menu of their role."""
+        for channel_name, chat_id, role in await off_loop(self._team_menus):
+            await self.set_menu(channel_name, chat_id, role=role)
 
-    def _moderators(self) -> list[Member]:
+    def _editors(self) -> list[Member]:
         with session_scope(self.engine) as session:
-            return list(repo.moderators(session=session, admins=self.config.admins))
+            return list(roles.editors(session=session, admins=self.config.admins))
+
+    def _team_menus(self) -> list[tuple[str, str, str]]:
+        with session_scope(self.engine) as session:
+            team = roles.team(session=session, admins=self.config.admins)
+            return [(m.channel, m.chat_id, roles.role_of(m, self.config.admins).name) for m in team]
 
     async def send_all(self, messages: list[Outgoing]) -> None:
         for message in messages:

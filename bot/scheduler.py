@@ -1,5 +1,6 @@
 """The campaign clock: publishes each slot at its time, catches up a missed slot the same day
-before quiet hours, and reports a slot missed until night instead of sending it then.
+before quiet hours, and reports a slot missed until night instead of sending it then; releases
+the school announcements held through the night at 06:00 (once: each is a conditional update).
 
 With several processes only the elected one ticks (`leads`); a slot is unique in the database
 anyway, so even a race would create it once. The database work runs in a database thread.
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from bot.pause import pause
 from bot.threads import off_loop
 from handlers.context import CoreConfig
+from handlers.announcements import release_due
 from handlers.io import Outgoing
 from handlers.publishing import is_quiet, publish_slot, skip_slot, slot_date, slot_start
 from storage import repo
@@ -67,8 +69,8 @@ class Scheduler:
     def _due_slots(self, now: datetime) -> list[Outgoing]:
         with session_scope(self.engine) as session:
             repo.forget_updates(session=session, before=now - UPDATE_MEMORY)
+            notices = list(release_due(session=session, now=now, config=self.config))
         today = now.astimezone(self.config.timezone).date()
-        notices: list[Outgoing] = []
         for kind in ("daily", "weekly"):
             day = slot_date(kind, now, self.config)
             if day != today or now < slot_start(kind, day, self.config):

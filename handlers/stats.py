@@ -2,6 +2,7 @@
 
 Usage: /thongke [tuan|thang] (no word: since the campaign began) → a short table and a chart;
 /siso MÃ_TRƯỜNG SĨ_SỐ → sets a school's enrolment (audit-logged).
+A school moderator sees their school beside the province total, and sets only its enrolment.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import partial
 import sqlalchemy as sa
 
 from content import chart, render, report, texts
+from handlers import scope
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Outgoing
 from storage import repo
@@ -33,20 +35,26 @@ def stats(ctx: Ctx) -> None:
     now = ctx.config.clock()
     today = local_day(now, ctx.config.timezone)
     period = PERIODS[word](today) if word else all_time(today)
+    own = scope.own_school(ctx)  # a school moderator: their school beside the province total
     to = partial(Outgoing, ctx.incoming.channel, ctx.incoming.chat_id)
-    ctx.reply_later(partial(_report, period=period, now=now, config=ctx.config, to=to))
+    job = partial(_report, period=period, now=now, config=ctx.config, only=own.code if own else None, to=to)
+    ctx.reply_later(job)
 
 
-def _report(engine: sa.Engine, *, period: Period, now: datetime, config: CoreConfig, to: Callable[..., Outgoing]) -> list[Outgoing]:
+def _report(
+    engine: sa.Engine, *, period: Period, now: datetime, config: CoreConfig, only: str | None, to: Callable[..., Outgoing]
+) -> list[Outgoing]:
     """The table and the chart, after the command's commit: the rollup one day per transaction,
-    then the reads in a read-only one, so that other members' replies never wait for them."""
+    then the reads in a read-only one, so that other members' replies never wait for them.
+    `only`: a school moderator's school, shown beside the province total."""
     roll_up_in_steps(engine=engine, zone=config.timezone, now=now)
     with read_only_scope(engine) as session:
         rows = school_indicators(session=session, period=period, zone=config.timezone, now=now)
-    messages = [to(report.chat_summary(rows, period))]
+    messages = [to(report.chat_summary(rows, period, only=only))]
     if config.save_photo is not None:  # the chart only illustrates the table
         caption = texts.CHART_CAPTION.format(period=report.period_label(period))
-        messages.append(to(caption, photo=config.save_photo(chart.active_rate_png(rows, period))))
+        shown = [row for row in rows if only is None or row.code == only]
+        messages.append(to(caption, photo=config.save_photo(chart.active_rate_png(shown, period))))
     return messages
 
 
@@ -60,6 +68,8 @@ def set_enrolment(ctx: Ctx) -> None:
     if school is None:
         codes = ", ".join(s.code for s in repo.schools(session=ctx.session))
         ctx.reply(texts.ENROLMENT_UNKNOWN_SCHOOL.format(code=render.esc(parts[0]), codes=codes))
+        return
+    if not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_ENROLMENT):
         return
     old, school.enrolment = school.enrolment, int(parts[1])
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")

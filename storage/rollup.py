@@ -22,7 +22,7 @@ from storage.db import session_scope
 from storage.models import DailyCount, Event
 from storage.periods import Period, local_day, midnight
 
-COUNTED = ("delivered", "reacted", "submitted", "approved", "published")
+COUNTED = ("delivered", "reacted", "submitted", "approved", "published", "announced")
 SETTLE = timedelta(hours=1)
 
 Counts = Counter[tuple[int, str]]
