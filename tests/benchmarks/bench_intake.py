@@ -62,9 +62,10 @@ def _report(setup: str, result: tuple[float, float, int, int]) -> None:
 async def _intake(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[float, float, int, int]:
     bots, ports = _start(api, database_url, folder, processes)
     try:
-        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=CLIENTS * 2)) as client:
+        async with httpx.AsyncClient() as probe:  # its own connections: they idle past keep-alive
             for port in ports:
-                await _until_healthy(client, port)
+                await _until_healthy(probe, port)
+        async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=CLIENTS * 2)) as client:
             users = itertools.count(1_000_000 + processes * 100_000)
             first = await _replies(client, api)
             warm_up = len(await _load(client, ports, users, WARM_UP))
