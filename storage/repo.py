@@ -9,7 +9,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import AuditEntry, Event, Member, ProcessedUpdate, School, Story, utcnow

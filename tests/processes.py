@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
+
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
@@ -53,3 +55,18 @@ async def wait_until(condition, timeout: float, what: str, every: float = 0.05) 
         assert time.monotonic() - started < timeout, f"timed out waiting for {what}"
         await asyncio.sleep(every)
     return time.monotonic() - started
+
+
+async def until_healthy(port: int, timeout: float = 60) -> None:
+    """Waits for the bot on `port` to answer /healthz (on connections of its own, which then
+    close: left idle, they would outlive the server's keep-alive)."""
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while True:
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"the bot on port {port} did not start"
+            await asyncio.sleep(0.1)

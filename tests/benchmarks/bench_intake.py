@@ -24,7 +24,7 @@ from bot.channels.telegram.channel import SECRET_HEADER
 from tests.benchmarks.bench_push import _fake_in_own_process
 from tests.fakes.http import free_socket
 from tests.postgres import PostgresServer
-from tests.processes import bot_environment
+from tests.processes import bot_environment, until_healthy
 
 CLIENTS = 16
 WARM_UP = 200
@@ -62,9 +62,8 @@ def _report(setup: str, result: tuple[float, float, int, int]) -> None:
 async def _intake(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[float, float, int, int]:
     bots, ports = _start(api, database_url, folder, processes)
     try:
-        async with httpx.AsyncClient() as probe:  # its own connections: they idle past keep-alive
-            for port in ports:
-                await _until_healthy(probe, port)
+        for port in ports:
+            await until_healthy(port)
         async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=CLIENTS * 2)) as client:
             users = itertools.count(1_000_000 + processes * 100_000)
             first = await _replies(client, api)
@@ -95,17 +94,6 @@ def _start(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[
         bots.append(subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=log, stderr=log))
         ports.append(port)
     return bots, ports
-
-
-async def _until_healthy(client: httpx.AsyncClient, port: int) -> None:
-    for _ in range(600):
-        try:
-            if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError(f"the bot on port {port} did not start")
 
 
 async def _load(client: httpx.AsyncClient, ports: list[int], users, count: int) -> list[float]:  # noqa: ANN001

@@ -8,7 +8,6 @@ import asyncio
 import itertools
 import signal
 import sys
-import time
 from collections import Counter
 from contextlib import AsyncExitStack
 
@@ -27,7 +26,7 @@ from tests.campaign import FIRST_CHAT, publish_to, statuses
 from tests.channels.conftest import SECRET
 from tests.fakes.http import free_socket
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.processes import bot_environment, start_bot, stop_bot, wait_until
+from tests.processes import bot_environment, start_bot, stop_bot, until_healthy, wait_until
 
 PROCESSES = 3
 MEMBERS = 20_000
@@ -63,27 +62,14 @@ class Bots:
             )
             self.processes.append(await start_bot(env, self.folder / f"bot{number}.log"))
             self.ports.append(port)
-        async with httpx.AsyncClient() as client:
-            for port in self.ports:
-                await _until_healthy(client, port)
+        for port in self.ports:
+            await until_healthy(port)
 
     def log(self) -> str:
         return "\n".join((self.folder / f"bot{n}.log").read_text(errors="replace")[-2000:] for n in range(len(self.processes)))
 
     async def stop(self) -> list[int]:
         return [await stop_bot(process) for process in self.processes]
-
-
-async def _until_healthy(client: httpx.AsyncClient, port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, f"the bot on port {port} did not start"
-        await asyncio.sleep(0.1)
 
 
 @pytest.fixture
