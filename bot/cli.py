@@ -107,7 +107,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: bool) 
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
             member.role = "moderator"
             member.display_name = member.display_name or user
-    core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
+    core = Core(engine=engine, config=core_config(settings, media=MediaStore.from_settings(settings)))
     console = ConsoleChannel(user=user, on_update=core.handle)
     core.attach(console)
     if sys.stdin.isatty():

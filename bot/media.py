@@ -57,6 +57,12 @@ class MediaStore:
         path = self.directory / name
         return path if path.is_file() else None
 
+    def delete(self, ref: str) -> None:
+        """Removes the file behind a ``media:`` reference, if there is one (erasure)."""
+        path = self.path(ref)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
     def public_url(self, ref: str | None) -> str | None:
         """Where the platforms can fetch the photo, or None without a public URL or file."""
         if self._public_url is None or self.path(ref) is None:

@@ -57,7 +57,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
     engine = open_database(settings.database_url)
     recover(engine)
     media = MediaStore.from_settings(settings)
-    core = Core(engine=engine, config=core_config(settings, save_photo=media.save))
+    core = Core(engine=engine, config=core_config(settings, media=media))
     channels = build_channels(settings, core, media)
     started: list[Channel] = []
     tasks: list[asyncio.Task] = []
@@ -78,7 +78,8 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(
-                engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators
+                engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators,
+                on_retracted=core.tell_moderators,
             )
             senders.append(sender)
             tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))

@@ -16,8 +16,8 @@ from sqlmodel import Session
 from content import render, texts
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import pushes, repo
-from storage.models import Member, Post, School, Story
+from storage import pushes, repo, retractions
+from storage.models import Delivery, Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
 REACTION_WINDOW = timedelta(hours=24)
@@ -120,7 +120,8 @@ def post_message(*, post: Post, story: Story, school: School | None, channel: st
             render.byline(school_name=school.name if school else None, author_name=author),
         )
     )
-    buttons = ((tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())),)
+    reactions = tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())
+    buttons = (reactions + (Button(texts.REPORT_BUTTON, f"report:{post.id}"),),)
     return Outgoing(channel, chat_id, text, photo=story.photo, buttons=buttons)
 
 
@@ -212,11 +213,20 @@ def progress_command(ctx: Ctx) -> None:
 
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
-    """❤️ / 👏 under a push: counted once per member and post."""
-    if not post_id.isdigit() or kind not in texts.REACTIONS or ctx.session.get(Post, int(post_id)) is None:
-        ctx.reply(texts.OPTION_EXPIRED)
+    """❤️ / 👏 under a push: counted once per member and post, only on the push they received."""
+    if not post_id.isdigit() or len(post_id) >= 10 or kind not in texts.REACTIONS or not received(ctx, int(post_id)):
+        ctx.acknowledge(texts.OPTION_EXPIRED)
         return
     _react(ctx, int(post_id), kind)
+
+
+def received(ctx: Ctx, post_id: int) -> bool:
+    """Whether the push reached this member, and a button pressed for it is on that very message."""
+    delivery = retractions.delivery_of(session=ctx.session, post_id=post_id, member_id=ctx.member.id)
+    if delivery is None or delivery.status not in ("sent", "unknown"):
+        return False
+    pressed_on = ctx.incoming.message_ref
+    return ctx.incoming.kind != "callback" or not delivery.message_ref or pressed_on == delivery.message_ref
 
 
 def typed_reaction(ctx: Ctx) -> bool:
@@ -225,13 +235,21 @@ def typed_reaction(ctx: Ctx) -> bool:
     Only when no later message of the bot offered numbered options: those numbers win.
     """
     kind = TYPED_REACTIONS.get(ctx.incoming.text.strip().lower()) if ctx.incoming.kind == "text" else None
-    if kind is None or ctx.member.id is None:
-        return False
-    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=ctx.config.clock() - REACTION_WINDOW)
-    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+    delivery = recent_push(ctx) if kind is not None else None
+    if delivery is None:
         return False
     _react(ctx, delivery.post_id, kind)
     return True
+
+
+def recent_push(ctx: Ctx) -> Delivery | None:
+    """The push of the last 24 hours a typed number answers, unless a later message of the bot
+    offered numbered options (those numbers win)."""
+    since = ctx.config.clock() - REACTION_WINDOW
+    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=since)
+    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+        return None
+    return delivery
 
 
 def _react(ctx: Ctx, post_id: int, kind: str) -> None:

@@ -81,6 +81,7 @@ def create_post(*, session: Session, kind: str, slot_date: date, story: Story, n
         wants == True,  # noqa: E712
         Member.blocked == False,  # noqa: E712
         col(Member.chat_id).is_not(None),
+        col(Member.banned_at).is_(None),
     )
     columns = ["post_id", "member_id", "channel", "status", "attempts", "updated_at"]
     session.execute(sa.insert(Delivery).from_select(columns, subscribers))
@@ -123,7 +124,7 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     members = {
         row.id: row
         for row in session.execute(
-            select(Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.blocked).where(
+            select(Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.blocked, Member.banned_at).where(
                 col(Member.id).in_([member_id for _, _, member_id in claimed])
             )
         )
@@ -132,13 +133,16 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     result = []
     for delivery_id, post_id, member_id in sorted(claimed):
         member = members[member_id]
-        wanted = (member.daily if kinds[post_id] == "daily" else member.weekly) and not member.blocked
+        wanted = (member.daily if kinds[post_id] == "daily" else member.weekly) and not member.blocked and member.banned_at is None
         result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted and member.chat_id is not None))
     return result
 
 
-def record_results(*, session: Session, results: dict[str, list[Claimed]], channel: str) -> None:
-    """Writes what the platform answered: one UPDATE per status, events for the sent and blocked.
+def record_results(
+    *, session: Session, results: dict[str, list[Claimed]], channel: str, refs: dict[int, str] | None = None
+) -> None:
+    """Writes what the platform answered: one UPDATE per status, events for the sent and blocked,
+    and the platform's message ids (`refs`, by delivery id) so a takedown can delete them.
 
     Rows are matched by id whatever their status, so a result still lands on a row that a
     restarting process had meanwhile marked `unknown`.
@@ -149,6 +153,11 @@ def record_results(*, session: Session, results: dict[str, list[Claimed]], chann
             continue
         session.execute(
             sa.update(Delivery).where(col(Delivery.id).in_([r.delivery_id for r in rows])).values(status=status, updated_at=now)
+        )
+    if refs:
+        session.execute(
+            sa.update(Delivery.__table__).where(Delivery.__table__.c.id == sa.bindparam("delivery_id")).values(message_ref=sa.bindparam("ref")),
+            [{"delivery_id": delivery_id, "ref": ref} for delivery_id, ref in refs.items()],
         )
     events = [
         {"kind": "delivered", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}

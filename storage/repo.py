@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEntry, Event, Member, ProcessedUpdate, School, Story, utcnow
+from storage.models import AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
 
 
 def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
@@ -55,6 +55,14 @@ def moderators(*, session: Session, admins: frozenset[tuple[str, str]] = frozens
     if admins:
         is_moderator = sa.or_(is_moderator, sa.tuple_(Member.channel, Member.platform_id).in_(list(admins)))
     return session.exec(select(Member).where(is_moderator, col(Member.platform_id).is_not(None))).all()
+
+
+def banned_members(*, session: Session, school_id: int | None = None) -> Sequence[Member]:
+    """Members banned now, longest first; of one school when given."""
+    query = select(Member).where(col(Member.banned_at).is_not(None)).order_by(Member.banned_at)
+    if school_id is not None:
+        query = query.where(Member.school_id == school_id)
+    return session.exec(query).all()
 
 
 def schools(*, session: Session, active_only: bool = True) -> Sequence[School]:
@@ -147,12 +155,29 @@ def stories_of(*, session: Session, member_id: int, limit: int = 10) -> Sequence
     ).all()
 
 
-def pending_stories(*, session: Session, limit: int) -> tuple[Sequence[Story], int]:
-    """The oldest pending stories and how many are pending in all."""
+def pending_stories(*, session: Session, limit: int, school_id: int | None = None) -> tuple[Sequence[Story], int]:
+    """The oldest pending stories and how many are pending in all (of one school, if given)."""
     pending = Story.status == "pending"
+    if school_id is not None:
+        pending = sa.and_(pending, Story.school_id == school_id)
     total = session.exec(select(sa.func.count()).select_from(Story).where(pending)).one()
     rows = session.exec(select(Story).where(pending).order_by(Story.id).limit(limit)).all()
     return rows, total
+
+
+def recent_texts(*, session: Session, limit: int, before_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, text) of the latest stories, newest first, for finding duplicates."""
+    query = select(Story.id, Story.text).order_by(col(Story.id).desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(Story.id < before_id)
+    return [(story_id, text) for story_id, text in session.exec(query).all()]
+
+
+def stories_since(*, session: Session, member_id: int, since: datetime) -> int:
+    """How many stories a member sent since a moment (the daily limit counts them)."""
+    return session.exec(
+        select(sa.func.count()).select_from(Story).where(Story.member_id == member_id, Story.created_at >= since)
+    ).one()
 
 
 def decide_story(
@@ -177,8 +202,44 @@ def decide_story(
     return result.rowcount == 1
 
 
-def erase_member(*, session: Session, member: Member) -> None:
-    """Drops identity at once; the row stays as an anonymous number with its school."""
+def take_down_story(*, session: Session, story_id: int, reason: str, decided_by: str) -> bool:
+    """Retracts an approved or published story; False when it is neither (or someone was first)."""
+    result = session.execute(
+        sa.update(Story)
+        .where(Story.id == story_id, col(Story.status).in_(("approved", "published")))
+        .values(status="taken_down", reason=reason, decided_by=decided_by, decided_at=utcnow())
+    )
+    session.expire_all()
+    return result.rowcount == 1
+
+
+def add_report(*, session: Session, story_id: int, member_id: int) -> int | None:
+    """Records a member's report; the story's report count, or None if this member had reported it."""
+    try:
+        with session.begin_nested():
+            session.add(Report(story_id=story_id, member_id=member_id))
+    except IntegrityError:
+        return None
+    return session.exec(select(sa.func.count()).select_from(Report).where(Report.story_id == story_id)).one()
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing left to do outside the database, and what the member should be told."""
+
+    photos: list[str]  # photo references of the deleted stories, for the media store
+    published: list[int]  # stories that stay published, now without any link to the member
+
+
+def erase_member(*, session: Session, member: Member) -> Erased:
+    """Drops identity and every story never pushed (text and photo); published stories stay,
+    unlinked. The row stays as an anonymous number with its school."""
+    pushed = select(Post.story_id)
+    unpublished = sa.and_(Story.member_id == member.id, col(Story.id).not_in(pushed))
+    photos = [p for p in session.exec(select(Story.photo).where(unpublished)).all() if p]
+    session.execute(sa.delete(Report).where(col(Report.story_id).in_(select(Story.id).where(unpublished))))
+    session.execute(sa.delete(Story).where(unpublished))
+    published = list(session.exec(select(Story.id).where(Story.member_id == member.id).order_by(Story.id)).all())
     session.execute(
         sa.update(Story).where(Story.member_id == member.id).values(member_id=None, author_name=None)
     )
@@ -190,3 +251,4 @@ def erase_member(*, session: Session, member: Member) -> None:
     member.daily = member.weekly = False
     member.state = member.state_data = member.options = None
     member.erased_at = utcnow()
+    return Erased(photos, published)
