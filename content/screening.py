@@ -23,10 +23,11 @@ NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
 WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A link ends before the punctuation that follows it in a sentence.
 _URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"]+"
+    r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
     r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|info|io|me|ly|gl|co|xyz|edu|gov|tv|link|site|online)"
-    r"(?:\.vn)?\b(?:/[^\s<>\"]*)?",
+    r"(?:\.vn)?\b(?:/(?:[^\s<>\"]*[^\s<>\".,!?;:)])?)?",
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{3,32}")

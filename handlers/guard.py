@@ -17,7 +17,7 @@ from content import texts
 from handlers.context import CoreConfig
 from handlers.io import Incoming, Outgoing
 from storage import repo
-from storage.models import Member
+from storage.models import Member, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def flood(*, session: Session, member: Member, config: CoreConfig) -> str | None
         .where(Member.id == member.id)
         .values(
             burst_count=sa.case((fresh, Member.burst_count + 1), else_=1),
-            burst_at=sa.case((fresh, Member.burst_at), else_=now),
+            burst_at=sa.case((fresh, Member.burst_at), else_=sa.literal(now, UTCDateTime())),
         )
         .returning(Member.burst_count, Member.quiet_until)
         .execution_options(synchronize_session=False)

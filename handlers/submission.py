@@ -85,7 +85,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
         ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
         return
     member = ctx.member
-    story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo)
+    story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo, created_at=ctx.config.clock())
     ctx.session.add(story)
     ctx.session.flush()
     review.screen_story(ctx, story)
