@@ -45,7 +45,8 @@ def approved_weekly(*, session: Session) -> Story | None:
 
 
 def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
-    """The story approved for the week, else the daily item of the week with the most hearts."""
+    """The story approved for the week, else the daily item of the week with the most hearts
+    (among those still published)."""
     chosen = approved_weekly(session=session)
     if chosen is not None:
         return chosen
@@ -53,7 +54,9 @@ def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
     best = session.exec(
         select(Post.story_id, hearts)
         .join(Reaction, sa.and_(Reaction.post_id == Post.id, Reaction.kind == "heart"), isouter=True)
+        .join(Story, Story.id == Post.story_id)
         .where(Post.kind == "daily", Post.slot_date >= week_start, Post.slot_date < week_start + timedelta(days=7))
+        .where(Story.status == "published")  # not one taken down since
         .group_by(Post.story_id)
         .order_by(hearts.desc(), Post.story_id)
     ).first()

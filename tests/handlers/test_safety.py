@@ -170,3 +170,13 @@ async def test_groups_blocks_and_edits(core, engine, channels, student):
         assert lan.blocked and not lan.daily and session.exec(select(Event).where(Event.kind == "blocked")).one()
     assert text_of(await student.send(kind="unblocked")) == texts.UNBLOCKED
     assert text_of(await student.say("/bat")) == texts.RESUMED
+
+
+async def test_a_story_taken_down_is_never_the_weekly_story(clock, student, moderator):
+    await student.join()
+    clock.set_local("2026-11-30 08:00")  # a Monday
+    await moderator.say("/tin Tin tốt thứ Hai: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    await moderator.say("/go 1 thông tin chưa được kiểm chứng")
+    clock.set_local("2026-12-06 19:00")  # Sunday
+    assert "Chưa có câu chuyện của tuần" in text_of(await moderator.say("/dang tuan"))
