@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import phonenumbers
@@ -81,6 +81,8 @@ def duplicate_of(text: str, earlier: Iterable[tuple[int, str]]) -> int | None:
     if not mine:
         return None
     for story_id, other in earlier:
+        if not NEAR_DUPLICATE <= len(other) / max(1, len(text)) <= 1 / NEAR_DUPLICATE:
+            continue  # lengths this far apart cannot share enough
         theirs = _shingles(other)
         if theirs and len(mine & theirs) / len(mine | theirs) >= NEAR_DUPLICATE:
             return story_id
@@ -169,6 +171,7 @@ def _exact(word: str) -> str:
     return _squeeze(unicodedata.normalize("NFC", word).lower())
 
 
+@lru_cache(maxsize=65_536)  # a language's everyday words are few: comparing stories reuses them
 def _skeleton(word: str) -> str:
     """A word without diacritics, with the chat spellings of letters undone ("djt" → "dit",
     "kặc" → "cac", "ngu000" → "nguo"); a number stays a number."""

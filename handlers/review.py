@@ -33,10 +33,6 @@ def flag_lines(story: Story) -> str:
     return "\n\n" + "\n".join(lines) if lines else ""
 
 
-def needs_masking(story: Story) -> bool:
-    return any(kind in screening.PERSONAL or kind in ("offensive", "link", "handle") for kind, _ in decode(story.flags))
-
-
 def mask_for_publishing(story: Story) -> None:
     """On approval: the published text hides what screening found; the original is kept."""
     masked = screening.mask(story.text)
