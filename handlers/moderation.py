@@ -10,7 +10,7 @@ from content import render, screening, texts
 from handlers import review
 from handlers.context import Ctx, one_row
 from handlers.io import Button
-from handlers.submission import MAX_STORY, MIN_STORY
+from handlers.submission import MAX_CAPTION, MAX_STORY, MIN_STORY
 from storage import repo
 from storage.models import Member, School, Story, utcnow
 
@@ -198,17 +198,19 @@ def edit_command(ctx: Ctx) -> None:
     if story_id is None or screening.substance(text) < 1:
         ctx.reply(texts.USAGE.format(usage=texts.EDIT_USAGE))
         return
-    if len(text) > MAX_STORY:
-        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(MAX_STORY)))
-        return
     story = _pending_or_explain(ctx, story_id)
     if story is None:
+        return
+    limit = MAX_CAPTION if story.photo else MAX_STORY
+    if len(text) > limit:
+        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
         return
     story.original_text = story.original_text or story.text
     story.text = text
     review.add_flag(story, "edited", ctx.actor_name)
     review.screen_story(ctx, story)
-    repo.audit(session=ctx.session, actor=ctx.member, action="edit", target=f"story:{story.id}", detail=text)
+    # The audit names who edited; the texts stay on the story alone, so erasing it erases them.
+    repo.audit(session=ctx.session, actor=ctx.member, action="edit", target=f"story:{story.id}")
     ctx.reply(texts.EDITED.format(id=story.id, flags=review.flag_lines(story)))
     _tell_author(ctx, story, texts.AUTHOR_EDITED.format(id=story.id))
 

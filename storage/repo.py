@@ -240,6 +240,9 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     session.execute(sa.delete(Report).where(col(Report.story_id).in_(select(Story.id).where(unpublished))))
     session.execute(sa.delete(Story).where(unpublished))
     published = list(session.exec(select(Story.id).where(Story.member_id == member.id).order_by(Story.id)).all())
+    # A photo sent twice is one file: it stays while a remaining story shows it.
+    shown = set(session.exec(select(Story.photo).where(col(Story.photo).in_(photos))).all()) if photos else set()
+    photos = [photo for photo in photos if photo not in shown]
     session.execute(
         sa.update(Story).where(Story.member_id == member.id).values(member_id=None, author_name=None)
     )
