@@ -162,6 +162,7 @@ INDICATORS = {
     "submitted": "Bài gửi",
     "approved": "Bài được duyệt",
     "published": "Bài đã đăng",
+    "taken_down": "Bài bị gỡ",
 }
 SCHOOL_CODE = "Mã trường"
 SCHOOL_NAME = "Trường"

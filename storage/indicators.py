@@ -9,8 +9,8 @@ same words for the people who read the reports).
 - active: distinct members who reacted to a push or submitted a story in the last 7 days of the
   period (on Zalo a reply of "1"/"tim" is a reaction) — the plan's "tương tác thường xuyên".
   active rate = active ÷ enrolment, measured against TARGETS (Kế hoạch 3361-KH/UBND).
-- delivered, reactions, submitted, approved, published: events of that kind in the period, counted
-  for the school the member was in when it happened.
+- delivered, reactions, submitted, approved, published, taken_down: events of that kind in the
+  period, counted for the school the member was in when it happened (a takedown: the story's).
 
 A rate is None when the school has no enrolment: the reports say "chưa có sĩ số".
 """
@@ -40,6 +40,7 @@ EVENT_COUNTS = {
     "submitted": "submitted",
     "approved": "approved",
     "published": "published",
+    "taken_down": "taken_down",
 }
 COUNTS = ("members", "subscribed", "active", *EVENT_COUNTS)
 # Every indicator in the order reports show them; the rates are properties of SchoolIndicators.
@@ -60,6 +61,7 @@ class SchoolIndicators:
     submitted: int = 0
     approved: int = 0
     published: int = 0
+    taken_down: int = 0
 
     @property
     def reach(self) -> float | None:

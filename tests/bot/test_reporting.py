@@ -46,7 +46,7 @@ def test_xlsx_for_a_date_range(database, tmp_path, capsys):
     main(["report", "--format", "xlsx", "--from", str(today - timedelta(days=13)), "--to", str(today), "--out", str(out)])
     assert f"Đã ghi {out}" in capsys.readouterr().out
     book = load_workbook(out)
-    assert len(book.sheetnames) == 11
+    assert len(book.sheetnames) == 12
     members = book["Thành viên"]
     assert members.max_column in (4, 5)  # two or three weeks, depending on the weekday
     assert [cell.value for cell in members[5]][:2] == ["CDCB", "Trường Cao đẳng Cao Bằng"]
