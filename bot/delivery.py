@@ -22,10 +22,11 @@ from bot.channels.base import Channel, ChannelError
 from bot.pause import pause
 from content import texts
 from handlers.io import Outgoing
+from handlers.announcements import message as announcement_message
 from handlers.publishing import post_message
 from storage import pushes, retractions
 from storage.db import session_scope
-from storage.models import Post, School, Story
+from storage.models import Announcement, Post, School, Story
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +159,15 @@ class Sender:
         """The post as this member gets it; rendered once per post, not once per member."""
         if claim.post_id not in self._posts:
             post = session.get(Post, claim.post_id)
-            story = session.get(Story, post.story_id)
-            school = session.get(School, story.school_id) if story.school_id else None
-            self._posts[claim.post_id] = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+            if post.announcement_id is not None:
+                announcement = session.get(Announcement, post.announcement_id)
+                school = session.get(School, announcement.school_id)
+                rendered = announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
+            else:
+                story = session.get(Story, post.story_id)
+                school = session.get(School, story.school_id) if story.school_id else None
+                rendered = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+            self._posts[claim.post_id] = rendered
         return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
 
     async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:

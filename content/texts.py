@@ -140,12 +140,8 @@ NEWS_ADDED = "Đã thêm tin <b>#{id}</b> vào hàng chờ tin tốt mỗi ngày
 NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_DUNG"
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
-MOD_GRANTED = "Đã cấp quyền biên tập cho {name}."
-MOD_REMOVED = "Đã bỏ quyền biên tập của {name}."
-MOD_ALREADY = "{name} đã có quyền biên tập rồi."
 MOD_NOT = "{name} không có quyền biên tập."
 MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu hình, không đổi bằng lệnh."
-YOU_ARE_MODERATOR = "Bạn vừa được cấp quyền biên tập. Gõ /huongdan để xem các lệnh mới."
 YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
 
 NO_ENROLMENT = "chưa có sĩ số"
@@ -163,6 +159,8 @@ INDICATORS = {
     "approved": "Bài được duyệt",
     "published": "Bài đã đăng",
     "taken_down": "Bài bị gỡ",
+    "announced": "Thông báo của trường",
+    "active_channels": "Kênh hoạt động",
 }
 SCHOOL_CODE = "Mã trường"
 SCHOOL_NAME = "Trường"
@@ -245,7 +243,6 @@ SCREEN_FLAGS = {
     "reported": "⚠️ bị {shown} thành viên báo cáo, cần xem lại",
     "edited": "✏️ đã được {shown} sửa",
 }
-MASK_NOTE = "Khi đăng, thông tin cá nhân và từ ngữ bị đánh dấu sẽ được che (ví dụ 09•• ••• •78)."
 NO_MASK_WORD = "khongche"
 MASK_CHILD = "Tác giả dưới 16 tuổi: thông tin bị đánh dấu luôn được che, không bỏ che được."
 STORY_NO_SUBSTANCE = (
@@ -270,7 +267,7 @@ ALREADY_BANNED = "{name} đang bị chặn rồi (lý do: {reason})."
 UNBANNED = "Đã bỏ chặn {name}."
 NOT_BANNED = "{name} không bị chặn."
 CANNOT_BAN_MODERATOR = "Không chặn được {name}: người này là thành viên ban biên tập hoặc quản trị viên."
-NOT_YOUR_SCHOOL = "Xin lỗi, việc này thuộc một trường khác, bạn không có quyền với trường đó."
+NOT_YOUR_MEMBER = "thành viên này"
 BANS_NONE = "Không có ai đang bị chặn."
 BANS_TITLE = "<b>Đang bị chặn</b>"
 BANS_ITEM = "{ref} · {name} · từ {when} · {reason}"
@@ -309,3 +306,68 @@ GROUP_CHAT = (
 )
 EDITED_MESSAGE = "Mình không đọc lại được tin nhắn đã sửa. Bạn gửi tin mới giúp mình nhé."
 UNBLOCKED = "Chào mừng bạn quay lại! Gõ /bat để nhận tin tốt mỗi ngày trở lại."
+# --- Schools' own corner: roles, school queues, school announcements, muting them ---------------
+NOT_EDITOR = "Xin lỗi, lệnh này chỉ dành cho biên tập viên toàn tỉnh và quản trị viên."
+UNKNOWN_SCHOOL_CODES = "Không có trường mã “{code}”. Các mã trường: {codes}."
+NOT_YOUR_SCHOOL = "Bạn kiểm duyệt cho {own}; {what} thuộc <b>{school}</b>, bạn không làm được việc này."
+NOT_YOUR_STORY = "câu chuyện #{id}"
+NOT_YOUR_SCHOOL_QUEUE = "hàng chờ này"
+NOT_YOUR_SCHOOL_ANNOUNCEMENT = "thông báo này"
+NOT_YOUR_SCHOOL_ENROLMENT = "sĩ số này"
+NO_SCHOOL = "cấp tỉnh"
+QUEUE_EMPTY_SCHOOL = "Không có câu chuyện nào của {school} đang chờ duyệt."
+QUEUE_TITLE_SCHOOL = "<b>{school}: {count} câu chuyện đang chờ duyệt</b> (cũ nhất trước)"
+
+MOD_USAGE = "/mod KÊNH:ID (biên tập viên toàn tỉnh) hoặc /mod KÊNH:ID MÃ_TRƯỜNG (kiểm duyệt một trường), ví dụ /mod telegram:123456789 CDCB"
+BOMOD_USAGE = "/bomod KÊNH:ID, ví dụ /bomod telegram:123456789"
+ROLE_EDITOR = "biên tập viên toàn tỉnh"
+ROLE_SCHOOL_MODERATOR = "người kiểm duyệt của {school}"
+MOD_GRANTED_AS = "Đã cấp quyền cho {name}: {role}."
+MOD_ALREADY_AS = "{name} đã là {role} rồi."
+MOD_REMOVED_AS = "Đã bỏ quyền {role} của {name}."
+YOU_ARE_NOW = "Bạn vừa được cấp quyền: {role}. Gõ /huongdan để xem các lệnh mới."
+TEAM_TITLE = "<b>Ban biên tập</b>"
+TEAM_ADMINS = "Quản trị viên: {names}"
+TEAM_EDITORS = "Biên tập viên toàn tỉnh: {names}"
+TEAM_SCHOOL = "{school} ({code}): {names}"
+TEAM_NOBODY = "chưa có ai"
+
+ANNOUNCE_USAGE = "/thongbao NỘI_DUNG (hoặc gửi ảnh kèm chú thích /thongbao NỘI_DUNG)"
+ANNOUNCE_USAGE_EDITOR = "/thongbao MÃ_TRƯỜNG NỘI_DUNG, ví dụ /thongbao CDCB Chiều thứ Sáu họp Đoàn trường lúc 14:00"
+ANNOUNCE_TOO_LONG = "Thông báo dài {length} ký tự, quá giới hạn {max} ký tự. Bạn rút gọn rồi gửi lại nhé."
+ANNOUNCE_PREVIEW = (
+    "<b>Xem trước thông báo</b> (học sinh sẽ nhận như trên).\n"
+    "Gửi tới <b>{count}</b> học sinh của {school} đang nhận tin. Bạn xác nhận gửi chứ?"
+)
+ANNOUNCE_PREVIEW_QUIET = "Bây giờ là giờ nghỉ (21:00–06:00): nếu xác nhận, thông báo sẽ được gửi lúc 06:00."
+BUTTON_ANNOUNCE_SEND = "📣 Gửi"
+BUTTON_ANNOUNCE_CANCEL = "Hủy"
+ANNOUNCE_CANCELLED = "Đã hủy thông báo, không gửi cho ai."
+ANNOUNCE_SENT = "Đã gửi thông báo của {school} tới {count} học sinh. Gõ /tiendo để xem tiến độ."
+ANNOUNCE_HELD = (
+    "Bây giờ là giờ nghỉ (21:00–06:00): thông báo của {school} sẽ được gửi lúc {when}, "
+    "không làm phiền học sinh ban đêm."
+)
+ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
+ANNOUNCE_LIMIT = (
+    "{school} đã có {limit} thông báo trong ngày {date}, đủ giới hạn mỗi ngày "
+    "(TINTOT_ANNOUNCEMENTS_PER_DAY). Bạn gửi lại vào ngày mai nhé."
+)
+ANNOUNCE_DONE_ALREADY = "Thông báo này đã được xử lý rồi."
+ANNOUNCE_PREVIEW_EXPIRED = "Bản xem trước này đã quá 1 giờ nên không gửi nữa. Bạn gõ lại /thongbao để xem số người nhận mới nhất nhé."
+ANNOUNCE_TITLE = "📣 <b>Thông báo của {school}</b>"
+
+PROGRESS_ANNOUNCEMENT = (
+    "<b>Thông báo của {school} ngày {date}</b> ({total} người nhận)\n"
+    "Đã gửi: {sent} · Lỗi: {failed} · Chặn bot: {blocked} · Không rõ: {unknown} · Đang chờ: {waiting}\n"
+    "{eta}"
+)
+
+SCHOOL_NEWS_OFF = "Đã tắt thông báo của trường. Bạn vẫn nhận tin tốt mỗi ngày và câu chuyện mỗi tuần. Gõ /bat truong để bật lại."
+SCHOOL_NEWS_ON = "Đã bật lại thông báo của trường."
+SCHOOL_NEWS_ALREADY_OFF = "Thông báo của trường đang tắt rồi. Gõ /bat truong để bật lại."
+SCHOOL_NEWS_ALREADY_ON = "Bạn vẫn đang nhận thông báo của trường."
+PAUSE_USAGE = "/tat (dừng mọi tin) hoặc /tat truong (chỉ tắt thông báo của trường)"
+RESUME_USAGE = "/bat (nhận lại mọi tin) hoặc /bat truong (bật thông báo của trường)"
+
+CHANNELS_LINE = "{active}/{schools} trường có kênh hoạt động ({share}); mục tiêu Kế hoạch 3361-KH/UBND: {targets}."

@@ -8,6 +8,7 @@ pushes; the ban lives on the member row, so every process sees it. Every ban is 
 from __future__ import annotations
 
 from content import render, texts
+from handlers import scope
 from handlers.context import Ctx
 from storage import repo
 from storage.models import Member, utcnow
@@ -81,10 +82,7 @@ def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
     if target is None:
         ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=render.esc(ref)))
         return None
-    if not ctx.may_moderate(target.school_id):
-        ctx.reply(texts.NOT_YOUR_SCHOOL)
-        return None
-    return target
+    return target if scope.allowed(ctx, target.school_id, texts.NOT_YOUR_MEMBER) else None
 
 
 def _name(member: Member) -> str:

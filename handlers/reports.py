@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from content import render, texts
-from handlers import review
+from handlers import review, scope
 from handlers.context import Ctx
 from handlers.publishing import received, recent_push
-from storage import repo, retractions
+from storage import repo, retractions, roles
 from storage.models import Member, Post, Story
 
 REVIEW_AT = 3
@@ -73,7 +73,7 @@ def _report(ctx: Ctx, story: Story) -> None:
         review.add_flag(story, "reported", str(count))
         flagged = texts.REPORT_REVIEW.format(count=count, id=story.id)
     notice = texts.REPORT_FOR_MODERATORS.format(id=story.id, count=count, review=flagged)
-    for moderator in repo.moderators(session=ctx.session, admins=ctx.config.admins):
+    for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=story.school_id):
         ctx.notify(moderator, notice)
 
 
@@ -88,8 +88,7 @@ def take_down(ctx: Ctx) -> None:
     if story is None:
         ctx.reply(texts.STORY_NOT_FOUND.format(id=number))
         return
-    if not ctx.may_moderate(story.school_id):
-        ctx.reply(texts.NOT_YOUR_SCHOOL)
+    if not scope.allowed(ctx, story.school_id, texts.NOT_YOUR_STORY.format(id=story.id)):
         return
     was = story.status
     if not repo.take_down_story(session=ctx.session, story_id=story.id, reason=reason, decided_by=ctx.actor_name):

@@ -49,14 +49,6 @@ def get_or_create_member(*, session: Session, channel: str, platform_id: str, ch
     return member
 
 
-def moderators(*, session: Session, admins: frozenset[tuple[str, str]] = frozenset()) -> Sequence[Member]:
-    """Members with the moderator role, and the admins named in the settings who have a chat."""
-    is_moderator = Member.role == "moderator"
-    if admins:
-        is_moderator = sa.or_(is_moderator, sa.tuple_(Member.channel, Member.platform_id).in_(list(admins)))
-    return session.exec(select(Member).where(is_moderator, col(Member.platform_id).is_not(None))).all()
-
-
 def banned_members(*, session: Session, school_id: int | None = None) -> Sequence[Member]:
     """Members banned now, longest first; of one school when given."""
     query = select(Member).where(col(Member.banned_at).is_not(None)).order_by(Member.banned_at)
@@ -156,7 +148,7 @@ def stories_of(*, session: Session, member_id: int, limit: int = 10) -> Sequence
 
 
 def pending_stories(*, session: Session, limit: int, school_id: int | None = None) -> tuple[Sequence[Story], int]:
-    """The oldest pending stories and how many are pending in all (of one school, if given)."""
+    """The oldest pending stories (of one school, or of all) and how many are pending in all."""
     pending = Story.status == "pending"
     if school_id is not None:
         pending = sa.and_(pending, Story.school_id == school_id)
@@ -234,7 +226,7 @@ class Erased:
 def erase_member(*, session: Session, member: Member) -> Erased:
     """Drops identity and every story never pushed (text and photo); published stories stay,
     unlinked. The row stays as an anonymous number with its school."""
-    pushed = select(Post.story_id)
+    pushed = select(Post.story_id).where(col(Post.story_id).is_not(None))  # NOT IN with a NULL matches nothing
     unpublished = sa.and_(Story.member_id == member.id, col(Story.id).not_in(pushed))
     photos = [p for p in session.exec(select(Story.photo).where(unpublished)).all() if p]
     session.execute(sa.delete(Report).where(col(Report.story_id).in_(select(Story.id).where(unpublished))))
@@ -250,7 +242,7 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     member.consent_version = None
     member.consented_at = None
     member.adult = None
-    member.role = "student"
+    member.role, member.role_school_id = "student", None
     member.daily = member.weekly = False
     member.state = member.state_data = member.options = None
     member.erased_at = utcnow()

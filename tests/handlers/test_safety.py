@@ -180,3 +180,17 @@ async def test_a_story_taken_down_is_never_the_weekly_story(clock, student, mode
     await moderator.say("/go 1 thông tin chưa được kiểm chứng")
     clock.set_local("2026-12-06 19:00")  # Sunday
     assert "Chưa có câu chuyện của tuần" in text_of(await moderator.say("/dang tuan"))
+
+
+async def test_a_school_moderator_bans_and_takes_down_only_in_their_school(core, channels, clock, school_moderator, moderator):
+    clock.set_local("2026-11-30 09:00")
+    own, other = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["telegram"], "102", "Páo")
+    await own.join("CDCB")
+    await other.join("HOAAN")
+    await other.say(f"/gui {PHONE_STORY}")
+    assert "Hòa An" in text_of(await school_moderator.say("/chan telegram:102 gửi quảng cáo nhiều lần"))
+    assert "Hòa An" in text_of(await school_moderator.say("/go 1 thông tin chưa kiểm chứng"))
+    assert "Đã chặn Lan" in text_of(await school_moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần"))
+    assert "Đã chặn Páo" in text_of(await moderator.say("/chan telegram:102 gửi quảng cáo nhiều lần"))  # an editor
+    listed = text_of(await school_moderator.say("/chan"))
+    assert "telegram:101" in listed and "telegram:102" not in listed

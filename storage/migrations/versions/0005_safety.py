@@ -2,7 +2,7 @@
 on deliveries, members' reports
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 13:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -45,12 +45,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy of `story` would have to drop
+    # a table that posts and deliveries point at, which SQLite refuses while they hold rows.
     op.drop_table("report")
-    with op.batch_alter_table("delivery", schema=None) as batch_op:
-        batch_op.drop_column("message_ref")
-    with op.batch_alter_table("member", schema=None) as batch_op:
-        for column in ("quiet_until", "burst_count", "burst_at", "ban_told", "ban_reason", "banned_at"):
-            batch_op.drop_column(column)
-    with op.batch_alter_table("story", schema=None) as batch_op:
-        batch_op.drop_column("flags")
-        batch_op.drop_column("original_text")
+    op.drop_column("delivery", "message_ref")
+    for column in ("quiet_until", "burst_count", "burst_at", "ban_told", "ban_reason", "banned_at"):
+        op.drop_column("member", column)
+    op.drop_column("story", "flags")
+    op.drop_column("story", "original_text")
