@@ -1,4 +1,4 @@
-"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID, and /chan alone to list them.
+"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID, and /chan alone (or /bbt) to list them.
 
 Usage: editors ban anyone; a school moderator only members of their own school
 (`Ctx.may_moderate`). A banned member cannot submit (told once, with the reason) and gets no
@@ -59,28 +59,25 @@ def unban(ctx: Ctx) -> None:
 
 def list_bans(ctx: Ctx) -> None:
     """Who is banned now, within this moderator's scope."""
+    ctx.reply("\n".join(ban_lines(ctx)) or texts.BANS_NONE)
+
+
+def ban_lines(ctx: Ctx) -> list[str]:
+    """The current bans within this moderator's scope, under a title; empty without any (/bbt too)."""
     banned = repo.banned_members(session=ctx.session, school_id=ctx.school_scope)
-    if not banned:
-        ctx.reply(texts.BANS_NONE)
-        return
-    lines = [texts.BANS_TITLE]
-    for member in banned:
-        lines.append(texts.BANS_ITEM.format(
+    return [texts.BANS_TITLE] + [
+        texts.BANS_ITEM.format(
             ref=f"{member.channel}:{member.platform_id}", name=_name(member),
             when=ctx.time(member.banned_at), reason=render.esc(member.ban_reason),
-        ))
-    ctx.reply("\n".join(lines))
+        )
+        for member in banned
+    ] if banned else []
 
 
 def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
     """The member named KÊNH:ID, if this moderator may act on them; otherwise says why not."""
-    channel, _, platform_id = ref.partition(":")
-    if not channel or not platform_id or " " in ref:
-        ctx.reply(texts.USAGE.format(usage=usage))
-        return None
-    target = repo.get_member(session=ctx.session, channel=channel.lower(), platform_id=platform_id)
+    target = scope.member_named(ctx, ref, usage)
     if target is None:
-        ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=render.esc(ref)))
         return None
     return target if scope.allowed(ctx, target.school_id, texts.NOT_YOUR_MEMBER) else None
 

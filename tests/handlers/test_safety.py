@@ -89,7 +89,7 @@ async def test_a_ban_stops_stories_and_pushes_and_is_listed(engine, clock, stude
     await student.join()
     assert "đã chặn" not in text_of(await moderator.say("/chan telegram:101"))  # a reason is needed
     assert "Đã chặn Lan" in text_of(await moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần"))
-    assert "quảng cáo" in text_of(await moderator.say("/chan"))
+    assert "quảng cáo" in text_of(await moderator.say("/chan")) and "telegram:101" in text_of(await moderator.say("/bbt"))
     assert "gửi quảng cáo" in text_of(await student.say("/gui"))  # told once, with the reason
     assert await student.say("/gui Một câu chuyện nữa dài hơn hai mươi chữ cái.") == []
     assert texts.CANNOT_BAN_MODERATOR.format(name="Thầy Minh") in text_of(await admin.say("/chan zalo:501 thử chặn"))
