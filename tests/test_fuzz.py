@@ -25,8 +25,10 @@ from bot.database import open_database
 from bot.media import MediaStore
 from bot.settings import Settings
 from content import texts
+from content.screening import substance
 from handlers.context import CoreConfig
 from handlers.io import Incoming
+from handlers.submission import MIN_STORY
 from storage.db import session_scope
 from storage.models import Delivery, Member, Post, Reaction, Report, Story, utcnow
 from tests.conftest import Clock, RecordingChannel
@@ -158,6 +160,8 @@ class Campaign:
             assert answers or acknowledgement, incoming
         if incoming.kind == "group":
             assert all(m.text == texts.GROUP_CHAT for m in answers)
+        with session_scope(self.engine) as session:  # noise is never taken as a story
+            assert all(substance(text) >= MIN_STORY for text in session.exec(select(Story.text).where(Story.id > 2)).all())
         if forged:  # the presser's own member row may be new: it is made for any update
             members, stories, counts = self.snapshot()
             known = {row[0] for row in snapshot[0]}
