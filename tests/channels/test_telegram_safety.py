@@ -98,3 +98,19 @@ async def test_ban_limits_and_forged_buttons_over_telegram(api, engine, running)
     answers = [[m["text"] for m in await lan.say("/bai")] for _ in range(8)]  # 7 messages before, 12 a minute
     assert answers[5] == [texts.SLOW_DOWN] and answers[6:] == [[], []]
     assert all("Câu chuyện của bạn" in answer[0] for answer in answers[:5])
+
+
+async def test_a_block_is_recorded_at_once_and_never_answered(api, engine, running):
+    sender, (lan, tuan, minh), hoa = running
+    before = len(api.sent_to(lan.id))
+    update = {"my_chat_member": {"chat": {"id": lan.id, "type": "private"}, "from": lan.user,
+                                 "new_chat_member": {"status": "kicked"}, "old_chat_member": {"status": "member"}}}
+    update_id = api.queue_update(update)
+    await until(lambda: lan.handled[str(update_id)] > 0)
+    assert len(api.sent_to(lan.id)) == before
+    with session_scope(engine) as session:
+        member = session.exec(select(Member).where(Member.platform_id == str(lan.id))).one()
+        assert member.blocked and not member.daily and not member.weekly
+    group = api.queue_update({"message": {"message_id": 9, "chat": {"id": -100, "type": "group"}, "from": lan.user, "text": "0912 345 678"}})
+    await until(lambda: lan.handled[str(group)] > 0)
+    assert [m["text"] for m in api.sent_to(-100)] == [texts.GROUP_CHAT]

@@ -6,6 +6,7 @@ from dataclasses import replace
 from sqlmodel import select
 
 from bot.core import Core
+from bot.database import open_database
 from content import texts
 from storage import pushes
 from storage.db import session_scope
@@ -194,3 +195,17 @@ async def test_a_school_moderator_bans_and_takes_down_only_in_their_school(core,
     assert "Đã chặn Páo" in text_of(await moderator.say("/chan telegram:102 gửi quảng cáo nhiều lần"))  # an editor
     listed = text_of(await school_moderator.say("/chan"))
     assert "telegram:101" in listed and "telegram:102" not in listed
+
+
+async def test_limits_hold_across_processes(engine, database_url, channels, config, clock):
+    clock.set_local("2026-11-30 09:00")
+    tight = replace(config, messages_per_minute=6, stories_per_day=1)
+    other_process = open_database(database_url)  # its own engine and connections, as a second `tintot run`
+    here = Person(Core(engine=engine, config=tight, channels=channels), channels["telegram"], "101", "Lan")
+    there = Person(Core(engine=other_process, config=tight, channels=channels), channels["telegram"], "101", "Lan")
+    await here.join()  # 4 messages
+    assert "#1" in text_of(await there.say("/gui Câu chuyện thứ nhất về lớp học tình nguyện mùa hè."))
+    assert "đủ giới hạn mỗi ngày" in text_of(await here.say("/gui Câu chuyện thứ hai về buổi trồng cây."))
+    assert text_of(await there.say("/bai")) == texts.SLOW_DOWN  # the 7th message between the two
+    assert await here.say("/bai") == []
+    other_process.dispose()
