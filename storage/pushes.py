@@ -118,22 +118,28 @@ class Claimed:
     still_wanted: bool
 
 
+def first_in_line(*, channel: str, status: str, size: int) -> sa.ScalarSelect:
+    """The ids of a channel's first `size` deliveries in `status`, for a conditional UPDATE; on
+    PostgreSQL it skips rows another sender has locked."""
+    return (
+        select(Delivery.id)
+        .where(Delivery.channel == channel, Delivery.status == status)
+        .order_by(Delivery.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
 def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
     """Marks up to `size` waiting deliveries `sending` (committed by the caller before sending).
 
     One UPDATE … WHERE id IN (…) statement, so two senders cannot claim the same rows; on
     PostgreSQL the inner select skips rows another sender has locked.
     """
-    waiting = (
-        select(Delivery.id)
-        .where(Delivery.channel == channel, Delivery.status == "waiting")
-        .order_by(Delivery.id)
-        .limit(size)
-        .with_for_update(skip_locked=True)
-    )
     claimed = session.execute(
         sa.update(Delivery)
-        .where(col(Delivery.id).in_(waiting.scalar_subquery()))
+        .where(col(Delivery.id).in_(first_in_line(channel=channel, status="waiting", size=size)))
         .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
         .returning(Delivery.id, Delivery.post_id, Delivery.member_id)
     ).all()

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.models import Delivery, Member, Post, utcnow
+from storage.pushes import first_in_line
 
 WINDOW = 32
 RETRACTING = ("retracting", "deleting")
@@ -56,16 +57,9 @@ class Claimed:
 
 def claim(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
     """Marks up to `size` deliveries waiting for deletion `deleting` (committed by the caller)."""
-    waiting = (
-        select(Delivery.id)
-        .where(Delivery.channel == channel, Delivery.status == "retracting")
-        .order_by(Delivery.id)
-        .limit(size)
-        .with_for_update(skip_locked=True)
-    )
     rows = session.execute(
         sa.update(Delivery)
-        .where(col(Delivery.id).in_(waiting.scalar_subquery()))
+        .where(col(Delivery.id).in_(first_in_line(channel=channel, status="retracting", size=size)))
         .values(status="deleting", updated_at=utcnow())
         .returning(Delivery.id, Delivery.post_id, Delivery.member_id, Delivery.message_ref)
     ).all()
