@@ -41,8 +41,8 @@ def report_command(ctx: Ctx) -> None:
 def report_button(ctx: Ctx, post_id: str) -> None:
     """The report button under a push: only on a push this member received, on that message."""
     post = ctx.session.get(Post, int(post_id)) if post_id.isdigit() and len(post_id) < 10 else None
-    story = ctx.session.get(Story, post.story_id) if post is not None else None
-    if story is None or story.status != "published" or not received(ctx, post.id):
+    story = _published_story(ctx, post)
+    if story is None or not received(ctx, post.id):
         ctx.acknowledge(texts.OPTION_EXPIRED)
         return
     _report(ctx, story)
@@ -53,13 +53,17 @@ def typed_report(ctx: Ctx) -> bool:
     if ctx.incoming.kind != "text" or ctx.incoming.text.strip() != TYPED_OPTION:
         return False
     delivery = recent_push(ctx)
-    if delivery is None:
-        return False
-    story = ctx.session.get(Story, ctx.session.get(Post, delivery.post_id).story_id)
-    if story.status != "published":
+    story = _published_story(ctx, ctx.session.get(Post, delivery.post_id)) if delivery is not None else None
+    if story is None:
         return False
     _report(ctx, story)
     return True
+
+
+def _published_story(ctx: Ctx, post: Post | None) -> Story | None:
+    """The story a push carried, while it is published (a school announcement carries none)."""
+    story = ctx.session.get(Story, post.story_id) if post is not None and post.story_id is not None else None
+    return story if story is not None and story.status == "published" else None
 
 
 def _report(ctx: Ctx, story: Story) -> None:

@@ -10,7 +10,7 @@ from bot.database import open_database
 from content import texts
 from storage import pushes
 from storage.db import session_scope
-from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Story
+from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
 from tests.conftest import Person, text_of
 
 PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
@@ -209,3 +209,18 @@ async def test_limits_hold_across_processes(engine, database_url, channels, conf
     assert text_of(await there.say("/bai")) == texts.SLOW_DOWN  # the 7th message between the two
     assert await here.say("/bai") == []
     other_process.dispose()
+
+
+async def test_an_announcement_is_not_a_story_to_report(engine, clock, school_moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Thứ Hai chào cờ lúc 7 giờ.")
+    await school_moderator.press(preview[-1].buttons[0][0].data)
+    with session_scope(engine) as session:
+        claimed = pushes.claim_window(session=session, channel="telegram")
+        pushes.record_results(session=session, results={"sent": claimed}, channel="telegram", refs={c.delivery_id: "7" for c in claimed})
+    clock.now = None  # a reply within 24 hours of the announcement as delivered
+    assert text_of(await student.say("3")) == texts.PLAIN_TEXT_HINT
+    await student.press("report:1", message_ref="7")
+    with session_scope(engine) as session:
+        assert session.exec(select(Report)).all() == []
