@@ -30,7 +30,7 @@ from handlers.context import CoreConfig
 from handlers.io import Incoming
 from handlers.submission import MIN_STORY
 from storage.db import session_scope
-from storage.models import Delivery, Member, Post, Reaction, Report, Story, utcnow
+from storage.models import Announcement, Delivery, Member, Post, Reaction, Report, Story, utcnow
 from tests.conftest import Clock, RecordingChannel
 
 EXAMPLES = 600  # per channel: a few seconds each
@@ -51,10 +51,10 @@ texts_ = st.one_of(
 )
 _KNOWN_TOKENS = st.sampled_from(["approve:1:daily", "approve:1:weekly", "reject:1", "school:HOAAN", "school:CDCB", "consent:yes",
                      "consent:no", "age:adult", "age:child", "erase:yes", "erase:no", "showname:1:yes", "showname:2:no",
-                     "react:1:heart", "react:1:clap", "react:2:heart", "report:1", "report:9", "react:1", "x"])
+                     "react:1:heart", "react:1:clap", "react:2:heart", "report:1", "report:2", "report:9", "react:1", "x"])
 tokens = st.integers(0, 9).flatmap(lambda n: st.text(max_size=64) if n == 0 else _KNOWN_TOKENS)
 users = st.sampled_from(USERS)
-message_refs = st.sampled_from([PUSH_MESSAGE, "1", "2", "999"])
+message_refs = st.sampled_from([PUSH_MESSAGE, "556", "1", "2", "999"])
 
 
 @st.composite
@@ -104,7 +104,8 @@ def zalo_updates(draw) -> dict:
 
 class Campaign:
     """One database and core for a whole run: students 101 (a pending story #1, and push #1 of
-    story #2 delivered as message 555) and 102 joined on each channel, 103 a newcomer."""
+    story #2 delivered as message 555) and 102 (push #2, a school announcement, as message 556)
+    joined, 103 a newcomer."""
 
     def __init__(self, tmp_path, channel: str) -> None:
         self.engine = open_database(f"sqlite:///{tmp_path / f'{channel}.db'}")
@@ -130,6 +131,15 @@ class Campaign:
             session.add(post)
             session.flush()
             session.add(Delivery(post_id=post.id, member_id=member.id, channel=self.name, status="sent", message_ref=PUSH_MESSAGE))
+            # Post #2, a school announcement (no story), reached 102 as message 556.
+            other = session.exec(select(Member).where(Member.platform_id == "102")).one()
+            announcement = Announcement(school_id=other.school_id, text="Thứ Hai chào cờ lúc 7 giờ.", status="sent")
+            session.add(announcement)
+            session.flush()
+            notice = Post(kind="school", slot_date=self.clock().date(), announcement_id=announcement.id)
+            session.add(notice)
+            session.flush()
+            session.add(Delivery(post_id=notice.id, member_id=other.id, channel=self.name, status="sent", message_ref="556"))
 
     def snapshot(self) -> tuple:
         """Everything a button could wrongly change."""
@@ -173,6 +183,8 @@ def _forged(incoming: Incoming, state: str | None, adult: bool) -> bool:
     prefix, *args = (incoming.callback_data or "").split(":")
     if prefix in ("consent", "age", "school", "erase"):
         return state != prefix
+    if prefix == "react" and incoming.user_id == "102" and args[:1] == ["2"] and incoming.message_ref == "556":
+        return False  # a reaction to the announcement 102 received
     if prefix in ("react", "report"):
         legit_push = incoming.user_id == "101" and args[:1] == ["1"] and incoming.message_ref == PUSH_MESSAGE
         return not legit_push
