@@ -7,6 +7,7 @@ member, `flood` says whether to answer, warn once, or ignore.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
@@ -32,7 +33,7 @@ def outside_conversation(*, session: Session, incoming: Incoming) -> list[Outgoi
     wrote is ever echoed there. A block is never answered (the platform would refuse it).
     """
     if incoming.kind == "group":
-        key = f"group:{incoming.channel}:{incoming.chat_id}"[:32]
+        key = _group_key(incoming)
         if repo.audited(session=session, action=key):
             return []
         repo.audit(session=session, actor=None, action=key)
@@ -41,6 +42,12 @@ def outside_conversation(*, session: Session, incoming: Incoming) -> list[Outgoi
         member = repo.get_member(session=session, channel=incoming.channel, platform_id=incoming.user_id)
         return [] if member is None else _block_changed(session, member, incoming)
     return None
+
+
+def _group_key(incoming: Incoming) -> str:
+    """The audit action that remembers a group was told (32 characters at most: long ids hashed)."""
+    key = f"group:{incoming.channel}:{incoming.chat_id}"
+    return key if len(key) <= 32 else "group:" + hashlib.sha256(key.encode()).hexdigest()[:26]
 
 
 def _block_changed(session: Session, member: Member, incoming: Incoming) -> list[Outgoing]:
