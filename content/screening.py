@@ -34,6 +34,8 @@ _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{3,32}")
 # Digits grouped by single spaces, dots or dashes ("0012 0300 4567"); no group shorter than 3,
 # so a score "3-2" or a date never joins a run.
 _DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w,-]|\.\d)")
+# An amount of money is not an account: "150000000 đồng", "2000000đ", "500000 VND".
+_MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w@$]+")
 _TEENCODE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "j": "i", "z": "d"})
 
@@ -47,10 +49,6 @@ class Finding:
     start: int
     end: int
     shown: str
-
-    @property
-    def personal(self) -> bool:
-        return self.kind in PERSONAL
 
 
 def screen(text: str, earlier: Iterable[tuple[int, str]] = ()) -> list[Finding]:
@@ -116,6 +114,8 @@ def _digit_runs(text: str) -> list[Finding]:
     """12 digits: a citizen ID (CCCD); 9: an old ID card; 10 to 19 otherwise: a bank account."""
     findings = []
     for match in _DIGITS.finditer(text):
+        if _MONEY_AFTER.match(text, match.end()):
+            continue
         count = sum(char.isdigit() for char in match.group())
         kind = {12: "cccd", 9: "idnumber"}.get(count, "bank" if 10 <= count <= 19 else None)
         if kind is not None:
