@@ -1,4 +1,4 @@
-"""`tintot run` with tokens: every configured channel, the web server when something needs it,
+"""`tintot run` with tokens: every configured channel, the web server (webhooks, wall, dashboard),
 one delivery sender per channel and the scheduler, until SIGINT or SIGTERM.
 
 Start-up checks each channel against its platform first: a wrong setting stops here, with one
@@ -21,7 +21,7 @@ from bot.delivery import Sender, recover
 from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.web import build_app, make_server
+from bot.web import WebSite, build_app, make_server
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,12 @@ def build_channels(settings: Settings, core: Core, media: MediaStore) -> list[Ch
 
         channels.append(ZaloChannel(settings, core.handle, media))
     return channels
+
+
+def web_site(settings: Settings, engine: sa.Engine, media: MediaStore) -> WebSite:
+    return WebSite(
+        engine=engine, media=media, public_url=settings.tintot_public_url, timezone=settings.timezone, admins=settings.admins
+    )
 
 
 def _health(engine: sa.Engine):  # noqa: ANN202
@@ -70,11 +76,11 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             started.append(channel)
             core.attach(channel)
         await core.refresh_moderator_menus()
+        # Always served: without TINTOT_PUBLIC_URL the wall still runs on the local address.
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
-        if webhooks or settings.tintot_public_url:
-            app = build_app(webhooks=webhooks, media=media, health=_health(engine))
-            server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
-            tasks.append(asyncio.create_task(server.serve(), name="web"))
+        app = build_app(webhooks=webhooks, media=media, health=_health(engine), site=web_site(settings, engine, media))
+        server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
+        tasks.append(asyncio.create_task(server.serve(), name="web"))
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(

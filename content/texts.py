@@ -228,3 +228,12 @@ PUSH_OUTAGE = (
     "⚠️ Kênh {channel} đang không gửi được tin (máy chủ của nền tảng hoặc mạng gặp sự cố). "
     "Đợt gửi tạm dừng {seconds} giây rồi tự thử lại; không tin nào bị bỏ."
 )
+
+# --- The web: story wall, feeds, dashboard and its login links ---
+WEB_SITE_NAME = "Tin Tốt Cao Bằng"
+WEB_KINDS = {"daily": "Tin tốt", "weekly": "Câu chuyện đẹp"}
+WEB_NOT_FOUND_TITLE = "Không tìm thấy trang"
+WEB_NOT_FOUND = "Trang này không có hoặc chưa được đăng. Mời bạn xem các câu chuyện khác trên trang chủ."
+WEB_UNKNOWN_SCHOOL = "Không có trường với mã này. Mời bạn chọn trường trong danh sách trên trang chủ."
+WEB_RETRACTED_TITLE = "Câu chuyện đã được gỡ"
+WEB_RETRACTED = "Ban biên tập đã gỡ câu chuyện này. Mời bạn xem các câu chuyện khác trên trang chủ."

@@ -1,7 +1,8 @@
-"""The one HTTP server: platform webhooks, `/healthz` and the media store under `/media/`.
+"""The one HTTP server: platform webhooks, `/healthz`, the media store under `/media/`, the
+public story wall and its feeds, and the dashboard.
 
-Usage: built by `tintot run` when a webhook or a public media URL is configured; each channel in
-webhook mode is mounted at `/<channel>/webhook`.
+Usage: built by `tintot run` when a webhook or a public URL is configured; each channel in
+webhook mode is mounted at `/<channel>/webhook`; the wall and the dashboard come with a `WebSite`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,18 @@ from typing import Protocol
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.media import PREFIX as MEDIA_PREFIX
 from bot.media import MediaStore
+from bot.web.respond import page_response
+from bot.web.site import WebSite
+from bot.web.wall import wall_routes
+from content.pages import stylesheet
+from handlers.wall import not_found
 
 MAX_UPDATE_BYTES = 1_000_000
 
@@ -36,6 +43,7 @@ def build_app(
     webhooks: Mapping[str, WebhookReceiver],
     media: MediaStore | None = None,
     health: Callable[[], bool] | None = None,
+    site: WebSite | None = None,
 ) -> Starlette:
     """`webhooks` maps a path (``/telegram/webhook``) to the channel that receives it."""
 
@@ -54,12 +62,23 @@ def build_app(
     async def media_file(request: Request) -> Response:
         # The store resolves only names it gave out: no path, no dot file, nothing else.
         path = media.path(MEDIA_PREFIX + request.path_params["name"]) if media is not None else None
-        return FileResponse(path) if path is not None else Response(status_code=404)
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"}) if path is not None else Response(status_code=404)
 
     routes = [Route("/healthz", healthz), Route("/media/{name}", media_file)]
     routes += [Route(path, receive, methods=["POST"]) for path in webhooks]
-    return Starlette(routes=routes)
+    if site is None:
+        return Starlette(routes=routes)
+    routes += [Route("/style.css", _stylesheet), *wall_routes(site)]
+    return Starlette(routes=routes, exception_handlers={404: _not_found})
 
+
+async def _stylesheet(request: Request) -> Response:
+    return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+async def _not_found(request: Request, exc: HTTPException) -> Response:
+    """A Vietnamese page for any address the wall does not have."""
+    return page_response(request, not_found(), "message.html")
 
 
 def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
