@@ -237,3 +237,20 @@ WEB_NOT_FOUND = "Trang này không có hoặc chưa được đăng. Mời bạn
 WEB_UNKNOWN_SCHOOL = "Không có trường với mã này. Mời bạn chọn trường trong danh sách trên trang chủ."
 WEB_RETRACTED_TITLE = "Câu chuyện đã được gỡ"
 WEB_RETRACTED = "Ban biên tập đã gỡ câu chuyện này. Mời bạn xem các câu chuyện khác trên trang chủ."
+WEB_LOGIN_LINK = (
+    "Đường dẫn vào bảng điều khiển (dùng được một lần, trong {minutes} phút):\n{url}\n"
+    "Đừng chuyển đường dẫn này cho người khác."
+)
+WEB_LINKS_UNAVAILABLE = (
+    "Bot chưa có địa chỉ web công khai (TINTOT_PUBLIC_URL) nên chưa tạo được đường dẫn. "
+    "Bạn báo quản trị viên cấu hình giúp nhé."
+)
+DASHBOARD_TITLE = "Bảng điều khiển"
+WEB_LOGIN_TITLE = "Đăng nhập bảng điều khiển"
+WEB_LOGIN_FAILED_TITLE = "Đường dẫn không dùng được"
+WEB_LOGIN_FAILED = (
+    "Đường dẫn đăng nhập này đã được dùng, đã quá 10 phút, hoặc không đúng. "
+    "Bạn nhắn /web cho bot Tin Tốt để nhận đường dẫn mới."
+)
+WEB_BAD_PERIOD_TITLE = "Khoảng thời gian không đúng"
+WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và ngày đầu không sau ngày cuối."

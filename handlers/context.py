@@ -31,6 +31,8 @@ class CoreConfig:
     # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
     # the runtime supplies the media store's.
     save_photo: Callable[[bytes], str] | None = None
+    # TINTOT_PUBLIC_URL: the base of story and login links; None when they cannot be given out.
+    public_url: str | None = None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from bot.media import PREFIX as MEDIA_PREFIX
 from bot.media import MediaStore
+from bot.web.dashboard import dashboard_routes
 from bot.web.respond import page_response
 from bot.web.site import WebSite
 from bot.web.wall import wall_routes
@@ -68,7 +69,7 @@ def build_app(
     routes += [Route(path, receive, methods=["POST"]) for path in webhooks]
     if site is None:
         return Starlette(routes=routes)
-    routes += [Route("/style.css", _stylesheet), *wall_routes(site)]
+    routes += [Route("/style.css", _stylesheet), *wall_routes(site), *dashboard_routes(site)]
     return Starlette(routes=routes, exception_handlers={404: _not_found})
 
 
