@@ -168,6 +168,6 @@ def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
     engine = open_database(settings.database_url)
     with session_scope(engine) as session:
         result = repo.import_schools(
-            session=session, rows=[(r.code, r.name, r.enrolment) for r in rows], replace=args.replace
+            session=session, rows=[(r.code, r.name, r.enrolment, r.telegram_channel) for r in rows], replace=args.replace
         )
     print(f"Đã nhập {args.file}: {result.added} trường mới, {result.renamed} trường đổi tên, {result.unchanged} không đổi.")

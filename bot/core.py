@@ -32,6 +32,7 @@ def core_config(settings: Settings, *, save_photo: Callable[[bytes], str] | None
         push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
         save_photo=save_photo,
         public_url=settings.tintot_public_url,
+        telegram_channel=settings.telegram_channel_id,
     )
 
 

@@ -22,7 +22,7 @@ from bot.channels.base import Channel, ChannelError
 from bot.pause import pause
 from content import texts
 from handlers.io import Outgoing
-from handlers.publishing import post_message
+from handlers.publishing import channel_message, post_message
 from storage import pushes
 from storage.db import session_scope
 from storage.models import Post, School, Story
@@ -55,6 +55,7 @@ class Sender:
         idle_poll: float = IDLE_POLL,
         outage_pauses: tuple[float, ...] = OUTAGE_PAUSES,
         on_outage: Callable[[str], Awaitable[None]] | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.engine = engine
         self.channel = channel
@@ -62,7 +63,8 @@ class Sender:
         self.retry_delays = retry_delays
         self.idle_poll = idle_poll
         self.outage_pauses = outage_pauses
-        self.on_outage = on_outage
+        self.on_outage = on_outage  # also told when a Telegram channel refuses a cross-post
+        self.public_url = public_url  # story links in cross-posts
         self._outages = 0  # windows in a row that reached nobody
         self._last_error = ""
         self._paused_until = 0.0
@@ -90,6 +92,7 @@ class Sender:
         results: dict[str, list[pushes.Claimed]] = defaultdict(list)
         for claim, status in zip(claimed, outcomes):
             results[status].append(claim)
+        await self._report_refused_channels(results)
         unreached = results.pop(OUTAGE, [])
         if unreached and not results.get("sent"):
             results["waiting"] = unreached
@@ -101,6 +104,18 @@ class Sender:
             pushes.record_results(session=session, results=results, channel=self.channel.name)
         return len(claimed)
 
+    async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
+        """A channel that refuses (the bot is not its admin) is no member who blocked the bot: the
+        delivery fails, the channel stays a target, and the editors are told at once."""
+        for status in ("blocked", "failed"):
+            refused = [claim for claim in results.get(status, []) if claim.to_channel]
+            for claim in refused:
+                results[status].remove(claim)
+                results["failed"].append(claim)
+                log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
+                if self.on_outage is not None:
+                    await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
+
     async def _pause_for_outage(self) -> None:
         seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]
         self._outages += 1
@@ -111,12 +126,19 @@ class Sender:
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         """The post as this member gets it; rendered once per post, not once per member."""
+        if claim.to_channel:
+            post, story, school = self._post_parts(session, claim.post_id)
+            return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
         if claim.post_id not in self._posts:
-            post = session.get(Post, claim.post_id)
-            story = session.get(Story, post.story_id)
-            school = session.get(School, story.school_id) if story.school_id else None
+            post, story, school = self._post_parts(session, claim.post_id)
             self._posts[claim.post_id] = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
         return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
+
+    @staticmethod
+    def _post_parts(session, post_id: int) -> tuple[Post, Story, School | None]:  # noqa: ANN001
+        post = session.get(Post, post_id)
+        story = session.get(Story, post.story_id)
+        return post, story, session.get(School, story.school_id) if story.school_id else None
 
     async def _deliver(self, message: Outgoing | None) -> str:
         """Sends one message; returns the delivery's final status."""

@@ -84,7 +84,8 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(
-                engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators
+                engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators,
+                public_url=settings.tintot_public_url,
             )
             senders.append(sender)
             tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from content.links import telegram_username
+from content.links import telegram_channel, telegram_username
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CHANNEL_NAMES = ("telegram", "zalo", "console")
@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
     telegram_bot_username: str | None = None  # for join links and posters (`tintot schools links`)
+    telegram_channel_id: str | None = None  # the campaign's channel: every push is cross-posted
 
     zalo_bot_token: str | None = Field(default=None, repr=False)
     zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
@@ -58,6 +59,7 @@ class Settings(BaseSettings):
         "tintot_public_url",
         "telegram_bot_username",
         "zalo_bot_link",
+        "telegram_channel_id",
         mode="before",
     )
     @classmethod
@@ -108,6 +110,16 @@ class Settings(BaseSettings):
             return telegram_username(value)
         except ValueError:
             raise ValueError("tên bot Telegram gồm 5–32 chữ cái, chữ số hoặc _, bắt đầu bằng chữ cái") from None
+
+    @field_validator("telegram_channel_id")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return telegram_channel(value)
+        except ValueError:
+            raise ValueError("cần @tên_kênh hoặc mã kênh dạng -100…") from None
 
     @cached_property
     def timezone(self) -> ZoneInfo:

@@ -254,3 +254,22 @@ WEB_LOGIN_FAILED = (
 )
 WEB_BAD_PERIOD_TITLE = "Khoảng thời gian không đúng"
 WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và ngày đầu không sau ngày cuối."
+
+# --- Telegram channel cross-posts ---
+CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"
+CROSSPOST_REFUSED = (
+    "⚠️ Bot không đăng được lên kênh Telegram {channel}: bot chưa là quản trị viên có quyền đăng bài "
+    "(hoặc kênh không tồn tại). Hãy thêm bot làm quản trị viên kênh; các tin khác vẫn gửi bình thường."
+)
+CHANNEL_USAGE = "/kenh MÃ_TRƯỜNG @tên_kênh (đặt kênh), /kenh MÃ_TRƯỜNG bo (bỏ kênh), /kenh (xem các kênh)"
+CHANNEL_ONLY_EDITORS = "Xin lỗi, chỉ ban biên tập cấp tỉnh đặt được kênh Telegram của trường."
+CHANNEL_BAD_ID = "“{channel}” không phải kênh Telegram. Cần @tên_kênh hoặc mã kênh dạng -100…"
+CHANNEL_SET = (
+    "Đã đặt kênh {channel} cho <b>{school}</b>: các câu chuyện của trường được đăng sẽ lên cả kênh này. "
+    "Nhớ thêm bot làm quản trị viên kênh với quyền đăng bài; nếu chưa, bot sẽ báo ngay lần đăng đầu."
+)
+CHANNEL_REMOVED = "Đã bỏ kênh Telegram của <b>{school}</b>."
+CHANNEL_LIST_TITLE = "<b>Kênh Telegram đăng lại tin</b>"
+CHANNEL_LIST_CAMPAIGN = "Kênh của phong trào: {channel}"
+CHANNEL_LIST_NONE = "chưa đặt"
+CHANNEL_UNKNOWN_SCHOOL = "Không có trường mã “{code}”. Các mã trường: {codes}."

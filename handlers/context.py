@@ -33,6 +33,8 @@ class CoreConfig:
     save_photo: Callable[[bytes], str] | None = None
     # TINTOT_PUBLIC_URL: the base of story and login links; None when they cannot be given out.
     public_url: str | None = None
+    # TELEGRAM_CHANNEL_ID: the campaign's channel, which gets every push too.
+    telegram_channel: str | None = None
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from content import render, texts
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import pushes, repo
+from storage import crossposts, pushes, repo
 from storage.models import Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
@@ -75,7 +75,8 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
         warning = texts.PUSH_QUEUE_EMPTY[kind].format(date=day.strftime("%d/%m/%Y"))
         _warn_once(session, config, result, f"queue_empty:{kind}:{day}", warning)
         return result
-    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now)
+    lead = crossposts.targets_for(session=session, story=story, campaign_chat=config.telegram_channel)
+    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now, lead=lead)
     if post is None:  # another process or a moderator published this slot a moment ago
         return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
     result.status, result.post = "published", post
@@ -109,19 +110,30 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
             result.notices.append(notice)
 
 
-def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
-    """A push as one member receives it, with its reaction buttons."""
-    title = texts.POST_TITLES[post.kind]
+def _post_text(post: Post, story: Story, school: School | None) -> str:
     author = story.author_name if story.show_name else None
-    text = "\n\n".join(
+    return "\n\n".join(
         (
-            title.format(date=post.slot_date.strftime("%d/%m/%Y")),
+            texts.POST_TITLES[post.kind].format(date=post.slot_date.strftime("%d/%m/%Y")),
             render.esc(story.text),
             render.byline(school_name=school.name if school else None, author_name=author),
         )
     )
+
+
+def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
+    """A push as one member receives it, with its reaction buttons."""
     buttons = ((tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())),)
-    return Outgoing(channel, chat_id, text, photo=story.photo, buttons=buttons)
+    return Outgoing(channel, chat_id, _post_text(post, story, school), photo=story.photo, buttons=buttons)
+
+
+def channel_message(*, post: Post, story: Story, school: School | None, chat_id: str, public_url: str | None) -> Outgoing:
+    """A push as a Telegram channel carries it: no reaction buttons (a channel's readers are not
+    members), and a link to the story's page to share, where there is a public address."""
+    text = _post_text(post, story, school)
+    if public_url:
+        text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(f"{public_url.rstrip('/')}/cau-chuyen/{story.id}"))
+    return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo)
 
 
 def publish_command(ctx: Ctx) -> None:

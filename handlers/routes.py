@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from content import texts
-from handlers import account, moderation, onboarding, publishing, stats, submission, weblogin
+from handlers import account, channels, moderation, onboarding, publishing, stats, submission, weblogin
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Incoming, Outgoing
 from storage import repo
@@ -69,6 +69,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("tiendo", "progress"), publishing.progress_command, "moderator", "tiến độ đợt gửi gần nhất"),
     Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường: /thongke [tuan|thang]"),
     Command(("siso", "enrolment"), stats.set_enrolment, "moderator", "đặt sĩ số: /siso MÃ_TRƯỜNG SĨ_SỐ"),
+    Command(("kenh", "channel"), channels.channel_command, "moderator", "kênh Telegram của trường: /kenh MÃ_TRƯỜNG @kenh"),
     Command(("web",), weblogin.web_command, "moderator", "đường dẫn đăng nhập bảng điều khiển trên web"),
     Command(("mod", "addmod"), moderation.grant, "admin", "cấp quyền biên tập: /mod KÊNH:ID"),
     Command(("bomod", "delmod"), moderation.revoke, "admin", "bỏ quyền biên tập: /bomod KÊNH:ID"),

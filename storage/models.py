@@ -42,6 +42,8 @@ class School(SQLModel, table=True):
     name: str = Field(max_length=200)
     enrolment: int | None = None
     active: bool = True
+    # The school's Telegram channel ('@name' or '-100…'): its published stories are cross-posted.
+    telegram_channel: str | None = Field(default=None, max_length=64)
 
 
 class Member(SQLModel, table=True):

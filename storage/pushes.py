@@ -60,8 +60,11 @@ def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
     return session.get(Story, best[0]) if best else None
 
 
-def create_post(*, session: Session, kind: str, slot_date: date, story: Story, now: datetime) -> Post | None:
-    """Creates the slot's post and one waiting delivery per member subscribed now.
+def create_post(
+    *, session: Session, kind: str, slot_date: date, story: Story, now: datetime, lead: Sequence[Member] = ()
+) -> Post | None:
+    """Creates the slot's post and one waiting delivery per member subscribed now; `lead` (the
+    channels that cross-post it) get theirs first, so a channel's readers are not kept waiting.
 
     Returns None when the slot already has a post (another process or a moderator was first);
     the caller's transaction is then still usable.
@@ -73,6 +76,8 @@ def create_post(*, session: Session, kind: str, slot_date: date, story: Story, n
             session.flush()
     except IntegrityError:
         return None
+    session.add_all(Delivery(post_id=post.id, member_id=m.id, channel=m.channel, updated_at=now) for m in lead)
+    session.flush()
     wants = Member.daily if kind == "daily" else Member.weekly
     # In SQL, not in Python: a push to 100,000 members never loads them into memory.
     subscribers = select(
@@ -97,6 +102,7 @@ class Claimed:
     chat_id: str | None
     school_id: int | None
     still_wanted: bool
+    to_channel: bool = False  # a Telegram channel that cross-posts (see storage.crossposts)
 
 
 def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
@@ -123,7 +129,7 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     members = {
         row.id: row
         for row in session.execute(
-            select(Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.blocked).where(
+            select(Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.blocked, Member.role).where(
                 col(Member.id).in_([member_id for _, _, member_id in claimed])
             )
         )
@@ -132,8 +138,11 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     result = []
     for delivery_id, post_id, member_id in sorted(claimed):
         member = members[member_id]
-        wanted = (member.daily if kinds[post_id] == "daily" else member.weekly) and not member.blocked
-        result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted and member.chat_id is not None))
+        to_channel = member.role == "channel"
+        wanted = (to_channel or (member.daily if kinds[post_id] == "daily" else member.weekly)) and not member.blocked
+        result.append(
+            Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted and member.chat_id is not None, to_channel)
+        )
     return result
 
 

@@ -16,8 +16,9 @@ from storage.models import Delivery, Member, Story, utcnow
 FIRST_CHAT = 10_000
 
 
-def publish_to(engine: sa.Engine, members: int, channel: str = "telegram") -> None:
-    """`members` subscribers (chat ids from FIRST_CHAT) and today's daily post to them."""
+def publish_to(engine: sa.Engine, members: int, channel: str = "telegram", config: CoreConfig = CoreConfig()) -> None:
+    """`members` subscribers (chat ids from FIRST_CHAT) of the first school, and today's daily
+    post to them (a story of that school)."""
     now = utcnow()
     rows = [
         {"channel": channel, "platform_id": str(FIRST_CHAT + n), "chat_id": str(FIRST_CHAT + n), "school_id": 1,
@@ -26,13 +27,16 @@ def publish_to(engine: sa.Engine, members: int, channel: str = "telegram") -> No
     ]
     with session_scope(engine) as session:
         session.execute(sa.insert(Member), rows)
-        session.add(Story(text="Tin tốt: cả trường cùng trồng 500 cây xanh.", status="approved", slot="daily", decided_at=now))
+        session.add(Story(text="Tin tốt: cả trường cùng trồng 500 cây xanh.", school_id=1, status="approved", slot="daily", decided_at=now))
     morning = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(hour=9)
     with session_scope(engine) as session:
-        assert publish_slot(session=session, kind="daily", now=morning, config=CoreConfig()).status == "published"
+        assert publish_slot(session=session, kind="daily", now=morning, config=config).status == "published"
 
 
 def statuses(engine: sa.Engine) -> dict[int, str]:
+    """Each member's delivery status, by chat id (channels that cross-post left out)."""
     with session_scope(engine) as session:
-        rows = session.exec(select(Member.platform_id, Delivery.status).join(Member, Member.id == Delivery.member_id)).all()
+        rows = session.exec(
+            select(Member.platform_id, Delivery.status).join(Member, Member.id == Delivery.member_id).where(Member.role != "channel")
+        ).all()
     return {int(chat): status for chat, status in rows}

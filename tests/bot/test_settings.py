@@ -18,6 +18,7 @@ from bot.settings import load_settings
         ("TINTOT_ADMINS", "viber:1"),
         ("TELEGRAM_WEBHOOK_SECRET", "short"),
         ("TINTOT_TELEGRAM_RATE", "0"),
+        ("TELEGRAM_CHANNEL_ID", "kênh của trường"),
     ],
 )
 def test_a_wrong_setting_stops_with_one_line_naming_it(monkeypatch, name, value):

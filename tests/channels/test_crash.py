@@ -1,5 +1,6 @@
 """A push to 5,000 members, the bot killed with SIGKILL midway and started again: everyone gets
-the post exactly once, except the few in flight at the kill, which are `unknown` and never re-sent."""
+the post exactly once, except the few in flight at the kill, which are `unknown` and never re-sent;
+the campaign's Telegram channel gets it exactly once."""
 
 import asyncio
 import os
@@ -20,6 +21,7 @@ from storage.models import Member
 from tests.campaign import FIRST_CHAT, publish_to, statuses
 
 MEMBERS = 5000
+CHANNEL = "@tintot_caobang"
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
@@ -32,6 +34,8 @@ def _environment(api, database_url: str, tmp_path) -> dict[str, str]:
         TELEGRAM_BOT_API_URL=api.url,
         TINTOT_TELEGRAM_RATE="1000",
         TINTOT_MEDIA_DIR=str(tmp_path / "media"),
+        TELEGRAM_CHANNEL_ID=CHANNEL,
+        TINTOT_HTTP_PORT="0",  # the web server on a free port: tests run side by side
         # Keep the scheduler from adding a weekly push of its own to what this test counts.
         TINTOT_WEEKLY_AT=f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
     )
@@ -58,7 +62,8 @@ def _finished(engine) -> bool:
 
 
 async def test_killed_midway_every_member_gets_the_post_at_most_once(api, engine, database_url, tmp_path):
-    publish_to(engine, MEMBERS)
+    api.channels[CHANNEL] = True
+    publish_to(engine, MEMBERS, config=CoreConfig(telegram_channel=CHANNEL))
     env = _environment(api, database_url, tmp_path)
     log_path = tmp_path / "bot.log"
 
@@ -67,6 +72,7 @@ async def test_killed_midway_every_member_gets_the_post_at_most_once(api, engine
     first.send_signal(signal.SIGKILL)
     await first.wait()
     sent_before_kill = len(api.calls_of("sendMessage"))
+    assert len(api.sent_to(CHANNEL)) == 1  # the channel's delivery comes first
     assert sent_before_kill < MEMBERS, "the push finished before the kill: nothing was tested"
 
     second = await _start_bot(env, log_path)
@@ -78,7 +84,8 @@ async def test_killed_midway_every_member_gets_the_post_at_most_once(api, engine
     assert second.returncode == 0, log_path.read_text(errors="replace")[-3000:]
 
     result = statuses(engine)
-    received = Counter(int(p["chat_id"]) for p in api.calls_of("sendMessage"))
+    received = Counter(int(p["chat_id"]) for p in api.calls_of("sendMessage") if p["chat_id"] != CHANNEL)
+    assert len(api.sent_to(CHANNEL)) == 1
     unknown = [chat for chat, status in result.items() if status == "unknown"]
     assert len(result) == MEMBERS and set(result.values()) <= {"sent", "unknown"}
     assert len(unknown) <= 32

@@ -41,6 +41,8 @@ class BotApiState:
         self.webhook_secret: str | None = None
         self.webhook_answers: list[int] = []  # HTTP status of each webhook delivery, 0 = no answer
         self.commands: dict[str, list[dict]] = {}  # by scope: "default", "chat:42"
+        # Channels by chat id ("@name" or "-100…"): True where the bot is an admin allowed to post.
+        self.channels: dict[str, bool] = {}
         self.closed = False
         self._update_ids = count(1)
         self._message_ids = count(1)
@@ -184,8 +186,16 @@ class BotApiState:
         return self._store(params, photo=[size], **({"caption": caption} if caption else {}))
 
     def _store(self, params: dict, **content: Any) -> dict:
+        chat = params["chat_id"]
+        kind = "private"
+        if str(chat).startswith(("@", "-100")):
+            if str(chat) not in self.channels:
+                raise ApiError(400, "Bad Request: chat not found")
+            if not self.channels[str(chat)]:
+                raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+            kind = "channel"
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": params["chat_id"], "type": "private"}, "from": BOT_USER} | content
+                   "chat": {"id": chat, "type": kind}, "from": BOT_USER} | content
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[message["message_id"]] = message

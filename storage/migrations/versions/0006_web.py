@@ -1,4 +1,4 @@
-"""the story wall's indexes, login links used and dashboard sessions
+"""the story wall's indexes, login links used, dashboard sessions, schools' Telegram channels
 
 Revision ID: 0006
 Revises: 0003
@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("school", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("telegram_channel", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
     op.create_index("ix_story_status_published", "story", ["status", "published_at", "id"], unique=False)
     op.create_index("ix_story_school_status_published", "story", ["school_id", "status", "published_at", "id"], unique=False)
     op.create_table(
@@ -51,3 +53,5 @@ def downgrade() -> None:
     op.drop_table("secret")
     op.drop_index("ix_story_school_status_published", table_name="story")
     op.drop_index("ix_story_status_published", table_name="story")
+    with op.batch_alter_table("school", schema=None) as batch_op:
+        batch_op.drop_column("telegram_channel")
