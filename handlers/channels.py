@@ -26,10 +26,8 @@ def channel_command(ctx: Ctx) -> None:
     if len(parts) != 2:
         ctx.reply(texts.USAGE.format(usage=texts.CHANNEL_USAGE))
         return
-    school = repo.school_by_code(session=ctx.session, code=parts[0])
+    school = ctx.school_or_explain(parts[0], texts.CHANNEL_UNKNOWN_SCHOOL)
     if school is None:
-        codes = ", ".join(s.code for s in repo.schools(session=ctx.session))
-        ctx.reply(texts.CHANNEL_UNKNOWN_SCHOOL.format(code=render.esc(parts[0]), codes=codes))
         return
     if parts[1].lower() in REMOVE_WORDS:
         school.telegram_channel = None

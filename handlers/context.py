@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from content import render
 from handlers.io import Button, Incoming, Keyboard, Outgoing
-from storage.models import Member, utcnow
+from storage import repo
+from storage.models import Member, School, utcnow
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,15 @@ class Ctx:
         message = message_to(member, text, buttons)
         if message is not None:
             self.outbox.append(message)
+
+    def school_or_explain(self, code: str, unknown: str) -> School | None:
+        """The school with this code, or None after replying `unknown` (formatted with the code
+        and the known codes)."""
+        school = repo.school_by_code(session=self.session, code=code)
+        if school is None:
+            codes = ", ".join(s.code for s in repo.schools(session=self.session))
+            self.reply(unknown.format(code=render.esc(code), codes=codes))
+        return school
 
     def time(self, moment: datetime) -> str:
         return render.local_time(moment, self.config.timezone)

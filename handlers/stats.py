@@ -36,10 +36,8 @@ def set_enrolment(ctx: Ctx) -> None:
     if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) == 0:
         ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
         return
-    school = repo.school_by_code(session=ctx.session, code=parts[0])
+    school = ctx.school_or_explain(parts[0], texts.ENROLMENT_UNKNOWN_SCHOOL)
     if school is None:
-        codes = ", ".join(s.code for s in repo.schools(session=ctx.session))
-        ctx.reply(texts.ENROLMENT_UNKNOWN_SCHOOL.format(code=render.esc(parts[0]), codes=codes))
         return
     old, school.enrolment = school.enrolment, int(parts[1])
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")
