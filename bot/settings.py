@@ -11,7 +11,7 @@ from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from content.links import telegram_channel, telegram_username
@@ -113,9 +113,12 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_channel_id")
     @classmethod
-    def _channel_id(cls, value: str | None) -> str | None:
+    def _channel_id(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
+        if not info.data.get("telegram_bot_token"):
+            # Its posts would wait for ever for a Telegram sender that never starts.
+            raise ValueError("cần TELEGRAM_BOT_TOKEN: bot đăng lên kênh qua Telegram")
         try:
             return telegram_channel(value)
         except ValueError:

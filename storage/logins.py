@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage.models import Member, Secret, UsedLogin, WebSession
+from storage.models import Member, Secret, UsedLogin, WebSession, utcnow
 
 LOGIN_KEY = "login_link_key"
 
@@ -48,7 +48,8 @@ def _hash(token: str) -> str:
 
 
 def open_session(*, session: Session, member_id: int, expires_at: datetime) -> str:
-    """A new session's token (for the cookie); only its hash is stored."""
+    """A new session's token (for the cookie); only its hash is stored. Expired ones are dropped."""
+    session.execute(sa.delete(WebSession).where(WebSession.expires_at <= utcnow()))
     token = secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=_hash(token), member_id=member_id, expires_at=expires_at))
     return token
