@@ -22,6 +22,7 @@ from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.web import WebSite, build_app, make_server
+from content import texts
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             started.append(channel)
             core.attach(channel)
         await core.refresh_moderator_menus()
+        if settings.telegram_channel_id and await core.refuses_posts(settings.telegram_channel_id):
+            await core.tell_moderators(texts.CROSSPOST_REFUSED.format(channel=settings.telegram_channel_id))
         # Always served: without TINTOT_PUBLIC_URL the wall still runs on the local address.
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
         app = build_app(webhooks=webhooks, media=media, health=_health(engine), site=web_site(settings, engine, media))

@@ -41,6 +41,7 @@ def channel_command(ctx: Ctx) -> None:
         return
     school.telegram_channel = chat
     crossposts.channel_target(session=ctx.session, chat=chat).blocked = False
+    ctx.channel_checks.append(chat)
     repo.audit(session=ctx.session, actor=ctx.member, action="channel", target=f"school:{school.code}", detail=chat)
     ctx.reply(texts.CHANNEL_SET.format(channel=render.esc(chat), school=render.esc(school.name)))
 

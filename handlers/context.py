@@ -48,6 +48,8 @@ class Ctx:
     acknowledgement: str | None = None
     # (channel, chat id, is moderator) of members whose command menu must change.
     menu_changes: list[tuple[str, str, bool]] = field(default_factory=list)
+    # Telegram channels to check at once for the bot's right to post (after /kenh).
+    channel_checks: list[str] = field(default_factory=list)
 
     @property
     def args(self) -> str:

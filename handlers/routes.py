@@ -109,6 +109,7 @@ class Handled:
     outbox: list[Outgoing]
     acknowledgement: str | None = None
     menu_changes: list[tuple[str, str, bool]] = dataclasses.field(default_factory=list)
+    channel_checks: list[str] = dataclasses.field(default_factory=list)
 
 
 def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
@@ -122,7 +123,7 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
     _route(ctx)
     _note_activity(ctx)
-    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes)
+    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks)
 
 
 def _note_activity(ctx: Ctx) -> None:

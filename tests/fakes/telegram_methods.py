@@ -55,6 +55,7 @@ class BotApiState:
             "editMessageCaption": self._edit_caption, "editMessageReplyMarkup": self._edit_markup,
             "answerCallbackQuery": self._answer_callback, "setMyCommands": self._set_commands,
             "getMyCommands": self._get_commands, "getFile": self._get_file,
+            "getChatMember": self._get_chat_member,
         }
         self._by_lower_name = {name.lower(): name for name in self._methods}
 
@@ -184,6 +185,15 @@ class BotApiState:
         _check_markup(caption, params)
         size = {"file_id": photo, "file_unique_id": photo[-8:], "width": 1280, "height": 960}
         return self._store(params, photo=[size], **({"caption": caption} if caption else {}))
+
+    async def _get_chat_member(self, params: dict) -> dict:
+        """Only the bot's own membership of the `channels`, which is what the bot asks."""
+        chat = str(params.get("chat_id"))
+        if chat not in self.channels:
+            raise ApiError(400, "Bad Request: chat not found")
+        if not self.channels[chat]:
+            return {"status": "left", "user": BOT_USER}
+        return {"status": "administrator", "user": BOT_USER, "can_post_messages": True, "can_be_edited": False}
 
     def _store(self, params: dict, **content: Any) -> dict:
         chat = params["chat_id"]
