@@ -74,6 +74,9 @@ async def test_a_login_link_works_once_and_opens_a_session_until_logout(web, mod
     data = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()
     cdcb = next(row for row in data["schools"] if row["code"] == "CDCB")
     assert cdcb["members"] == 1 and [t["percent"] for t in data["targets"]] == [70, 90]
+    assert len(data["trend"]) == 8 and data["progress"] is None and data["period"]["word"] == ""
+    week = (await web.get("/bang-dieu-khien.json", params={"ky": "tuan"}, headers=cookie)).json()
+    assert week["period"]["word"] == "tuan" and week["period"]["label"] != data["period"]["label"]
     again = await log_in(web, path)
     assert again.status_code == 403 and "/web" in again.text and "set-cookie" not in again.headers
     out = await web.post("/dang-xuat", headers=cookie)
@@ -119,3 +122,19 @@ async def test_without_a_public_url_the_bot_says_links_are_unavailable(engine, c
     core = Core(engine=engine, config=config, channels=channels)
     admin = Person(core, channels["telegram"], "900", "Cô Hoa")
     assert "TINTOT_PUBLIC_URL" in text_of(await admin.say("/web"))
+
+
+async def test_the_dashboard_shows_pending_stories_and_the_latest_push(web, moderator, student, clock):
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    clock.set_local("2026-12-01 10:00")  # daytime: a push may go out
+    await student.join()
+    await student.say("/gui")
+    await student.say("Lớp em tổ chức quyên góp sách cho các em nhỏ ở bản xa.")
+    await moderator.say("/tin Tin tốt: trường khai giảng lớp nghề mới cho thanh niên dân tộc.")
+    await moderator.say("/dang ngay")
+    data = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()
+    cdcb = next(row for row in data["schools"] if row["code"] == "CDCB")
+    assert cdcb["pending"] == 1 and data["total"]["pending"] == 1
+    assert data["progress"]["kind"] == "Tin tốt" and data["progress"]["total"] == 2 and data["progress"]["waiting"] == 2
+    page = await web.get("/bang-dieu-khien", headers=cookie)
+    assert "Đợt gửi gần nhất" in page.text and "2 người nhận" in page.text

@@ -32,6 +32,9 @@ async def test_wall_pages(web, engine, campaign):
     assert (first["total"], first["pages"], first["next"]) == (24, 2, 2)
     second = await web.get("/", params={"trang": "2"})
     assert 'rel="prev" href="/?trang=1"' in second.text and f"/cau-chuyen/{campaign.anonymous}\"" in second.text
+    school = await web.get("/", params={"truong": "CDCB", "trang": "2"})
+    assert 'rel="prev" href="/?truong=CDCB&amp;trang=1"' in school.text
+    assert 'rel="prev" href="/truong/CDCB?trang=1"' in (await web.get("/truong/CDCB", params={"trang": "2"})).text
     for wrong in ("3", "0", "abc", "-1"):
         assert (await web.get("/", params={"trang": wrong})).status_code == 404
 
