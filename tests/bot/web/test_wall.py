@@ -111,5 +111,6 @@ async def test_caching_headers_let_clients_revalidate(web, campaign):
         first = await web.get(path)
         assert first.headers["etag"] and first.headers["last-modified"].endswith("GMT")
         assert "max-age" in first.headers["cache-control"]
+        assert "frame-ancestors 'none'" in first.headers["content-security-policy"]
         again = await web.get(path, headers={"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304 and again.content == b""
