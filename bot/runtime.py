@@ -21,7 +21,7 @@ from bot.delivery import Sender, recover
 from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.web import WebSite, build_app, make_server
+from bot.web import WebSite, build_app, listen, make_server
 from content import texts
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ def _health(engine: sa.Engine):  # noqa: ANN202
 async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Runs until `stop` is set (or a signal arrives); everything started is stopped in reverse."""
     stop = stop or _stop_on_signals()
+    sock = listen(settings.tintot_http_host, settings.tintot_http_port)
     engine = open_database(settings.database_url)
     recover(engine)
     media = MediaStore.from_settings(settings)
@@ -83,7 +84,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
         app = build_app(webhooks=webhooks, media=media, health=_health(engine), site=web_site(settings, engine, media))
         server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
-        tasks.append(asyncio.create_task(server.serve(), name="web"))
+        tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="web"))
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(
@@ -106,6 +107,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
                 await asyncio.wait_for(task, 10)
         for channel in reversed(started):
             await channel.stop()
+        sock.close()
         engine.dispose()
 
 

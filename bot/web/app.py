@@ -7,6 +7,7 @@ webhook mode is mounted at `/<channel>/webhook`; the wall and the dashboard come
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
@@ -117,3 +118,16 @@ async def _not_found(request: Request, exc: HTTPException) -> Response:
 def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
     return uvicorn.Server(config)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything starts: an address in use or not ours stops
+    start-up with one line naming the setting, not a crash once the channels run."""
+    try:
+        sock = socket.create_server((host, port), reuse_port=False)
+    except OSError as error:
+        raise SystemExit(
+            f"Cấu hình sai: TINTOT_HTTP_HOST/TINTOT_HTTP_PORT: không mở được {host}:{port} ({error.strerror})"
+        ) from None
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
