@@ -114,3 +114,12 @@ async def test_caching_headers_let_clients_revalidate(web, campaign):
         assert "frame-ancestors 'none'" in first.headers["content-security-policy"]
         again = await web.get(path, headers={"If-None-Match": first.headers["etag"]})
         assert again.status_code == 304 and again.content == b""
+
+
+async def test_the_wall_answers_while_a_writer_holds_the_database(web, engine, campaign):
+    """On SQLite a push being written holds the write lock; a reader must not queue behind it."""
+    with engine.connect() as writer:
+        writer.exec_driver_sql("UPDATE school SET enrolment = 1 WHERE id = 1")  # the write lock, held
+        page = await web.get("/feed.xml", timeout=5)
+        writer.rollback()
+    assert page.status_code == 200
