@@ -34,11 +34,14 @@ def _with_author(query):  # noqa: ANN001, ANN202
 
 
 def published_stories(*, session: Session, school_id: int | None = None, limit: int, offset: int = 0) -> list[WallStory]:
-    """Newest first (the index `ix_story_status_published` serves it without sorting)."""
-    query = _with_author(select(Story, School, Member.adult)).where(Story.status == PUBLISHED)
+    """Newest first. The page's ids come from the index (`ix_story_status_published`) alone and
+    only those rows are joined: a planner with stale statistics cannot join every story first."""
+    newest = (col(Story.published_at).desc(), col(Story.id).desc())
+    ids = select(Story.id).where(Story.status == PUBLISHED)
     if school_id is not None:
-        query = query.where(Story.school_id == school_id)
-    query = query.order_by(col(Story.published_at).desc(), col(Story.id).desc()).limit(limit).offset(offset)
+        ids = ids.where(Story.school_id == school_id)
+    page = ids.order_by(*newest).limit(limit).offset(offset).subquery()
+    query = _with_author(select(Story, School, Member.adult)).where(col(Story.id).in_(select(page.c.id))).order_by(*newest)
     return [WallStory(story, school, bool(adult)) for story, school, adult in session.exec(query)]
 
 
