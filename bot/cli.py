@@ -157,7 +157,8 @@ def _schools_list(settings: Settings, args: argparse.Namespace) -> None:
         for school in repo.schools(session=session, active_only=False):
             enrolment = school.enrolment if school.enrolment is not None else "—"
             state = "" if school.active else "  (ngừng)"
-            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}")
+            channel = f"  [kênh {school.telegram_channel}]" if school.telegram_channel else ""
+            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}{channel}")
 
 
 def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
