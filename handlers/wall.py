@@ -132,7 +132,10 @@ def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     if item is None or item.story.status != wall.PUBLISHED:
         return not_found()
     summary = story_summary(item, site)
-    return Page(200, {**summary, "site_name": texts.WEB_SITE_NAME}, item.story.published_at)
+    paragraphs = [line.strip() for line in item.story.text.split("\n") if line.strip()]
+    if paragraphs and paragraphs[0] == summary["title"] and len(paragraphs) > 1:
+        paragraphs = paragraphs[1:]  # the first line is the headline already
+    return Page(200, {**summary, "paragraphs": paragraphs, "site_name": texts.WEB_SITE_NAME}, item.story.published_at)
 
 
 def school_page(*, session: Session, site: Site, school_code: str, page: int) -> Page:

@@ -11,12 +11,13 @@ import pytest
 
 from bot.media import MediaStore
 from bot.web import WebSite, build_app
+from content.links import qr_png
 from storage import repo
 from storage.db import session_scope
 from storage.models import Member, Story, utcnow
 from tests.fakes.http import serving
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"photo" * 20
+PNG = qr_png("https://tintot.example.vn")  # a real picture, for the browser to draw
 ADULT_NAME = "Nguyễn Thị Lan"
 CHILD_NAME = "Hoàng Văn Tí"
 ERASED_NAME = "Lục Thị Mai"
