@@ -1,6 +1,6 @@
 """`tintot`: the command line.
 
-Usage: tintot run | console --as NAME [--moderator] | publish daily|weekly | db upgrade
+Usage: tintot run | console --as NAME [--moderator [MÃ_TRƯỜNG]] | publish daily|weekly | db upgrade
        | schools list|import FILE.csv|links
        | report [--format text|csv|xlsx|png] [--from DATE --to DATE] [--out FILE]
 """
@@ -23,7 +23,7 @@ from bot.media import MediaStore
 from bot.settings import Settings, load_settings
 from content.schools import SchoolFileError, parse_schools_csv
 from handlers.publishing import describe, publish_slot
-from storage import repo
+from storage import repo, roles
 from storage.db import session_scope
 
 DEMO_DATABASE = "sqlite:///data/demo.db"
@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
     console = commands.add_parser("console", help="talk to the bot in this terminal")
     console.add_argument("--as", dest="user", default="ban", metavar="NAME", help="who you are in the chat")
-    console.add_argument("--moderator", action="store_true", help="act as a moderator")
+    console.add_argument("--moderator", nargs="?", const="", metavar="MÃ_TRƯỜNG",
+                         help="act as an editor (every school), or with a school code as that school's moderator")
     console.set_defaults(run=lambda settings, args: _console(_trial_database(settings), settings, args.user, args.moderator))
 
     db = commands.add_parser("db", help="database")
@@ -87,7 +88,7 @@ def _configure_logging() -> None:
 def _run(settings: Settings, args: argparse.Namespace) -> None:
     if not (settings.telegram_bot_token or settings.zalo_bot_token):
         print("Chưa có TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: mở kênh console trên cơ sở dữ liệu thử data/demo.db.", file=sys.stderr)
-        _console(DEMO_DATABASE, settings, "ban", moderator=False)
+        _console(DEMO_DATABASE, settings, "ban", moderator=None)
         return
     from bot.runtime import run_channels
 
@@ -100,12 +101,17 @@ def _trial_database(settings: Settings) -> str:
     return settings.database_url if "database_url" in settings.model_fields_set else DEMO_DATABASE
 
 
-def _console(database_url: str, settings: Settings, user: str, moderator: bool) -> None:
+def _console(database_url: str, settings: Settings, user: str, moderator: str | None) -> None:
+    """`moderator`: None for a student, "" for an editor, a school code for that school's moderator."""
     engine = open_database(database_url)
-    if moderator:
+    if moderator is not None:
         with session_scope(engine) as session:
+            school = repo.school_by_code(session=session, code=moderator) if moderator else None
+            if moderator and school is None:
+                codes = ", ".join(s.code for s in repo.schools(session=session))
+                raise SystemExit(f"--moderator {moderator}: không có trường mã này. Các mã trường: {codes}")
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
-            member.role = "moderator"
+            roles.set_role(member, roles.SCHOOL_MODERATOR if school else roles.EDITOR, school.id if school else None)
             member.display_name = member.display_name or user
     core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
     console = ConsoleChannel(user=user, on_update=core.handle)

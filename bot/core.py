@@ -16,7 +16,7 @@ from content import texts
 from handlers.context import CoreConfig, message_to
 from handlers.io import Incoming, Outgoing
 from handlers.routes import Handled, handle_update
-from storage import repo
+from storage import roles
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def core_config(settings: Settings, *, save_photo: Callable[[bytes], str] | None
         weekly_at=settings.weekly_at,
         push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
         save_photo=save_photo,
+        announcements_per_day=settings.tintot_announcements_per_day,
         public_url=settings.tintot_public_url,
         telegram_channel=settings.telegram_channel_id,
     )
@@ -57,8 +58,8 @@ class Core:
             log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
             handled = Handled([Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)])
         await self.send_all(handled.outbox)
-        for channel_name, chat_id, moderator in handled.menu_changes:
-            await self.set_menu(channel_name, chat_id, moderator=moderator)
+        for channel_name, chat_id, role in handled.menu_changes:
+            await self.set_menu(channel_name, chat_id, role=role)
         for chat in handled.channel_checks:
             if await self.refuses_posts(chat):
                 await self.send(Outgoing(incoming.channel, incoming.chat_id, texts.CROSSPOST_REFUSED.format(channel=chat)))
@@ -70,29 +71,30 @@ class Core:
         may_post_to = getattr(self.channels.get("telegram"), "may_post_to", None)
         return may_post_to is not None and await may_post_to(chat) is False
 
-    async def set_menu(self, channel_name: str, chat_id: str, *, moderator: bool) -> None:
-        """A member's command menu, on channels that have one (Telegram)."""
+    async def set_menu(self, channel_name: str, chat_id: str, *, role: str) -> None:
+        """A member's command menu for their role, on channels that have one (Telegram)."""
         channel = self.channels.get(channel_name)
         set_member_commands = getattr(channel, "set_member_commands", None)
         if set_member_commands is None:
             return
         try:
-            await set_member_commands(chat_id, moderator)
+            await set_member_commands(chat_id, role)
         except ChannelError as error:
             log.warning("%s: command menu of chat %s not set: %s", channel_name, chat_id, error)
 
     async def tell_moderators(self, text: str) -> None:
-        """A notice from the bot itself (the delivery engine) to every moderator and admin."""
+        """A notice from the bot itself (the delivery engine) to the editors and admins."""
         with session_scope(self.engine) as session:
-            notices = [message_to(m, text) for m in repo.moderators(session=session, admins=self.config.admins)]
+            notices = [message_to(m, text) for m in roles.editors(session=session, admins=self.config.admins)]
         await self.send_all([notice for notice in notices if notice is not None])
 
     async def refresh_moderator_menus(self) -> None:
-        """At start: every moderator's and admin's chat gets the moderators' menu."""
+        """At start: every moderator's and admin's chat gets the menu of their role."""
         with session_scope(self.engine) as session:
-            chats = [(m.channel, m.chat_id) for m in repo.moderators(session=session, admins=self.config.admins)]
-        for channel_name, chat_id in chats:
-            await self.set_menu(channel_name, chat_id, moderator=True)
+            team = roles.team(session=session, admins=self.config.admins)
+            chats = [(m.channel, m.chat_id, roles.role_of(m, self.config.admins).name) for m in team]
+        for channel_name, chat_id, role in chats:
+            await self.set_menu(channel_name, chat_id, role=role)
 
     async def send_all(self, messages: list[Outgoing]) -> None:
         for message in messages:

@@ -22,10 +22,11 @@ from bot.channels.base import Channel, ChannelError
 from bot.pause import pause
 from content import texts
 from handlers.io import Outgoing
+from handlers.announcements import message as announcement_message
 from handlers.publishing import channel_message, post_message
 from storage import pushes
 from storage.db import session_scope
-from storage.models import Post, School, Story
+from storage.models import Announcement, Post, School, Story
 
 log = logging.getLogger(__name__)
 
@@ -127,18 +128,29 @@ class Sender:
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         """The post as this member gets it; rendered once per post, not once per member."""
         if claim.to_channel:
-            post, story, school = self._post_parts(session, claim.post_id)
-            return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
+            return self._channel_message(session, claim)
         if claim.post_id not in self._posts:
-            post, story, school = self._post_parts(session, claim.post_id)
-            self._posts[claim.post_id] = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+            self._posts[claim.post_id] = self._render(session, session.get(Post, claim.post_id))
         return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
 
-    @staticmethod
-    def _post_parts(session, post_id: int) -> tuple[Post, Story, School | None]:  # noqa: ANN001
-        post = session.get(Post, post_id)
+    def _render(self, session, post: Post) -> Outgoing:  # noqa: ANN001
+        if post.announcement_id is not None:
+            announcement = session.get(Announcement, post.announcement_id)
+            school = session.get(School, announcement.school_id)
+            return announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
         story = session.get(Story, post.story_id)
-        return post, story, session.get(School, story.school_id) if story.school_id else None
+        school = session.get(School, story.school_id) if story.school_id else None
+        return post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+
+    def _channel_message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
+        """The post as a Telegram channel carries it: no reaction buttons (its readers are not
+        members); a story with the link to its page."""
+        post = session.get(Post, claim.post_id)
+        if post.announcement_id is not None:
+            return dataclasses.replace(self._render(session, post), chat_id=claim.chat_id, buttons=())
+        story = session.get(Story, post.story_id)
+        school = session.get(School, story.school_id) if story.school_id else None
+        return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
 
     async def _deliver(self, message: Outgoing | None) -> str:
         """Sends one message; returns the delivery's final status."""

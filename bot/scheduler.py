@@ -1,5 +1,6 @@
 """The campaign clock: publishes each slot at its time, catches up a missed slot the same day
-before quiet hours, and reports a slot missed until night instead of sending it then."""
+before quiet hours, and reports a slot missed until night instead of sending it then; releases
+the school announcements held through the night at 06:00 (once: each is a conditional update)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 
 from bot.pause import pause
 from handlers.context import CoreConfig
+from handlers.announcements import release_due
 from handlers.io import Outgoing
 from handlers.publishing import is_quiet, publish_slot, skip_slot, slot_date, slot_start
 from storage import repo
@@ -57,6 +59,8 @@ class Scheduler:
         now = self.clock()
         with session_scope(self.engine) as session:
             repo.forget_updates(session=session, before=now - UPDATE_MEMORY)
+            released = release_due(session=session, now=now, config=self.config)
+        await self.send(released)
         today = now.astimezone(self.config.timezone).date()
         for kind in ("daily", "weekly"):
             day = slot_date(kind, now, self.config)

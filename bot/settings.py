@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     tintot_weekly_at: str = "SUN 19:00"
     tintot_telegram_rate: float = Field(default=25, gt=0)
     tintot_zalo_rate: float = Field(default=10, gt=0)
+    tintot_announcements_per_day: int = Field(default=2, ge=0, le=20)
     tintot_http_host: str = "127.0.0.1"
     tintot_http_port: int = Field(default=8080, ge=0, le=65535)
     tintot_public_url: str | None = None

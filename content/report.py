@@ -10,7 +10,7 @@ import csv
 import io
 
 from content import render, texts
-from storage.indicators import COLUMNS, RATES, TARGETS, SchoolIndicators, total
+from storage.indicators import CHANNEL_TARGETS, COLUMNS, RATES, TARGETS, SchoolIndicators, total
 from storage.periods import Period
 
 
@@ -32,8 +32,20 @@ def rate_text(value: float | None) -> str:
 
 
 def targets_line() -> str:
-    items = [texts.TARGET_ITEM.format(percent=percent(share), year=year) for year, share in TARGETS]
-    return texts.TARGETS_LINE.format(targets=", ".join(items))
+    return texts.TARGETS_LINE.format(targets=_targets(TARGETS))
+
+
+def channels_line(rows: list[SchoolIndicators]) -> str:
+    """The plan's channel indicator: "X/10 trường có kênh hoạt động" against its targets."""
+    summed = total(rows, name=texts.TOTAL)
+    share = percent(summed.channel_rate) if summed.channel_rate is not None else "—"
+    return texts.CHANNELS_LINE.format(
+        active=summed.active_channels, schools=summed.schools, share=share, targets=_targets(CHANNEL_TARGETS)
+    )
+
+
+def _targets(targets: tuple[tuple[int, float], ...]) -> str:
+    return ", ".join(texts.TARGET_ITEM.format(percent=percent(share), year=year) for year, share in targets)
 
 
 # What each table cell holds, in order; `headers()` names them.
@@ -48,15 +60,18 @@ def with_total(rows: list[SchoolIndicators]) -> list[SchoolIndicators]:
     return [*rows, total(rows, name=texts.TOTAL)]
 
 
-def chat_summary(rows: list[SchoolIndicators], period: Period) -> str:
-    """The /thongke message: one short line per school (names escaped: they come from a CSV)."""
+def chat_summary(rows: list[SchoolIndicators], period: Period, only: str | None = None) -> str:
+    """The /thongke message: one short line per school (names escaped: they come from a CSV);
+    with `only` (a school's code), that school's line beside the province total."""
     lines = [texts.STATS_TITLE.format(period=period_label(period)), f"<i>{texts.STATS_LEGEND}</i>"]
     for row in rows:
-        lines.append(texts.STATS_ROW.format(school=render.esc(row.name), **_chat_values(row)))
+        if only is None or row.code == only:
+            lines.append(texts.STATS_ROW.format(school=render.esc(row.name), **_chat_values(row)))
     summed = total(rows, name=texts.TOTAL)
     lines.append(texts.STATS_TOTAL.format(**_chat_values(summed)))
     lines.append(texts.STATS_PUSHES.format(delivered=render.number(summed.delivered), reactions=render.number(summed.reactions)))
     lines.append(targets_line())
+    lines.append(channels_line(rows))
     return "\n".join(lines)
 
 
@@ -75,7 +90,7 @@ def text_table(rows: list[SchoolIndicators], period: Period) -> str:
     """An aligned table for a terminal or a text file."""
     table = [headers(), *(_plain_cells(row) for row in with_total(rows))]
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-    lines = [period_label(period), targets_line(), ""]
+    lines = [period_label(period), targets_line(), channels_line(rows), ""]
     for line in table:
         lines.append("  ".join(cell.rjust(width) if i > 1 else cell.ljust(width) for i, (cell, width) in enumerate(zip(line, widths))))
     return "\n".join(lines) + "\n"

@@ -139,12 +139,8 @@ NEWS_ADDED = "Đã thêm tin <b>#{id}</b> vào hàng chờ tin tốt mỗi ngày
 NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_DUNG"
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
-MOD_GRANTED = "Đã cấp quyền biên tập cho {name}."
-MOD_REMOVED = "Đã bỏ quyền biên tập của {name}."
-MOD_ALREADY = "{name} đã có quyền biên tập rồi."
 MOD_NOT = "{name} không có quyền biên tập."
 MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu hình, không đổi bằng lệnh."
-YOU_ARE_MODERATOR = "Bạn vừa được cấp quyền biên tập. Gõ /huongdan để xem các lệnh mới."
 YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
 
 NO_ENROLMENT = "chưa có sĩ số"
@@ -161,6 +157,8 @@ INDICATORS = {
     "submitted": "Bài gửi",
     "approved": "Bài được duyệt",
     "published": "Bài đã đăng",
+    "announced": "Thông báo của trường",
+    "active_channels": "Kênh hoạt động",
 }
 SCHOOL_CODE = "Mã trường"
 SCHOOL_NAME = "Trường"
@@ -262,7 +260,6 @@ CROSSPOST_REFUSED = (
     "(hoặc kênh không tồn tại). Hãy thêm bot làm quản trị viên kênh; các tin khác vẫn gửi bình thường."
 )
 CHANNEL_USAGE = "/kenh MÃ_TRƯỜNG @tên_kênh (đặt kênh), /kenh MÃ_TRƯỜNG bo (bỏ kênh), /kenh (xem các kênh)"
-CHANNEL_ONLY_EDITORS = "Xin lỗi, chỉ ban biên tập cấp tỉnh đặt được kênh Telegram của trường."
 CHANNEL_BAD_ID = "“{channel}” không phải kênh Telegram. Cần @tên_kênh hoặc mã kênh dạng -100…"
 CHANNEL_SET = (
     "Đã đặt kênh {channel} cho <b>{school}</b>: các câu chuyện của trường được đăng sẽ lên cả kênh này. "
@@ -272,4 +269,69 @@ CHANNEL_REMOVED = "Đã bỏ kênh Telegram của <b>{school}</b>."
 CHANNEL_LIST_TITLE = "<b>Kênh Telegram đăng lại tin</b>"
 CHANNEL_LIST_CAMPAIGN = "Kênh của phong trào: {channel}"
 CHANNEL_LIST_NONE = "chưa đặt"
-CHANNEL_UNKNOWN_SCHOOL = "Không có trường mã “{code}”. Các mã trường: {codes}."
+
+# --- Schools' own corner: roles, school queues, school announcements, muting them ---------------
+NOT_EDITOR = "Xin lỗi, lệnh này chỉ dành cho biên tập viên toàn tỉnh và quản trị viên."
+UNKNOWN_SCHOOL_CODES = "Không có trường mã “{code}”. Các mã trường: {codes}."
+NOT_YOUR_SCHOOL = "Bạn kiểm duyệt cho {own}; {what} thuộc <b>{school}</b>, bạn không làm được việc này."
+NOT_YOUR_STORY = "câu chuyện #{id}"
+NOT_YOUR_SCHOOL_QUEUE = "hàng chờ này"
+NOT_YOUR_SCHOOL_ANNOUNCEMENT = "thông báo này"
+NOT_YOUR_SCHOOL_ENROLMENT = "sĩ số này"
+NO_SCHOOL = "cấp tỉnh"
+QUEUE_EMPTY_SCHOOL = "Không có câu chuyện nào của {school} đang chờ duyệt."
+QUEUE_TITLE_SCHOOL = "<b>{school}: {count} câu chuyện đang chờ duyệt</b> (cũ nhất trước)"
+
+MOD_USAGE = "/mod KÊNH:ID (biên tập viên toàn tỉnh) hoặc /mod KÊNH:ID MÃ_TRƯỜNG (kiểm duyệt một trường), ví dụ /mod telegram:123456789 CDCB"
+BOMOD_USAGE = "/bomod KÊNH:ID, ví dụ /bomod telegram:123456789"
+ROLE_EDITOR = "biên tập viên toàn tỉnh"
+ROLE_SCHOOL_MODERATOR = "người kiểm duyệt của {school}"
+MOD_GRANTED_AS = "Đã cấp quyền cho {name}: {role}."
+MOD_ALREADY_AS = "{name} đã là {role} rồi."
+MOD_REMOVED_AS = "Đã bỏ quyền {role} của {name}."
+YOU_ARE_NOW = "Bạn vừa được cấp quyền: {role}. Gõ /huongdan để xem các lệnh mới."
+TEAM_TITLE = "<b>Ban biên tập</b>"
+TEAM_ADMINS = "Quản trị viên: {names}"
+TEAM_EDITORS = "Biên tập viên toàn tỉnh: {names}"
+TEAM_SCHOOL = "{school} ({code}): {names}"
+TEAM_NOBODY = "chưa có ai"
+
+ANNOUNCE_USAGE = "/thongbao NỘI_DUNG (hoặc gửi ảnh kèm chú thích /thongbao NỘI_DUNG)"
+ANNOUNCE_USAGE_EDITOR = "/thongbao MÃ_TRƯỜNG NỘI_DUNG, ví dụ /thongbao CDCB Chiều thứ Sáu họp Đoàn trường lúc 14:00"
+ANNOUNCE_TOO_LONG = "Thông báo dài {length} ký tự, quá giới hạn {max} ký tự. Bạn rút gọn rồi gửi lại nhé."
+ANNOUNCE_PREVIEW = (
+    "<b>Xem trước thông báo</b> (học sinh sẽ nhận như trên).\n"
+    "Gửi tới <b>{count}</b> học sinh của {school} đang nhận tin. Bạn xác nhận gửi chứ?"
+)
+ANNOUNCE_PREVIEW_QUIET = "Bây giờ là giờ nghỉ (21:00–06:00): nếu xác nhận, thông báo sẽ được gửi lúc 06:00."
+BUTTON_ANNOUNCE_SEND = "📣 Gửi"
+BUTTON_ANNOUNCE_CANCEL = "Hủy"
+ANNOUNCE_CANCELLED = "Đã hủy thông báo, không gửi cho ai."
+ANNOUNCE_SENT = "Đã gửi thông báo của {school} tới {count} học sinh. Gõ /tiendo để xem tiến độ."
+ANNOUNCE_HELD = (
+    "Bây giờ là giờ nghỉ (21:00–06:00): thông báo của {school} sẽ được gửi lúc {when}, "
+    "không làm phiền học sinh ban đêm."
+)
+ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
+ANNOUNCE_LIMIT = (
+    "{school} đã có {limit} thông báo trong ngày {date}, đủ giới hạn mỗi ngày "
+    "(TINTOT_ANNOUNCEMENTS_PER_DAY). Bạn gửi lại vào ngày mai nhé."
+)
+ANNOUNCE_DONE_ALREADY = "Thông báo này đã được xử lý rồi."
+ANNOUNCE_PREVIEW_EXPIRED = "Bản xem trước này đã quá 1 giờ nên không gửi nữa. Bạn gõ lại /thongbao để xem số người nhận mới nhất nhé."
+ANNOUNCE_TITLE = "📣 <b>Thông báo của {school}</b>"
+
+PROGRESS_ANNOUNCEMENT = (
+    "<b>Thông báo của {school} ngày {date}</b> ({total} người nhận)\n"
+    "Đã gửi: {sent} · Lỗi: {failed} · Chặn bot: {blocked} · Không rõ: {unknown} · Đang chờ: {waiting}\n"
+    "{eta}"
+)
+
+SCHOOL_NEWS_OFF = "Đã tắt thông báo của trường. Bạn vẫn nhận tin tốt mỗi ngày và câu chuyện mỗi tuần. Gõ /bat truong để bật lại."
+SCHOOL_NEWS_ON = "Đã bật lại thông báo của trường."
+SCHOOL_NEWS_ALREADY_OFF = "Thông báo của trường đang tắt rồi. Gõ /bat truong để bật lại."
+SCHOOL_NEWS_ALREADY_ON = "Bạn vẫn đang nhận thông báo của trường."
+PAUSE_USAGE = "/tat (dừng mọi tin) hoặc /tat truong (chỉ tắt thông báo của trường)"
+RESUME_USAGE = "/bat (nhận lại mọi tin) hoặc /bat truong (bật thông báo của trường)"
+
+CHANNELS_LINE = "{active}/{schools} trường có kênh hoạt động ({share}); mục tiêu Kế hoạch 3361-KH/UBND: {targets}."

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from content import texts
-from content.report import KEYS, headers, period_label, table_values, targets_line, with_total
+from content.report import KEYS, channels_line, headers, period_label, table_values, targets_line, with_total
 from storage.indicators import COLUMNS, RATES, SchoolIndicators
 from storage.periods import Period
 
@@ -39,6 +39,8 @@ def _summary(sheet: Worksheet, rows: list[SchoolIndicators], period: Period) -> 
             if key in RATES:
                 cell.number_format = PERCENT
     _finish(sheet)
+    sheet.append([])
+    sheet.append([channels_line(rows)])
 
 
 def _over_weeks(sheet: Worksheet, column: str, weeks: list[tuple[Period, list[SchoolIndicators]]], period: Period) -> None:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from content import texts
 from handlers.context import Ctx, one_row
 from handlers.io import Button
+from handlers.team import lose_role
 from storage import repo
 
 
+SCHOOL_WORDS = ("truong", "trường", "school")
+
+
 def pause(ctx: Ctx) -> None:
-    """/tat: no more pushes until /bat."""
+    """/tat: no more pushes until /bat; /tat truong: no more school announcements only."""
+    if ctx.args:
+        _school_news(ctx, on=False, usage=texts.PAUSE_USAGE)
+        return
     member = ctx.member
     if not (member.daily or member.weekly):
         ctx.reply(texts.ALREADY_PAUSED)
@@ -20,7 +27,11 @@ def pause(ctx: Ctx) -> None:
 
 
 def resume(ctx: Ctx) -> None:
-    """/bat: daily and weekly pushes again (also after the member had blocked and come back)."""
+    """/bat: daily and weekly pushes again (also after the member had blocked and come back);
+    /bat truong: school announcements again."""
+    if ctx.args:
+        _school_news(ctx, on=True, usage=texts.RESUME_USAGE)
+        return
     member = ctx.member
     if member.daily and member.weekly and not member.blocked:
         ctx.reply(texts.ALREADY_RESUMED)
@@ -29,6 +40,18 @@ def resume(ctx: Ctx) -> None:
     member.blocked = False
     repo.add_event(session=ctx.session, kind="subscribed", member=member)
     ctx.reply(texts.RESUMED)
+
+
+def _school_news(ctx: Ctx, *, on: bool, usage: str) -> None:
+    """Mutes or unmutes the school's announcements; the daily campaign is left as it is."""
+    if ctx.args.lower() not in SCHOOL_WORDS:
+        ctx.reply(texts.USAGE.format(usage=usage))
+        return
+    if ctx.member.school_news == on:
+        ctx.reply(texts.SCHOOL_NEWS_ALREADY_ON if on else texts.SCHOOL_NEWS_ALREADY_OFF)
+        return
+    ctx.member.school_news = on
+    ctx.reply(texts.SCHOOL_NEWS_ON if on else texts.SCHOOL_NEWS_OFF)
 
 
 def ask_erase(ctx: Ctx) -> None:
@@ -45,6 +68,7 @@ def erase(ctx: Ctx, answer: str) -> None:
         ctx.edit_or_reply(texts.ERASE_CANCELLED)
         return
     repo.add_event(session=ctx.session, kind="deleted", member=member)
+    lose_role(ctx, member)
     ctx.edit_or_reply(texts.ERASED)
     # The reply above has captured the chat already; after this the row no longer knows it.
     repo.erase_member(session=ctx.session, member=member)

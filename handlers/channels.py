@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from content import render, texts
 from content.links import telegram_channel
+from handlers import scope
 from handlers.context import Ctx
 from storage import crossposts, repo
 
@@ -16,9 +17,6 @@ REMOVE_WORDS = ("bo", "xoa", "remove")
 
 def channel_command(ctx: Ctx) -> None:
     """/kenh [MÃ_TRƯỜNG @kenh|bo]."""
-    if ctx.school_scope is not None:
-        ctx.reply(texts.CHANNEL_ONLY_EDITORS)
-        return
     parts = ctx.args.split()
     if not parts:
         _list_channels(ctx)
@@ -26,7 +24,7 @@ def channel_command(ctx: Ctx) -> None:
     if len(parts) != 2:
         ctx.reply(texts.USAGE.format(usage=texts.CHANNEL_USAGE))
         return
-    school = ctx.school_or_explain(parts[0], texts.CHANNEL_UNKNOWN_SCHOOL)
+    school = scope.school_named(ctx, parts[0])
     if school is None:
         return
     if parts[1].lower() in REMOVE_WORDS:

@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from content import render
 from handlers.io import Button, Incoming, Keyboard, Outgoing
-from storage import repo
-from storage.models import Member, School, utcnow
+from storage import roles
+from storage.models import Member, utcnow
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class CoreConfig:
     weekly_at: tuple[int, time] = (6, time(19, 0))
     push_rates: tuple[tuple[str, float], ...] = ()  # (channel, messages per second), for estimates
     clock: Callable[[], datetime] = utcnow
+    announcements_per_day: int = 2  # per school
     # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
     # the runtime supplies the media store's.
     save_photo: Callable[[bytes], str] | None = None
@@ -46,8 +47,8 @@ class Ctx:
     config: CoreConfig
     outbox: list[Outgoing] = field(default_factory=list)
     acknowledgement: str | None = None
-    # (channel, chat id, is moderator) of members whose command menu must change.
-    menu_changes: list[tuple[str, str, bool]] = field(default_factory=list)
+    # (channel, chat id, role name) of members whose command menu must change.
+    menu_changes: list[tuple[str, str, str]] = field(default_factory=list)
     # Telegram channels to check at once for the bot's right to post (after /kenh).
     channel_checks: list[str] = field(default_factory=list)
 
@@ -56,21 +57,25 @@ class Ctx:
         return self.incoming.args
 
     @property
+    def role(self) -> roles.Role:
+        return roles.role_of(self.member, self.config.admins)
+
+    @property
     def is_admin(self) -> bool:
-        return (self.member.channel, self.member.platform_id or "") in self.config.admins
+        return self.role is roles.ADMIN
 
     @property
     def is_moderator(self) -> bool:
-        return self.member.role == "moderator" or self.is_admin
+        return self.role.is_moderator
 
     @property
     def school_scope(self) -> int | None:
         """The one school a school moderator works for; None for admins and editors (every school)."""
-        return None
+        return roles.school_scope(self.member, self.config.admins)
 
     def may_moderate(self, school_id: int | None) -> bool:
         """Whether this member may act as a moderator on something belonging to `school_id`."""
-        return self.is_moderator and (self.school_scope is None or self.school_scope == school_id)
+        return roles.may_moderate(self.member, self.config.admins, school_id)
 
     @property
     def actor_name(self) -> str:
@@ -116,15 +121,6 @@ class Ctx:
         message = message_to(member, text, buttons)
         if message is not None:
             self.outbox.append(message)
-
-    def school_or_explain(self, code: str, unknown: str) -> School | None:
-        """The school with this code, or None after replying `unknown` (formatted with the code
-        and the known codes)."""
-        school = repo.school_by_code(session=self.session, code=code)
-        if school is None:
-            codes = ", ".join(s.code for s in repo.schools(session=self.session))
-            self.reply(unknown.format(code=render.esc(code), codes=codes))
-        return school
 
     def time(self, moment: datetime) -> str:
         return render.local_time(moment, self.config.timezone)

@@ -1,12 +1,14 @@
-"""Moderators' work: the queue, approving, rejecting with a reason, adding news, granting roles.
+"""Moderators' work: the queue, approving, rejecting with a reason, adding news.
 
-Every decision is a conditional update (two moderators cannot both decide a story), is told to
-the author, and goes into the audit log.
+A school moderator sees and decides their own school's stories only; editors and admins every
+school's. Every decision is a conditional update (two moderators cannot both decide a story),
+is told to the author, and goes into the audit log.
 """
 
 from __future__ import annotations
 
 from content import render, texts
+from handlers import scope
 from handlers.context import Ctx, one_row
 from handlers.io import Button
 from handlers.submission import MAX_STORY, MIN_STORY
@@ -19,12 +21,21 @@ MIN_REASON = 5
 
 
 def queue(ctx: Ctx) -> None:
-    """/cho: the oldest pending stories, each with its decision buttons."""
-    stories, total = repo.pending_stories(session=ctx.session, limit=QUEUE_PAGE)
+    """/cho [MÃ_TRƯỜNG]: the oldest pending stories of the moderator's school (a school
+    moderator), of every school or of the one named (an editor), each with its buttons."""
+    school = scope.own_school(ctx)
+    if ctx.args:
+        school = scope.school_named(ctx, ctx.args.split()[0])
+        if school is None or not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_QUEUE):
+            return
+    stories, total = repo.pending_stories(session=ctx.session, limit=QUEUE_PAGE, school_id=school.id if school else None)
     if not stories:
-        ctx.reply(texts.QUEUE_EMPTY)
+        ctx.reply(texts.QUEUE_EMPTY_SCHOOL.format(school=render.esc(school.name)) if school else texts.QUEUE_EMPTY)
         return
-    ctx.reply(texts.QUEUE_TITLE.format(count=total))
+    if school is not None:
+        ctx.reply(texts.QUEUE_TITLE_SCHOOL.format(school=render.esc(school.name), count=total))
+    else:
+        ctx.reply(texts.QUEUE_TITLE.format(count=total))
     for story in stories:
         school = ctx.session.get(School, story.school_id) if story.school_id else None
         body = texts.QUEUE_ITEM.format(
@@ -145,42 +156,6 @@ def add_news(ctx: Ctx) -> None:
     ctx.reply(texts.NEWS_ADDED.format(id=story.id))
 
 
-def grant(ctx: Ctx) -> None:
-    """/mod KÊNH:ID (admins)."""
-    _set_role(ctx, "moderator")
-
-
-def revoke(ctx: Ctx) -> None:
-    """/bomod KÊNH:ID (admins)."""
-    _set_role(ctx, "student")
-
-
-def _set_role(ctx: Ctx, role: str) -> None:
-    command = "mod" if role == "moderator" else "bomod"
-    channel, _, platform_id = ctx.args.strip().partition(":")
-    if not channel or not platform_id or " " in ctx.args.strip():
-        ctx.reply(texts.USAGE.format(usage=f"/{command} KÊNH:ID, ví dụ /{command} telegram:123456789"))
-        return
-    target = repo.get_member(session=ctx.session, channel=channel.lower(), platform_id=platform_id)
-    ref = render.esc(ctx.args.strip())
-    if target is None:
-        ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=ref))
-        return
-    name = render.esc(target.display_name or ctx.args.strip())
-    if (target.channel, target.platform_id) in ctx.config.admins:
-        ctx.reply(texts.MOD_IS_ADMIN.format(name=name))
-        return
-    if target.role == role:
-        ctx.reply((texts.MOD_ALREADY if role == "moderator" else texts.MOD_NOT).format(name=name))
-        return
-    target.role = role
-    if target.chat_id is not None:
-        ctx.menu_changes.append((target.channel, target.chat_id, role == "moderator"))
-    repo.audit(session=ctx.session, actor=ctx.member, action=f"role:{role}", target=f"member:{target.id}")
-    ctx.reply((texts.MOD_GRANTED if role == "moderator" else texts.MOD_REMOVED).format(name=name))
-    ctx.notify(target, texts.YOU_ARE_MODERATOR if role == "moderator" else texts.YOU_ARE_NO_LONGER_MODERATOR)
-
-
 def _story_number(text: str) -> int | None:
     text = text.lstrip("#")
     return int(text) if text.isdigit() and len(text) < 10 else None
@@ -190,6 +165,8 @@ def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:
     story = ctx.session.get(Story, story_id)
     if story is None:
         ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))
+        return None
+    if not scope.allowed(ctx, story.school_id, texts.NOT_YOUR_STORY.format(id=story_id)):
         return None
     if story.status != "pending":
         _explain_decided(ctx, story_id)

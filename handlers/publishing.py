@@ -16,8 +16,8 @@ from sqlmodel import Session
 from content import render, texts
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import crossposts, pushes, repo
-from storage.models import Member, Post, School, Story
+from storage import crossposts, pushes, repo, roles
+from storage.models import Announcement, Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
 REACTION_WINDOW = timedelta(hours=24)
@@ -105,7 +105,7 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
     if repo.audited(session=session, action=key):
         return
     repo.audit(session=session, actor=None, action=key)
-    for moderator in repo.moderators(session=session, admins=config.admins):
+    for moderator in roles.editors(session=session, admins=config.admins):
         if (notice := message_to(moderator, text)) is not None:
             result.notices.append(notice)
 
@@ -200,8 +200,9 @@ def _weekly_plan(ctx: Ctx, day: date) -> str:
 
 
 def progress_command(ctx: Ctx) -> None:
-    """/tiendo: the latest push: sent, failed, blocked, unknown, waiting, and an estimate."""
-    post = pushes.latest_post(session=ctx.session)
+    """/tiendo: the latest push (a school moderator's: their school's latest announcement):
+    sent, failed, blocked, unknown, waiting, and an estimate."""
+    post = pushes.latest_post(session=ctx.session, school_id=ctx.school_scope)
     if post is None:
         ctx.reply(texts.PROGRESS_NONE)
         return
@@ -215,12 +216,13 @@ def progress_command(ctx: Ctx) -> None:
         eta = texts.PROGRESS_DONE
     if progress.counts.get("unknown"):
         eta += "\n" + texts.PROGRESS_UNKNOWN_NOTE
-    ctx.reply(
-        texts.PROGRESS.format(
-            kind=texts.KIND_NAMES[post.kind], date=post.slot_date.strftime("%d/%m/%Y"), id=post.story_id,
-            total=render.number(progress.total), waiting=render.number(progress.waiting), eta=eta, **counts,
-        )
-    )
+    numbers = dict(total=render.number(progress.total), waiting=render.number(progress.waiting), eta=eta, **counts)
+    day = post.slot_date.strftime("%d/%m/%Y")
+    if post.announcement_id is not None:
+        school = ctx.session.get(School, ctx.session.get(Announcement, post.announcement_id).school_id)
+        ctx.reply(texts.PROGRESS_ANNOUNCEMENT.format(school=render.esc(school.name), date=day, **numbers))
+    else:
+        ctx.reply(texts.PROGRESS.format(kind=texts.KIND_NAMES[post.kind], date=day, id=post.story_id, **numbers))
 
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:

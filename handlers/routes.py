@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from content import texts
-from handlers import account, channels, moderation, onboarding, publishing, stats, submission, weblogin
+from handlers import account, announcements, channels, moderation, onboarding, publishing, stats, submission, team, weblogin
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Incoming, Outgoing
-from storage import repo
+from storage import repo, roles
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -32,17 +32,19 @@ class Command:
     description: str
 
 
+# Accesses a role grants (storage/roles.py), and what someone without it is told.
+ROLE_ACCESSES = {"moderator": texts.NOT_MODERATOR, "editor": texts.NOT_EDITOR, "admin": texts.NOT_ADMIN}
+
+
 def show_help(ctx: Ctx) -> None:
     """/huongdan: only the commands this member may use."""
     lines = [texts.HELP_TITLE]
     for command in COMMANDS:
-        if command.access in ("moderator", "admin"):
-            continue
-        if _refusal(ctx, command.access) is None:
+        if command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None:
             lines.append(_help_line(command))
     if ctx.is_moderator:
         lines.append("\n" + texts.HELP_MODERATOR_TITLE)
-        lines += [_help_line(c) for c in COMMANDS if c.access in ("moderator", "admin") and _refusal(ctx, c.access) is None]
+        lines += [_help_line(c) for c in COMMANDS if c.access in ROLE_ACCESSES and _refusal(ctx, c.access) is None]
     ctx.reply("\n".join(lines))
 
 
@@ -56,23 +58,25 @@ COMMANDS: tuple[Command, ...] = (
     Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)"),
     Command(("bai", "mine"), submission.my_stories, "member", "xem câu chuyện bạn đã gửi"),
     Command(("truong", "school"), onboarding.change_school, "member", "đổi trường"),
-    Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin"),
-    Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại"),
+    Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin; /tat truong: chỉ tắt thông báo của trường"),
+    Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại; /bat truong: bật thông báo của trường"),
     Command(("xoa", "deleteme"), account.ask_erase, "consented", "xóa dữ liệu của bạn"),
     Command(("huongdan", "help"), show_help, "anyone", "các lệnh bạn dùng được"),
-    Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt"),
+    Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt: /cho [MÃ_TRƯỜNG]"),
     Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
     Command(("tuchoi", "reject"), moderation.reject_command, "moderator", "từ chối: /tuchoi SỐ LÝ_DO"),
-    Command(("tin", "news"), moderation.add_news, "moderator", "thêm tin tốt: /tin NỘI_DUNG"),
-    Command(("lich", "calendar"), publishing.calendar, "moderator", "lịch đăng 7 ngày tới"),
-    Command(("dang", "publish"), publishing.publish_command, "moderator", "đăng ngay: /dang ngay|tuan"),
+    Command(("thongbao", "announce"), announcements.announce, "moderator", "thông báo tới học sinh của trường: /thongbao NỘI_DUNG"),
     Command(("tiendo", "progress"), publishing.progress_command, "moderator", "tiến độ đợt gửi gần nhất"),
     Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường: /thongke [tuan|thang]"),
     Command(("siso", "enrolment"), stats.set_enrolment, "moderator", "đặt sĩ số: /siso MÃ_TRƯỜNG SĨ_SỐ"),
-    Command(("kenh", "channel"), channels.channel_command, "moderator", "kênh Telegram của trường: /kenh MÃ_TRƯỜNG @kenh"),
     Command(("web",), weblogin.web_command, "moderator", "đường dẫn đăng nhập bảng điều khiển trên web"),
-    Command(("mod", "addmod"), moderation.grant, "admin", "cấp quyền biên tập: /mod KÊNH:ID"),
-    Command(("bomod", "delmod"), moderation.revoke, "admin", "bỏ quyền biên tập: /bomod KÊNH:ID"),
+    Command(("tin", "news"), moderation.add_news, "editor", "thêm tin tốt: /tin NỘI_DUNG"),
+    Command(("lich", "calendar"), publishing.calendar, "editor", "lịch đăng 7 ngày tới"),
+    Command(("dang", "publish"), publishing.publish_command, "editor", "đăng ngay: /dang ngay|tuan"),
+    Command(("bbt", "team"), team.show_team, "editor", "ban biên tập của từng trường"),
+    Command(("kenh", "channel"), channels.channel_command, "editor", "kênh Telegram của trường: /kenh MÃ_TRƯỜNG @kenh"),
+    Command(("mod", "addmod"), team.grant, "admin", "cấp quyền: /mod KÊNH:ID (biên tập) hoặc /mod KÊNH:ID MÃ_TRƯỜNG"),
+    Command(("bomod", "delmod"), team.revoke, "admin", "bỏ quyền biên tập hoặc kiểm duyệt: /bomod KÊNH:ID"),
 )
 BY_NAME = {name: command for command in COMMANDS for name in command.names}
 
@@ -85,6 +89,7 @@ CALLBACKS: dict[str, tuple[Callable[[Member], bool] | str, Callable[..., None]]]
     "showname": ("member", submission.show_name),
     "approve": ("moderator", moderation.approve_button),
     "reject": ("moderator", moderation.ask_reject_reason),
+    "announce": ("moderator", announcements.confirm_button),
     "react": ("member", publishing.react_button),
 }
 
@@ -96,10 +101,10 @@ STATES: dict[str, Callable[[Ctx], None]] = {
 }
 
 
-def command_menu(*, moderator: bool) -> list[tuple[str, str]]:
-    """(command, description) for a platform's command menu: students', or moderators' too."""
-    allowed = ("anyone", "consented", "member") + (("moderator",) if moderator else ())
-    return [(c.names[0], c.description) for c in COMMANDS if c.access in allowed]
+def command_menu(role: str = roles.STUDENT.name) -> list[tuple[str, str]]:
+    """(command, description) for a platform's command menu: what a member of `role` may use."""
+    grants = next((r.grants for r in roles.MENUS if r.name == role), frozenset())
+    return [(c.names[0], c.description) for c in COMMANDS if c.access not in ROLE_ACCESSES or c.access in grants]
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ class Handled:
 
     outbox: list[Outgoing]
     acknowledgement: str | None = None
-    menu_changes: list[tuple[str, str, bool]] = dataclasses.field(default_factory=list)
+    menu_changes: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
     channel_checks: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -215,10 +220,8 @@ def _run_callback(ctx: Ctx, token: str) -> None:
 def _refusal(ctx: Ctx, access: str) -> str | None:
     """None when the member may; otherwise the sentence that says why not."""
     member = ctx.member
-    if access == "admin":
-        return None if ctx.is_admin else texts.NOT_ADMIN
-    if access == "moderator":
-        return None if ctx.is_moderator else texts.NOT_MODERATOR
+    if access in ROLE_ACCESSES:
+        return None if access in ctx.role.grants else ROLE_ACCESSES[access]
     if access in ("consented", "member") and member.consented_at is None:
         return texts.NOT_JOINED
     if access == "member" and not member.joined:

@@ -2,11 +2,13 @@
 
 Usage: /thongke [tuan|thang] (no word: since the campaign began) → a short table and a chart;
 /siso MÃ_TRƯỜNG SĨ_SỐ → sets a school's enrolment (audit-logged).
+A school moderator sees their school beside the province total, and sets only its enrolment.
 """
 
 from __future__ import annotations
 
 from content import chart, render, report, texts
+from handlers import scope
 from handlers.context import Ctx
 from storage import repo
 from storage.indicators import school_indicators
@@ -25,9 +27,11 @@ def stats(ctx: Ctx) -> None:
     today = local_day(now, ctx.config.timezone)
     period = PERIODS[word](today) if word else all_time(today)
     rows = school_indicators(session=ctx.session, period=period, zone=ctx.config.timezone, now=now)
-    ctx.reply(report.chat_summary(rows, period))
+    own = scope.own_school(ctx)  # a school moderator: their school beside the province total
+    ctx.reply(report.chat_summary(rows, period, only=own.code if own else None))
     caption = texts.CHART_CAPTION.format(period=report.period_label(period))
-    ctx.reply_picture(chart.active_rate_png(rows, period), caption)
+    shown = [row for row in rows if own is None or row.code == own.code]
+    ctx.reply_picture(chart.active_rate_png(shown, period), caption)
 
 
 def set_enrolment(ctx: Ctx) -> None:
@@ -36,8 +40,12 @@ def set_enrolment(ctx: Ctx) -> None:
     if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) == 0:
         ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
         return
-    school = ctx.school_or_explain(parts[0], texts.ENROLMENT_UNKNOWN_SCHOOL)
+    school = repo.school_by_code(session=ctx.session, code=parts[0])
     if school is None:
+        codes = ", ".join(s.code for s in repo.schools(session=ctx.session))
+        ctx.reply(texts.ENROLMENT_UNKNOWN_SCHOOL.format(code=render.esc(parts[0]), codes=codes))
+        return
+    if not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_ENROLMENT):
         return
     old, school.enrolment = school.enrolment, int(parts[1])
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")

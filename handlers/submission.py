@@ -9,7 +9,7 @@ from __future__ import annotations
 from content import render, texts
 from handlers.context import Ctx, one_row
 from handlers.io import Button
-from storage import repo
+from storage import repo, roles
 from storage.models import School, Story
 
 MIN_STORY = 20
@@ -70,7 +70,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
         )
     school = ctx.session.get(School, member.school_id)
     notice = texts.NEW_STORY_FOR_MODERATORS.format(id=story.id, school=render.esc(school.name if school else ""))
-    for moderator in repo.moderators(session=ctx.session, admins=ctx.config.admins):
+    for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=member.school_id):
         ctx.notify(moderator, notice)
 
 

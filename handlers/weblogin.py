@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from content import render, texts
 from handlers.context import Ctx
-from storage import logins
+from storage import logins, roles
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -39,13 +39,11 @@ class Viewer:
 
 
 def viewer(member: Member | None, admins: frozenset[tuple[str, str]]) -> Viewer | None:
-    """Who may see the dashboard, and which schools: today's rule, the same as `Ctx.is_moderator`
-    and `Ctx.school_scope` (moderators and admins see every school)."""
-    if member is None or member.erased_at is not None:
+    """Who may see the dashboard, and which schools: the roles' rule, as in chat (admins and
+    editors see every school, a school moderator their own; students nothing)."""
+    if member is None or member.erased_at is not None or not roles.role_of(member, admins).is_moderator:
         return None
-    if member.role == "moderator" or (member.channel, member.platform_id or "") in admins:
-        return Viewer(member, None)
-    return None
+    return Viewer(member, roles.school_scope(member, admins))
 
 
 def _signature(key: bytes, payload: str) -> str:

@@ -29,5 +29,14 @@ def channel_target(*, session: Session, chat: str) -> Member:
 def targets_for(*, session: Session, story: Story, campaign_chat: str | None) -> list[Member]:
     """The channels a post of `story` goes to, each once."""
     school = session.get(School, story.school_id) if story.school_id else None
-    chats = [chat for chat in (campaign_chat, school.telegram_channel if school else None) if chat]
-    return [channel_target(session=session, chat=chat) for chat in dict.fromkeys(chats)]
+    return _targets(session, campaign_chat, school.telegram_channel if school else None)
+
+
+def school_channels(*, session: Session, school_id: int) -> list[Member]:
+    """The school's own channel, for its announcements (none when it has no channel)."""
+    school = session.get(School, school_id)
+    return _targets(session, school.telegram_channel if school else None)
+
+
+def _targets(session: Session, *chats: str | None) -> list[Member]:
+    return [channel_target(session=session, chat=chat) for chat in dict.fromkeys(chat for chat in chats if chat)]

@@ -10,7 +10,12 @@ same words for the people who read the reports).
   period (on Zalo a reply of "1"/"tim" is a reaction) — the plan's "tương tác thường xuyên".
   active rate = active ÷ enrolment, measured against TARGETS (Kế hoạch 3361-KH/UBND).
 - delivered, reactions, submitted, approved, published: events of that kind in the period, counted
-  for the school the member was in when it happened.
+  for the school the member was in when it happened; announced: the school's announcements that
+  went out in the period.
+- active channels: a school has an active channel in a period when it has at least one school
+  moderator (now: roles are not kept as history) and sent at least one announcement or had at
+  least one story published in the period; the province's share of schools with one is measured
+  against CHANNEL_TARGETS (the plan: 80% of vocational schools by 2025, 100% by 2030).
 
 A rate is None when the school has no enrolment: the reports say "chưa có sĩ số".
 """
@@ -24,12 +29,13 @@ from datetime import datetime, timedelta, tzinfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage import repo
+from storage import repo, roles
 from storage.models import Event, Member
 from storage.periods import Period, local_day
 from storage.rollup import period_counts
 
 TARGETS = ((2025, 0.70), (2030, 0.90))
+CHANNEL_TARGETS = ((2025, 0.80), (2030, 1.00))
 ACTIVE_KINDS = ("reacted", "submitted", "replied")
 ACTIVE_WINDOW = timedelta(days=7)
 SUBSCRIPTION_KINDS = ("subscribed", "unsubscribed", "blocked", "deleted")
@@ -40,10 +46,12 @@ EVENT_COUNTS = {
     "submitted": "submitted",
     "approved": "approved",
     "published": "published",
+    "announced": "announced",
 }
-COUNTS = ("members", "subscribed", "active", *EVENT_COUNTS)
+# Summed into the total; `active_channels` is 1 or 0 for a school, `schools` 1.
+COUNTS = ("members", "subscribed", "active", *EVENT_COUNTS, "active_channels", "schools")
 # Every indicator in the order reports show them; the rates are properties of SchoolIndicators.
-COLUMNS = ("members", "subscribed", "reach", "active", "active_rate", *EVENT_COUNTS)
+COLUMNS = ("members", "subscribed", "reach", "active", "active_rate", *EVENT_COUNTS, "active_channels")
 RATES = frozenset({"reach", "active_rate"})
 
 
@@ -60,6 +68,14 @@ class SchoolIndicators:
     submitted: int = 0
     approved: int = 0
     published: int = 0
+    announced: int = 0
+    active_channels: int = 0
+    schools: int = 1
+
+    @property
+    def channel_rate(self) -> float | None:
+        """The share of schools with an active channel (for the total row)."""
+        return _rate(self.active_channels, self.schools)
 
     @property
     def reach(self) -> float | None:
@@ -84,6 +100,7 @@ def school_indicators(*, session: Session, period: Period, zone: tzinfo, now: da
     subscribed = _subscribed(session=session, end=end)
     active = _active(session=session, end=end)
     events = period_counts(session=session, period=period, zone=zone, now=now)
+    moderated = roles.schools_with_moderator(session=session)
     return [
         SchoolIndicators(
             code=school.code,
@@ -93,6 +110,7 @@ def school_indicators(*, session: Session, period: Period, zone: tzinfo, now: da
             subscribed=subscribed[school.id],
             active=active[school.id],
             **{name: events[school.id, kind] for name, kind in EVENT_COUNTS.items()},
+            active_channels=int(school.id in moderated and events[school.id, "announced"] + events[school.id, "published"] > 0),
         )
         for school in repo.schools(session=session)
     ]

@@ -58,13 +58,17 @@ class Member(SQLModel, table=True):
     chat_id: str | None = Field(default=None, max_length=64)
     display_name: str | None = Field(default=None, max_length=128)
     school_id: int | None = Field(default=None, foreign_key="school.id", index=True)
+    # student, editor or school_moderator (see handlers/roles.py); a school moderator's school:
     role: str = Field(default="student", max_length=16)
+    role_school_id: int | None = Field(default=None, foreign_key="school.id")
     consent_version: str | None = Field(default=None, max_length=16)
     consented_at: datetime | None = _when(default=None)
     adult: bool | None = None
     daily: bool = False
     weekly: bool = False
     blocked: bool = False
+    # False after /tat truong: no school announcements, the daily campaign goes on.
+    school_news: bool = True
     # Conversation state lives here so it survives restarts and works across processes.
     state: str | None = Field(default=None, max_length=32)
     state_data: str | None = Field(default=None, max_length=512)
@@ -106,15 +110,41 @@ class Story(SQLModel, table=True):
     published_at: datetime | None = _when(default=None)
 
 
-class Post(SQLModel, table=True):
-    """One push: at most one per kind and campaign day, whoever creates it first."""
+class Announcement(SQLModel, table=True):
+    """A school's announcement: a draft until its moderator confirms, then `held` (confirmed in
+    quiet hours, goes out at `send_at`) or `sent` (its post exists). A confirmed one takes a
+    number `seq` of its school's day: unique, so the daily limit holds even against a race."""
 
-    __table_args__ = (sa.UniqueConstraint("kind", "slot_date"),)
+    __table_args__ = (sa.UniqueConstraint("school_id", "day", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: int = Field(foreign_key="school.id")
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    text: str = Field(sa_type=sa.Text)
+    photo: str | None = Field(default=None, max_length=512)
+    status: str = Field(default="draft", max_length=16, index=True)
+    day: date | None = None
+    seq: int | None = None
+    send_at: datetime | None = _when(default=None)
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class Post(SQLModel, table=True):
+    """One push. A campaign post (a story) is unique per kind and campaign day, whoever creates
+    it first; a school announcement's post is unique per announcement."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_post_slot", "kind", "slot_date", unique=True,
+            sqlite_where=sa.text("announcement_id IS NULL"), postgresql_where=sa.text("announcement_id IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=8)
     slot_date: date
-    story_id: int = Field(foreign_key="story.id")
+    story_id: int | None = Field(default=None, foreign_key="story.id")
+    announcement_id: int | None = Field(default=None, foreign_key="announcement.id", unique=True)
     created_at: datetime = _when(default_factory=utcnow)
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, Event, Member, Post, Reaction, Story, UTCDateTime, utcnow
+from storage.models import Announcement, Delivery, Event, Member, Post, Reaction, Story, UTCDateTime, utcnow
 
 WINDOW = 32
 
@@ -76,22 +76,43 @@ def create_post(
             session.flush()
     except IntegrityError:
         return None
+    add_lead(session=session, post=post, lead=lead, now=now)
+    wants = Member.daily if kind == "daily" else Member.weekly
+    add_deliveries(session=session, post=post, now=now, recipients=wants == True)  # noqa: E712
+    if story.status == "approved":
+        story.status, story.published_at = "published", now
+    return post
+
+
+def add_lead(*, session: Session, post: Post, lead: Sequence[Member], now: datetime) -> None:
+    """Deliveries for the channels that cross-post `post`, made before its members' so that the
+    sender (which goes by id) gives them theirs first."""
     session.add_all(Delivery(post_id=post.id, member_id=m.id, channel=m.channel, updated_at=now) for m in lead)
     session.flush()
-    wants = Member.daily if kind == "daily" else Member.weekly
-    # In SQL, not in Python: a push to 100,000 members never loads them into memory.
+
+
+def add_deliveries(*, session: Session, post: Post, now: datetime, recipients: sa.ColumnElement[bool]) -> None:
+    """One waiting delivery per member who matches `recipients` and can be reached now.
+
+    In SQL, not in Python: a push to 100,000 members never loads them into memory."""
     subscribers = select(
         sa.literal(post.id), Member.id, Member.channel, sa.literal("waiting"), sa.literal(0), sa.literal(now, UTCDateTime())
     ).where(
-        wants == True,  # noqa: E712
+        recipients,
         Member.blocked == False,  # noqa: E712
         col(Member.chat_id).is_not(None),
     )
     columns = ["post_id", "member_id", "channel", "status", "attempts", "updated_at"]
     session.execute(sa.insert(Delivery).from_select(columns, subscribers))
-    if story.status == "approved":
-        story.status, story.published_at = "published", now
-    return post
+
+
+def wants(kind: str, *, daily: bool, weekly: bool, school_news: bool) -> bool:
+    """Whether a member with these settings still wants a post of this kind."""
+    if kind == "daily":
+        return daily
+    if kind == "weekly":
+        return weekly
+    return (daily or weekly) and school_news
 
 
 @dataclass(frozen=True)
@@ -129,7 +150,9 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     members = {
         row.id: row
         for row in session.execute(
-            select(Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.blocked, Member.role).where(
+            select(
+                Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.school_news, Member.blocked, Member.role
+            ).where(
                 col(Member.id).in_([member_id for _, _, member_id in claimed])
             )
         )
@@ -139,10 +162,9 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     for delivery_id, post_id, member_id in sorted(claimed):
         member = members[member_id]
         to_channel = member.role == "channel"
-        wanted = (to_channel or (member.daily if kinds[post_id] == "daily" else member.weekly)) and not member.blocked
-        result.append(
-            Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted and member.chat_id is not None, to_channel)
-        )
+        wanted = to_channel or wants(kinds[post_id], daily=member.daily, weekly=member.weekly, school_news=member.school_news)
+        wanted = wanted and not member.blocked and member.chat_id is not None
+        result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted, to_channel))
     return result
 
 
@@ -204,8 +226,12 @@ def progress(*, session: Session, post: Post) -> Progress:
     return Progress(post, counts)
 
 
-def latest_post(*, session: Session) -> Post | None:
-    return session.exec(select(Post).order_by(col(Post.id).desc())).first()
+def latest_post(*, session: Session, school_id: int | None = None) -> Post | None:
+    """The latest push; with `school_id`, the latest announcement of that school."""
+    query = select(Post)
+    if school_id is not None:
+        query = query.join(Announcement, Announcement.id == Post.announcement_id).where(Announcement.school_id == school_id)
+    return session.exec(query.order_by(col(Post.id).desc())).first()
 
 
 def react(*, session: Session, post_id: int, member: Member, kind: str) -> bool:

@@ -49,14 +49,6 @@ def get_or_create_member(*, session: Session, channel: str, platform_id: str, ch
     return member
 
 
-def moderators(*, session: Session, admins: frozenset[tuple[str, str]] = frozenset()) -> Sequence[Member]:
-    """Members with the moderator role, and the admins named in the settings who have a chat."""
-    is_moderator = Member.role == "moderator"
-    if admins:
-        is_moderator = sa.or_(is_moderator, sa.tuple_(Member.channel, Member.platform_id).in_(list(admins)))
-    return session.exec(select(Member).where(is_moderator, col(Member.platform_id).is_not(None))).all()
-
-
 def schools(*, session: Session, active_only: bool = True) -> Sequence[School]:
     query = select(School).order_by(School.id)
     if active_only:
@@ -151,9 +143,11 @@ def stories_of(*, session: Session, member_id: int, limit: int = 10) -> Sequence
     ).all()
 
 
-def pending_stories(*, session: Session, limit: int) -> tuple[Sequence[Story], int]:
-    """The oldest pending stories and how many are pending in all."""
+def pending_stories(*, session: Session, limit: int, school_id: int | None = None) -> tuple[Sequence[Story], int]:
+    """The oldest pending stories (of one school, or of all) and how many are pending in all."""
     pending = Story.status == "pending"
+    if school_id is not None:
+        pending = sa.and_(pending, Story.school_id == school_id)
     total = session.exec(select(sa.func.count()).select_from(Story).where(pending)).one()
     rows = session.exec(select(Story).where(pending).order_by(Story.id).limit(limit)).all()
     return rows, total
@@ -190,7 +184,7 @@ def erase_member(*, session: Session, member: Member) -> None:
     member.consent_version = None
     member.consented_at = None
     member.adult = None
-    member.role = "student"
+    member.role, member.role_school_id = "student", None
     member.daily = member.weekly = False
     member.state = member.state_data = member.options = None
     member.erased_at = utcnow()

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from storage.models import DailyCount, Event
 from storage.periods import Period, local_day, midnight
 
-COUNTED = ("delivered", "reacted", "submitted", "approved", "published")
+COUNTED = ("delivered", "reacted", "submitted", "approved", "published", "announced")
 SETTLE = timedelta(hours=1)
 
 Counts = Counter[tuple[int, str]]

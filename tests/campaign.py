@@ -1,4 +1,5 @@
-"""A campaign in numbers for push tests and benchmarks: many subscribers and today's post."""
+"""A campaign in numbers for push tests and benchmarks: many subscribers and today's post, or
+a school announcement."""
 
 from __future__ import annotations
 
@@ -10,15 +11,38 @@ from sqlmodel import select
 
 from handlers.context import CoreConfig
 from handlers.publishing import publish_slot
+from storage import announcements, crossposts
 from storage.db import session_scope
-from storage.models import Delivery, Member, Story, utcnow
+from storage.models import Announcement, Delivery, Member, Story, utcnow
 
 FIRST_CHAT = 10_000
 
 
 def publish_to(engine: sa.Engine, members: int, channel: str = "telegram", config: CoreConfig = CoreConfig()) -> None:
-    """`members` subscribers (chat ids from FIRST_CHAT) of the first school, and today's daily
-    post to them (a story of that school)."""
+    """`members` subscribers (chat ids from FIRST_CHAT) of school 1, and today's daily post to
+    them (a story of that school)."""
+    now = _subscribers(engine, members, channel)
+    with session_scope(engine) as session:
+        session.add(Story(text="Tin tốt: cả trường cùng trồng 500 cây xanh.", school_id=1, status="approved", slot="daily", decided_at=now))
+    morning = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(hour=9)
+    with session_scope(engine) as session:
+        assert publish_slot(session=session, kind="daily", now=morning, config=config).status == "published"
+
+
+def announce_to(engine: sa.Engine, members: int, channel: str = "telegram") -> None:
+    """`members` subscribers of school 1 and a confirmed announcement of that school to them (and
+    to the school's Telegram channel, if it has one)."""
+    now = _subscribers(engine, members, channel)
+    with session_scope(engine) as session:
+        announcement = Announcement(school_id=1, text="Thứ Sáu cả trường dọn vệ sinh khu ký túc xá.", status="held",
+                                    day=now.date(), seq=1, send_at=now)
+        session.add(announcement)
+        session.flush()
+        lead = crossposts.school_channels(session=session, school_id=1)
+        assert announcements.publish(session=session, announcement=announcement, now=now, lead=lead) is not None
+
+
+def _subscribers(engine: sa.Engine, members: int, channel: str) -> datetime:
     now = utcnow()
     rows = [
         {"channel": channel, "platform_id": str(FIRST_CHAT + n), "chat_id": str(FIRST_CHAT + n), "school_id": 1,
@@ -27,10 +51,7 @@ def publish_to(engine: sa.Engine, members: int, channel: str = "telegram", confi
     ]
     with session_scope(engine) as session:
         session.execute(sa.insert(Member), rows)
-        session.add(Story(text="Tin tốt: cả trường cùng trồng 500 cây xanh.", school_id=1, status="approved", slot="daily", decided_at=now))
-    morning = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(hour=9)
-    with session_scope(engine) as session:
-        assert publish_slot(session=session, kind="daily", now=morning, config=config).status == "published"
+    return now
 
 
 def statuses(engine: sa.Engine) -> dict[int, str]:

@@ -149,3 +149,12 @@ async def moderator(core, channels, admin) -> Person:
     await person.join()
     await admin.say("/mod zalo:501")
     return person
+
+
+@pytest.fixture
+async def school_moderator(core, channels, admin) -> Person:
+    """Cao Bằng's own moderator, granted by an admin."""
+    person = Person(core, channels["telegram"], "601", "Thầy Nam")
+    await person.join("CDCB")
+    await admin.say("/mod telegram:601 CDCB")
+    return person

@@ -100,7 +100,7 @@ def _campaign(engine: sa.Engine) -> None:
     with session_scope(engine) as session:
         repo.import_schools(session=session, rows=[(f"S{n:02}", f"Trường số {n}", STUDENTS + 100) for n in range(SCHOOLS)], replace=True)
         schools = [school.id for school in repo.schools(session=session)]
-        session.add(Member(channel="telegram", platform_id="moderator", chat_id="moderator", role="moderator", consented_at=start))
+        session.add(Member(channel="telegram", platform_id="moderator", chat_id="moderator", role="editor", consented_at=start))
         members = [
             {"channel": "zalo", "platform_id": f"{school}-{n}", "school_id": school, "daily": True, "weekly": True, "created_at": start}
             for school in schools

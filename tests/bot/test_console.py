@@ -27,6 +27,9 @@ def test_student_and_moderator_on_one_database(database_url):
     assert "Bạn có đồng ý" in student and "Trường Cao đẳng Cao Bằng" in student
     assert "Đã nhận câu chuyện #1" in student and "#1 · " in student and "đang chờ duyệt" in student
 
+    other_school = _console(database_url, ["/cho", "/duyet 1"], "--as", "Nam", "--moderator", "HOAAN")
+    assert "Không có câu chuyện nào của Trung tâm GDNN-GDTX Hòa An" in other_school
+    assert "thuộc Trường Cao đẳng Cao Bằng" in other_school
     moderator = _console(database_url, ["/cho", "/duyet 1", "/duyet 1"], "--as", "Minh", "--moderator")
     assert STORY in moderator
     assert "Đã duyệt câu chuyện #1" in moderator

@@ -18,7 +18,8 @@ from tests.fakes.telegram_methods import BOT_USER
 
 @pytest.fixture
 def database(engine, database_url, monkeypatch):
-    """The test database as the CLI finds it, with two CDCB members, one active yesterday."""
+    """The test database as the CLI finds it, with two CDCB members, one active yesterday, and
+    a CDCB moderator whose announcement went out yesterday (an active channel)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.delenv("TELEGRAM_BOT_USERNAME", raising=False)
     monkeypatch.delenv("ZALO_BOT_LINK", raising=False)
@@ -30,6 +31,8 @@ def database(engine, database_url, monkeypatch):
         session.add_all([lan, minh])
         session.flush()
         session.add(Event(kind="submitted", member_id=lan.id, school_id=school.id, at=yesterday))
+        session.add(Member(channel="telegram", platform_id="3", role="school_moderator", role_school_id=school.id))
+        session.add(Event(kind="announced", school_id=school.id, at=yesterday))
     return database_url
 
 
@@ -38,6 +41,8 @@ def test_csv_to_the_screen(database, capsys):
     lines = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     cdcb = next(line for line in lines if line[0] == "CDCB")
     assert cdcb[2:8] == ["8", "2", "0", "25.0", "1", "12.5"]
+    assert lines[0][-1] == "Kênh hoạt động" and cdcb[-1] == "1" and lines[-1][-1] == "1"
+    assert [line[-1] for line in lines[1:-1]].count("1") == 1  # the other schools have no moderator
 
 
 def test_xlsx_for_a_date_range(database, tmp_path, capsys):
@@ -46,7 +51,8 @@ def test_xlsx_for_a_date_range(database, tmp_path, capsys):
     main(["report", "--format", "xlsx", "--from", str(today - timedelta(days=13)), "--to", str(today), "--out", str(out)])
     assert f"Đã ghi {out}" in capsys.readouterr().out
     book = load_workbook(out)
-    assert len(book.sheetnames) == 11
+    assert len(book.sheetnames) == 13
+    assert 1 in [cell.value for cell in book["Kênh hoạt động"][5]][2:]  # the week of yesterday
     members = book["Thành viên"]
     assert members.max_column in (4, 5)  # two or three weeks, depending on the weekday
     assert [cell.value for cell in members[5]][:2] == ["CDCB", "Trường Cao đẳng Cao Bằng"]

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from handlers.context import CoreConfig
 from storage.db import session_scope
 from storage.models import Delivery, Member, School
-from tests.campaign import FIRST_CHAT, publish_to, statuses
+from tests.campaign import FIRST_CHAT, announce_to, publish_to, statuses
 from tests.channels.telegram_chat import Chat, counting, until
 
 CAMPAIGN = "@tintot_caobang"
@@ -61,6 +61,25 @@ async def test_a_push_is_cross_posted_once_and_a_refusing_channel_is_reported(ap
     assert {chat: status for chat, status, _ in rows} == {CAMPAIGN: "sent", SCHOOL: "failed"}
     assert max(delivery_id for *_, delivery_id in rows) <= 2  # the channels come first in the push
     assert not refused.blocked and refused.school_id is None  # tried again next time; counted nowhere
+
+
+async def test_a_school_announcement_goes_to_the_schools_channel_too(api, engine, tmp_path):
+    api.channels[SCHOOL] = True
+    with session_scope(engine) as session:
+        session.get(School, 1).telegram_channel = SCHOOL
+    announce_to(engine, 5)
+    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
+    channel = TelegramChannel(settings, _no_updates)
+    await channel.start()
+    sender = Sender(engine=engine, channel=channel, rate=500, public_url=PUBLIC_URL)
+    try:
+        while await sender.send_window():
+            pass
+    finally:
+        await channel.stop()
+    posts = api.sent_to(int(SCHOOL))
+    assert len(posts) == 1 and "dọn vệ sinh khu ký túc xá" in posts[0]["text"] and "reply_markup" not in posts[0]
+    assert Counter(statuses(engine).values()) == {"sent": 5}
 
 
 async def test_an_editor_setting_a_channel_where_the_bot_is_no_admin_is_told_at_once(api, make_channel, engine):

@@ -288,9 +288,15 @@ async def test_command_menus_in_vietnamese(api, make_channel, recorder):
     students = {command["command"]: command["description"] for command in api.commands["default"]}
     assert {"start", "gui", "bai", "huongdan"} <= set(students)
     assert "duyet" not in students
-    assert students["gui"] == dict(command_menu(moderator=False))["gui"]
+    assert students["gui"] == dict(command_menu())["gui"]
 
-    await channel.set_member_commands(str(STUDENT), moderator=True)
-    assert "duyet" in {command["command"] for command in api.commands[f"chat:{STUDENT}"]}
-    await channel.set_member_commands(str(STUDENT), moderator=False)
+    await channel.set_member_commands(str(STUDENT), "school_moderator")
+    school_moderator = {command["command"] for command in api.commands[f"chat:{STUDENT}"]}
+    assert {"duyet", "cho", "thongbao"} <= school_moderator and not {"dang", "tin", "bbt", "mod"} & school_moderator
+    await channel.set_member_commands(str(STUDENT), "editor")
+    editor = {command["command"] for command in api.commands[f"chat:{STUDENT}"]}
+    assert {"dang", "tin", "bbt"} <= editor and "mod" not in editor
+    await channel.set_member_commands(str(STUDENT), "admin")
+    assert "mod" in {command["command"] for command in api.commands[f"chat:{STUDENT}"]}
+    await channel.set_member_commands(str(STUDENT), "student")
     assert api.commands[f"chat:{STUDENT}"] == api.commands["default"]

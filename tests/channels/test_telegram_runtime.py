@@ -94,7 +94,7 @@ async def test_at_start_moderators_and_admins_get_the_moderators_menu(api, tmp_p
     database_url = f"sqlite:///{tmp_path / 'tintot.db'}"
     engine = open_database(database_url)
     with session_scope(engine) as session:
-        session.add(Member(channel="telegram", platform_id="501", chat_id="501", role="moderator"))
+        session.add(Member(channel="telegram", platform_id="501", chat_id="501", role="editor"))
         session.add(Member(channel="telegram", platform_id="900", chat_id="900"))
         session.add(Member(channel="telegram", platform_id="101", chat_id="101"))
     settings = Settings(_env_file=None, database_url=database_url, telegram_bot_token=api.token,

@@ -16,7 +16,8 @@ from storage.indicators import COLUMNS, SchoolIndicators
 from storage.periods import Period, week_of
 
 WEEK = week_of(date(2026, 11, 28))
-CDCB = SchoolIndicators("CDCB", "Trường Cao đẳng Cao Bằng", 4, members=3, subscribed=1, active=3, delivered=6, reactions=2, submitted=1)
+CDCB = SchoolIndicators("CDCB", "Trường Cao đẳng Cao Bằng", 4, members=3, subscribed=1, active=3, delivered=6, reactions=2, submitted=1,
+                        announced=2, active_channels=1)
 HOAAN = SchoolIndicators("HOAAN", "Trung tâm <GDNN> & Hòa An", None, members=1, active=1, delivered=2)
 BAOLAC = SchoolIndicators("BAOLAC", "Trung tâm GDNN-GDTX Bảo Lạc", 10, members=2, active=1)
 ROWS = [CDCB, HOAAN, BAOLAC]
@@ -39,14 +40,27 @@ def test_chat_summary_escapes_names_and_never_divides_by_a_missing_enrolment():
     assert "Trung tâm &lt;GDNN&gt; &amp; Hòa An: 1 · 0 · 1 (chưa có sĩ số) · 0/0/0" in text
     assert "<b>Tổng</b>: 6 · 1 · 5 (chưa có sĩ số)" in text
     assert "Tin đã gửi: 8 · lượt thả cảm xúc: 2." in text and "70% năm 2025, 90% năm 2030" in text
+    assert "1/3 trường có kênh hoạt động (33,3%)" in text and "80% năm 2025, 100% năm 2030" in text
+
+
+def test_a_school_moderator_sees_their_school_beside_the_total():
+    text = report.chat_summary(ROWS, WEEK, only="HOAAN")
+    assert "Hòa An" in text and "Cao Bằng" not in text and "Bảo Lạc" not in text
+    assert "<b>Tổng</b>: 6 · 1 · 5" in text and "1/3 trường có kênh hoạt động" in text
+
+
+def test_text_table_carries_the_channel_indicator():
+    table = report.text_table(ROWS, WEEK)
+    assert "1/3 trường có kênh hoạt động (33,3%)" in table and "Kênh hoạt động" in table
 
 
 def test_csv_has_one_row_per_school_and_a_total():
     lines = list(csv.reader(io.StringIO(report.csv_text(ROWS))))
     assert lines[0][:4] == ["Mã trường", "Trường", "Sĩ số", "Thành viên"]
-    assert lines[1] == ["CDCB", "Trường Cao đẳng Cao Bằng", "4", "3", "1", "75.0", "3", "75.0", "6", "2", "1", "0", "0"]
+    assert lines[1] == ["CDCB", "Trường Cao đẳng Cao Bằng", "4", "3", "1", "75.0", "3", "75.0", "6", "2", "1", "0", "0", "2", "1"]
     assert lines[2][2] == lines[2][5] == "chưa có sĩ số"
     assert lines[4][:4] == ["", "Tổng", "chưa có sĩ số", "6"] and len(lines) == 5
+    assert lines[0][-1] == "Kênh hoạt động" and [line[-1] for line in lines[1:]] == ["1", "0", "0", "1"]
 
 
 def test_xlsx_summary_and_one_sheet_per_indicator_over_weeks():
@@ -64,7 +78,8 @@ def test_xlsx_summary_and_one_sheet_per_indicator_over_weeks():
     hoaan = {name: cell.value for name, cell in zip(header, summary[workbook.HEADER_ROW + 2])}
     assert hoaan["Sĩ số"] == hoaan["Độ phủ (% sĩ số)"] == "chưa có sĩ số"
     total = {name: cell.value for name, cell in zip(header, summary[workbook.HEADER_ROW + 4])}
-    assert (total["Trường"], total["Thành viên"], total["Tin đã gửi"]) == ("Tổng", 6, 8)
+    assert (total["Trường"], total["Thành viên"], total["Tin đã gửi"], total["Kênh hoạt động"]) == ("Tổng", 6, 8, 1)
+    assert "1/3 trường có kênh hoạt động" in summary.cell(summary.max_row, 1).value
 
     rates = book["Tỷ lệ tương tác (% sĩ số)"]
     assert [c.value for c in rates[workbook.HEADER_ROW]] == ["Mã trường", "Trường", "16/11–22/11/2026", "23/11–29/11/2026"]

@@ -36,4 +36,4 @@ async def test_wrong_channel_commands_are_answered(moderator, student):
     assert "Không có trường mã “XYZ”" in text_of(await moderator.say("/kenh XYZ @tintot_xyz"))
     assert "không phải kênh Telegram" in text_of(await moderator.say("/kenh CDCB kênh-trường"))
     await student.join()
-    assert "ban biên tập" in text_of(await student.say("/kenh CDCB @tintot_cdcb"))
+    assert "biên tập viên toàn tỉnh" in text_of(await student.say("/kenh CDCB @tintot_cdcb"))

@@ -27,7 +27,7 @@ async def test_queue_approve_and_author_told(engine, student, moderator):
     assert "đã được Thầy Minh duyệt" in again
     assert texts.QUEUE_EMPTY in text_of(await moderator.say("/cho"))
     with session_scope(engine) as session:
-        assert session.exec(select(AuditEntry.action)).all() == ["role:moderator", "approve"]
+        assert session.exec(select(AuditEntry.action)).all() == ["role:editor", "approve"]
 
 
 async def test_button_approval_as_weekly_edits_the_queue_message(engine, student, moderator):
@@ -65,8 +65,10 @@ async def test_second_moderator_sees_who_decided(core, channels, student, modera
 
 async def test_students_are_refused_moderator_commands(student):
     await _submitted(student)
-    for command in ("/duyet 1", "/cho", "/tuchoi 1 không", "/tin hello", "/thongke"):
+    for command in ("/duyet 1", "/cho", "/tuchoi 1 không", "/thongke", "/thongbao hello"):
         assert text_of(await student.say(command)) == texts.NOT_MODERATOR
+    for command in ("/tin hello", "/dang ngay", "/bbt"):
+        assert text_of(await student.say(command)) == texts.NOT_EDITOR
     assert text_of(await student.say("/mod telegram:101")) == texts.NOT_ADMIN
 
 
@@ -88,8 +90,8 @@ async def test_admin_grants_and_removes_the_role(engine, admin, student):
     await student.join()
     assert "Không tìm thấy" in text_of(await admin.say("/mod telegram:404"))
     await admin.say("/mod telegram:101")
-    assert student.inbox()[-1].text == texts.YOU_ARE_MODERATOR
-    assert "đã có quyền" in text_of(await admin.say("/mod telegram:101"))
+    assert student.inbox()[-1].text == texts.YOU_ARE_NOW.format(role=texts.ROLE_EDITOR)
+    assert "đã là biên tập viên toàn tỉnh" in text_of(await admin.say("/mod telegram:101"))
     await admin.say("/bomod telegram:101")
     with session_scope(engine) as session:
         assert session.exec(select(Member.role).where(Member.platform_id == "101")).one() == "student"

@@ -123,14 +123,14 @@ class TelegramChannel:
     async def _set_default_commands(self) -> None:
         """The students' command menu for every chat; a failure only costs the menu."""
         try:
-            await self._call("setMyCommands", commands=_commands(moderator=False))
+            await self._call("setMyCommands", commands=_commands())
         except TelegramError as error:
             log.warning("Telegram: command menu not set: %s", error.message)
 
-    async def set_member_commands(self, chat_id: str, moderator: bool) -> None:
-        """One member's command menu: with the moderators' commands, or back to the students'."""
+    async def set_member_commands(self, chat_id: str, role: str) -> None:
+        """One member's command menu: the commands of their role (a student's is the default)."""
         try:
-            await self._call("setMyCommands", commands=_commands(moderator=moderator),
+            await self._call("setMyCommands", commands=_commands(role),
                              scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
             raise channel_error(error) from None
@@ -322,5 +322,5 @@ def _quiet_library_logs() -> None:
     warnings.filterwarnings("ignore", message=r".*attribute `retry_after`", category=PTBDeprecationWarning)
 
 
-def _commands(*, moderator: bool) -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in command_menu(moderator=moderator)]
+def _commands(role: str = "student") -> list[BotCommand]:
+    return [BotCommand(name, description) for name, description in command_menu(role)]

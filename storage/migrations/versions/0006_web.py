@@ -1,7 +1,7 @@
 """the story wall's indexes, login links used, dashboard sessions, schools' Telegram channels
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 13:30:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from storage.models import UTCDateTime
 
 revision = "0006"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -138,3 +138,11 @@ async def test_the_dashboard_shows_pending_stories_and_the_latest_push(web, mode
     assert data["progress"]["kind"] == "Tin tốt" and data["progress"]["total"] == 2 and data["progress"]["waiting"] == 2
     page = await web.get("/bang-dieu-khien", headers=cookie)
     assert "Đợt gửi gần nhất" in page.text and "2 người nhận" in page.text
+
+
+async def test_a_school_moderator_sees_only_their_school(web, school_moderator):
+    cookie = session_cookie(await log_in(web, await login_link(school_moderator)))
+    data = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()
+    assert [row["code"] for row in data["schools"]] == ["CDCB"]
+    csv = (await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)).content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in csv[1:-1]] == ["CDCB"]  # between the header and the total

@@ -200,3 +200,18 @@ async def test_zalo_and_telegram_students_share_schools_and_queue(bot, people):
 def _telegram_update(step: str, kind: str) -> Incoming:
     data = {"callback_data": step} if kind == "callback" else {"text": step}
     return Incoming(channel="telegram", user_id="t-1", chat_id="t-1", display_name="Hùng", kind=kind, **data)
+
+
+async def test_a_school_announcement_is_confirmed_by_number_and_says_its_school(engine, bot, people):
+    core = bot[0]
+    student, admin = people("z-108", "Hoa"), people(ADMIN, "Cô Hoa")
+    await admin.say("/huongdan")
+    await student.join()
+    preview = text_of(await admin.say("thongbao CDCB Thứ Sáu cả trường dọn vệ sinh."))
+    assert f"Thông báo của {SCHOOL}" in preview and "Gửi tới 1 học sinh" in preview and "<b>" not in preview
+    assert "tới 1 học sinh" in text_of(await admin.say(option_number(preview, texts.BUTTON_ANNOUNCE_SEND)))
+    sender = Sender(engine=engine, channel=core.channels["zalo"], rate=100)
+    while await sender.send_window():
+        pass
+    push = student.inbox()[-1]["text"]
+    assert push.startswith(f"📣 Thông báo của {SCHOOL}") and "dọn vệ sinh" in push

@@ -1,0 +1,40 @@
+"""A school named in a command, and whether this moderator may work on it: the answers a
+moderator gets for an unknown code or another school's business, worded once."""
+
+from __future__ import annotations
+
+from content import render, texts
+from handlers.context import Ctx
+from storage import repo
+from storage.models import School
+
+
+def school_named(ctx: Ctx, code: str) -> School | None:
+    """The active school with this code; otherwise None, and the moderator is given the codes."""
+    school = repo.school_by_code(session=ctx.session, code=code)
+    if school is None or not school.active:
+        codes = ", ".join(s.code for s in repo.schools(session=ctx.session))
+        ctx.reply(texts.UNKNOWN_SCHOOL_CODES.format(code=render.esc(code), codes=codes))
+        return None
+    return school
+
+
+def allowed(ctx: Ctx, school_id: int | None, what: str) -> bool:
+    """Whether this moderator may act on `what` of that school; if not, says whose it is."""
+    if ctx.may_moderate(school_id):
+        return True
+    school = ctx.session.get(School, school_id) if school_id is not None else None
+    own = ctx.session.get(School, ctx.school_scope) if ctx.school_scope is not None else None
+    ctx.reply(
+        texts.NOT_YOUR_SCHOOL.format(
+            own=render.esc(own.name if own else "—"),
+            what=what,
+            school=render.esc(school.name) if school else texts.NO_SCHOOL,
+        )
+    )
+    return False
+
+
+def own_school(ctx: Ctx) -> School | None:
+    """A school moderator's school; None for editors and admins."""
+    return ctx.session.get(School, ctx.school_scope) if ctx.school_scope is not None else None

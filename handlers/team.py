@@ -1,0 +1,130 @@
+"""The team: admins grant and remove the editor and school moderator roles; /bbt shows who is who.
+
+Usage: /mod KÊNH:ID → editor (every school); /mod KÊNH:ID MÃ_TRƯỜNG → that school's moderator;
+/bomod KÊNH:ID → back to student. Every change is audited and changes the member's command menu.
+"""
+
+from __future__ import annotations
+
+from content import render, texts
+from handlers.context import Ctx
+from handlers.scope import school_named
+from storage import repo, roles
+from storage.models import Member, School
+
+
+def grant(ctx: Ctx) -> None:
+    """/mod KÊNH:ID [MÃ_TRƯỜNG] (admins)."""
+    parts = ctx.args.split()
+    if not 1 <= len(parts) <= 2:
+        ctx.reply(texts.USAGE.format(usage=texts.MOD_USAGE))
+        return
+    school = None
+    if len(parts) == 2 and (school := school_named(ctx, parts[1])) is None:
+        return
+    target = _target(ctx, parts[0], texts.MOD_USAGE)
+    if target is None:
+        return
+    role = roles.SCHOOL_MODERATOR if school else roles.EDITOR
+    name = _name(target)
+    if roles.role_of(target, ctx.config.admins) is role and target.role_school_id == (school.id if school else None):
+        ctx.reply(texts.MOD_ALREADY_AS.format(name=name, role=_role_name(ctx, target)))
+        return
+    before = _describe(ctx, target)
+    roles.set_role(target, role, school.id if school else None)
+    _changed(ctx, target, before)
+    ctx.reply(texts.MOD_GRANTED_AS.format(name=name, role=_role_name(ctx, target)))
+    ctx.notify(target, texts.YOU_ARE_NOW.format(role=_role_name(ctx, target)))
+
+
+def revoke(ctx: Ctx) -> None:
+    """/bomod KÊNH:ID (admins): an editor or a school moderator back to student."""
+    parts = ctx.args.split()
+    if len(parts) != 1:
+        ctx.reply(texts.USAGE.format(usage=texts.BOMOD_USAGE))
+        return
+    target = _target(ctx, parts[0], texts.BOMOD_USAGE)
+    if target is None:
+        return
+    if not roles.role_of(target, ctx.config.admins).is_moderator:
+        ctx.reply(texts.MOD_NOT.format(name=_name(target)))
+        return
+    before, role_name = _describe(ctx, target), _role_name(ctx, target)
+    roles.set_role(target, roles.STUDENT)
+    _changed(ctx, target, before)
+    ctx.reply(texts.MOD_REMOVED_AS.format(name=_name(target), role=role_name))
+    ctx.notify(target, texts.YOU_ARE_NO_LONGER_MODERATOR)
+
+
+def show_team(ctx: Ctx) -> None:
+    """/bbt (admins, editors): admins, editors, then each school's moderators."""
+    people: dict[str, list[str]] = {}
+    for member in roles.team(session=ctx.session, admins=ctx.config.admins):
+        role = roles.role_of(member, ctx.config.admins)
+        key = f"school:{member.role_school_id}" if role.scoped else role.name
+        people.setdefault(key, []).append(_who(member))
+    lines = [
+        texts.TEAM_TITLE,
+        texts.TEAM_ADMINS.format(names=_names(people.get(roles.ADMIN.name))),
+        texts.TEAM_EDITORS.format(names=_names(people.get(roles.EDITOR.name))),
+    ]
+    for school in repo.schools(session=ctx.session):
+        names = _names(people.get(f"school:{school.id}"))
+        lines.append(texts.TEAM_SCHOOL.format(school=render.esc(school.name), code=school.code, names=names))
+    ctx.reply("\n".join(lines))
+
+
+def lose_role(ctx: Ctx, member: Member) -> None:
+    """A member who erases their data (/xoa) gives up their role, audited like a removal."""
+    if roles.role_of(member, ctx.config.admins).is_moderator and member.role != roles.STUDENT.name:
+        before = _describe(ctx, member)
+        roles.set_role(member, roles.STUDENT)
+        _changed(ctx, member, before, detail="erased")
+
+
+def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
+    channel, _, platform_id = ref.partition(":")
+    if not channel or not platform_id:
+        ctx.reply(texts.USAGE.format(usage=usage))
+        return None
+    target = repo.get_member(session=ctx.session, channel=channel.lower(), platform_id=platform_id)
+    if target is None:
+        ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=render.esc(ref)))
+        return None
+    if (target.channel, target.platform_id) in ctx.config.admins:
+        ctx.reply(texts.MOD_IS_ADMIN.format(name=_name(target)))
+        return None
+    return target
+
+
+def _changed(ctx: Ctx, target: Member, before: str, detail: str | None = None) -> None:
+    after = _describe(ctx, target)
+    repo.audit(session=ctx.session, actor=ctx.member, action=f"role:{target.role}", target=f"member:{target.id}",
+               detail=f"{before} -> {after}" + (f" ({detail})" if detail else ""))
+    if target.chat_id is not None:
+        ctx.menu_changes.append((target.channel, target.chat_id, roles.role_of(target, ctx.config.admins).name))
+
+
+def _describe(ctx: Ctx, member: Member) -> str:
+    """A role for the audit log: "editor", "school_moderator:CDCB", "student"."""
+    school = ctx.session.get(School, member.role_school_id) if member.role_school_id else None
+    return member.role + (f":{school.code}" if school else "")
+
+
+def _role_name(ctx: Ctx, member: Member) -> str:
+    if roles.role_of(member, ctx.config.admins).scoped:
+        school = ctx.session.get(School, member.role_school_id)
+        return texts.ROLE_SCHOOL_MODERATOR.format(school=render.esc(school.name))
+    return texts.ROLE_EDITOR
+
+
+def _name(member: Member) -> str:
+    return render.esc(member.display_name or f"{member.channel}:{member.platform_id}")
+
+
+def _who(member: Member) -> str:
+    return f"{_name(member)} ({member.channel}:{render.esc(member.platform_id or '')})"
+
+
+def _names(names: list[str] | None) -> str:
+    return ", ".join(names) if names else texts.TEAM_NOBODY

@@ -1,0 +1,116 @@
+"""Who may do what: the roles, the commands each may use, and the schools each works for.
+
+Checked here and nowhere else. An admin comes from TINTOT_ADMINS; the other roles are stored on
+the member (`Member.role`, and `Member.role_school_id` for a school moderator):
+
+- admin: everything, in every school; grants and removes the roles below.
+- editor: the province-wide moderator: every school's stories, the daily and weekly campaign.
+- school moderator: a moderator within one school: its stories, its announcements, its numbers.
+- student: everyone else.
+
+A route names the access it needs ("moderator", "editor", "admin"); a role passes the accesses
+it grants. Usage: `role_of(member, admins)`, `school_scope(member, admins)` (None = every school).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Member
+
+Admins = frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    grants: frozenset[str]  # the route accesses this role passes beyond a student's
+    scoped: bool  # works for one school (Member.role_school_id) rather than every school
+
+    @property
+    def is_moderator(self) -> bool:
+        return "moderator" in self.grants
+
+
+STUDENT = Role("student", frozenset(), scoped=False)
+SCHOOL_MODERATOR = Role("school_moderator", frozenset({"moderator"}), scoped=True)
+EDITOR = Role("editor", frozenset({"moderator", "editor"}), scoped=False)
+ADMIN = Role("admin", frozenset({"moderator", "editor", "admin"}), scoped=False)
+STORED = {role.name: role for role in (STUDENT, SCHOOL_MODERATOR, EDITOR)}  # kept on the member row
+MENUS = (STUDENT, SCHOOL_MODERATOR, EDITOR, ADMIN)
+
+
+def role_of(member: Member, admins: Admins) -> Role:
+    if member.platform_id is not None and (member.channel, member.platform_id) in admins:
+        return ADMIN
+    role = STORED.get(member.role, STUDENT)
+    # A school moderator without a school (it was deleted) moderates nothing.
+    return STUDENT if role.scoped and member.role_school_id is None else role
+
+
+def school_scope(member: Member, admins: Admins) -> int | None:
+    """The one school a school moderator works for; None for admins and editors (every school),
+    and for students (who moderate nothing: check `role_of(...).is_moderator` first)."""
+    return member.role_school_id if role_of(member, admins).scoped else None
+
+
+def may_moderate(member: Member, admins: Admins, school_id: int | None) -> bool:
+    """Whether `member` may act as a moderator on something belonging to `school_id`."""
+    role = role_of(member, admins)
+    return role.is_moderator and (not role.scoped or member.role_school_id == school_id)
+
+
+def passes(member: Member, admins: Admins, access: str) -> bool:
+    """Whether the member's role passes a route's access level (moderator, editor, admin)."""
+    return access in role_of(member, admins).grants
+
+
+def set_role(member: Member, role: Role, school_id: int | None = None) -> None:
+    if role.name not in STORED:
+        raise ValueError(f"{role.name} is not kept on a member")
+    member.role = role.name
+    member.role_school_id = school_id if role.scoped else None
+
+
+def _reachable():  # noqa: ANN202
+    return col(Member.platform_id).is_not(None)
+
+
+def _admins_clause(admins: Admins):  # noqa: ANN202
+    return sa.tuple_(Member.channel, Member.platform_id).in_(list(admins)) if admins else sa.false()
+
+
+def editors(*, session: Session, admins: Admins) -> Sequence[Member]:
+    """Province-wide moderators: editors, and the admins who have a chat with the bot."""
+    query = select(Member).where(sa.or_(Member.role == EDITOR.name, _admins_clause(admins)), _reachable())
+    return session.exec(query.order_by(Member.id)).all()
+
+
+def school_moderators(*, session: Session, school_id: int) -> Sequence[Member]:
+    query = select(Member).where(
+        Member.role == SCHOOL_MODERATOR.name, Member.role_school_id == school_id, _reachable()
+    )
+    return session.exec(query.order_by(Member.id)).all()
+
+
+def team(*, session: Session, admins: Admins) -> Sequence[Member]:
+    """Everyone with a moderator's role, admins included."""
+    moderating = [role.name for role in STORED.values() if role.is_moderator]
+    query = select(Member).where(sa.or_(col(Member.role).in_(moderating), _admins_clause(admins)), _reachable())
+    return session.exec(query.order_by(Member.id)).all()
+
+
+def story_watchers(*, session: Session, admins: Admins, school_id: int | None) -> Sequence[Member]:
+    """Who hears of a new story: its school's moderators; the editors when the school has none."""
+    if school_id is not None and (own := school_moderators(session=session, school_id=school_id)):
+        return own
+    return editors(session=session, admins=admins)
+
+
+def schools_with_moderator(*, session: Session) -> set[int]:
+    query = select(Member.role_school_id).where(Member.role == SCHOOL_MODERATOR.name, _reachable()).distinct()
+    return {school_id for school_id in session.exec(query) if school_id is not None}

@@ -1,0 +1,61 @@
+"""School announcements in the conversation: preview, confirm or cancel once, photos, the limit."""
+
+from sqlmodel import select
+
+from content import texts
+from storage.db import session_scope
+from storage.models import Announcement, Delivery, Post
+from tests.conftest import text_of
+
+
+async def test_confirmed_twice_is_sent_once_and_a_cancel_sends_nothing(engine, clock, school_moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao CDCB Thứ Hai chào cờ lúc 7 giờ.")
+    assert preview[0].text.startswith("📣 <b>Thông báo của Trường Cao đẳng Cao Bằng</b>")
+    assert preview[0].text.endswith("</b>\n\nThứ Hai chào cờ lúc 7 giờ.")  # its own code is not part of the text
+    send = preview[-1].buttons[0][0].data
+    assert "tới 2 học sinh" in text_of(await school_moderator.press(send))
+    assert text_of(await school_moderator.press(send)) == texts.ANNOUNCE_DONE_ALREADY
+    cancelled = await school_moderator.say("/thongbao Một thông báo sẽ bị hủy.")
+    assert text_of(await school_moderator.say("2")) == texts.ANNOUNCE_CANCELLED  # the numbered option
+    assert text_of(await school_moderator.press(cancelled[-1].buttons[0][0].data)) == texts.ANNOUNCE_DONE_ALREADY
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Post)).all()) == 1 and len(session.exec(select(Delivery)).all()) == 2
+        assert [a.status for a in session.exec(select(Announcement).order_by(Announcement.id))] == ["sent", "cancelled"]
+
+
+async def test_an_editor_sends_a_photo_to_a_named_school(engine, clock, moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("HOAAN")
+    preview = await moderator.send(kind="photo", photo="telegram:AgAC-flag", text="/thongbao HOAAN Lễ chào cờ đầu tuần.")
+    assert preview[0].photo == "telegram:AgAC-flag" and "Hòa An" in preview[0].text
+    assert "Gửi tới <b>1</b> học sinh" in preview[-1].text
+    assert texts.ANNOUNCE_USAGE_EDITOR in text_of(await moderator.say("/thongbao"))
+    assert texts.ANNOUNCE_USAGE_EDITOR in text_of(await moderator.say("/thongbao HOAAN"))
+
+
+async def test_the_limit_is_per_school_and_day(engine, clock, config, school_moderator, moderator):
+    clock.set_local("2026-11-30 10:00")
+    for _ in range(config.announcements_per_day):
+        preview = await school_moderator.say("/thongbao Một thông báo trong ngày.")
+        await school_moderator.press(preview[-1].buttons[0][0].data)
+    preview = await school_moderator.say("/thongbao Thông báo quá giới hạn.")
+    assert "đã có 2 thông báo trong ngày 30/11/2026" in text_of(await school_moderator.press(preview[-1].buttons[0][0].data))
+    other = await moderator.say("/thongbao HOAAN Trường khác vẫn gửi được.")
+    assert "Đã gửi thông báo" in text_of(await moderator.press(other[-1].buttons[0][0].data))
+    clock.set_local("2026-12-01 10:00")
+    again = await school_moderator.say("/thongbao Ngày mới, thông báo mới.")
+    assert "Đã gửi thông báo" in text_of(await school_moderator.press(again[-1].buttons[0][0].data))
+
+
+async def test_a_preview_older_than_an_hour_is_not_sent(engine, clock, school_moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Họp lớp chiều nay.")
+    clock.set_local("2026-11-30 11:01")
+    assert text_of(await school_moderator.press(preview[-1].buttons[0][0].data)) == texts.ANNOUNCE_PREVIEW_EXPIRED
+    assert text_of(await school_moderator.press(preview[-1].buttons[0][0].data)) == texts.ANNOUNCE_DONE_ALREADY
+    with session_scope(engine) as session:
+        assert session.exec(select(Post)).all() == []
+        assert session.exec(select(Announcement.status)).one() == "cancelled"
