@@ -35,82 +35,91 @@ DOWNLOADS = {
 
 
 def dashboard_routes(site: WebSite) -> list[Route]:
-    def current_viewer(session, request: Request) -> weblogin.Viewer | None:  # noqa: ANN001
+    pages = DashboardPages(site)
+    return [
+        Route(HOME, pages.page),
+        Route(HOME + ".json", pages.page),
+        Route(HOME + "/bao-cao.{fmt}", pages.download),
+        Route(weblogin.LOGIN_PATH, pages.login_page, methods=["GET"]),
+        Route(weblogin.LOGIN_PATH, pages.login, methods=["POST"]),
+        Route("/dang-xuat", pages.logout, methods=["POST"]),
+    ]
+
+
+class DashboardPages:
+    """The endpoints; the plain ones run in Starlette's thread pool (they use the database)."""
+
+    def __init__(self, site: WebSite) -> None:
+        self.site = site
+
+    def _viewer(self, session, request: Request) -> weblogin.Viewer | None:  # noqa: ANN001
         token = request.cookies.get(COOKIE)
         member = logins.session_member(session=session, token=token, now=utcnow()) if token else None
-        return weblogin.viewer(member, site.admins)
+        return weblogin.viewer(member, self.site.admins)
 
-    def clock() -> dashboard.Clock:
-        return dashboard.Clock(utcnow(), site.timezone)
+    def _clock(self) -> dashboard.Clock:
+        return dashboard.Clock(utcnow(), self.site.timezone)
 
-    def page(request: Request) -> Response:
-        with session_scope(site.engine) as session:
-            viewer = current_viewer(session, request)
+    def page(self, request: Request) -> Response:
+        with session_scope(self.site.engine) as session:
+            viewer = self._viewer(session, request)
             if viewer is None:
                 return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
             word = request.query_params.get("ky", "")
-            context = dashboard.dashboard(session=session, viewer=viewer, word=word, clock=clock())
+            context = dashboard.dashboard(session=session, viewer=viewer, word=word, clock=self._clock())
         as_json = request.url.path.endswith(".json")
         return page_response(request, Page(200, context), "dashboard.html", as_json=as_json, cache=PRIVATE)
 
-    def download(request: Request) -> Response:
+    def download(self, request: Request) -> Response:
         fmt = request.path_params["fmt"]
-        period = _period(request.query_params.get("tu"), request.query_params.get("den"), clock().today)
+        period = _period(request.query_params.get("tu"), request.query_params.get("den"), self._clock().today)
         if fmt not in DOWNLOADS or period is None:
             return _message(request, 400, texts.WEB_BAD_PERIOD_TITLE, texts.WEB_BAD_PERIOD)
         first, last = period
-        with session_scope(site.engine) as session:
-            viewer = current_viewer(session, request)
+        with session_scope(self.site.engine) as session:
+            viewer = self._viewer(session, request)
             if viewer is None:
                 return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
-            body = dashboard.report_file(session=session, viewer=viewer, fmt=fmt, first=first, last=last, clock=clock())
+            body = dashboard.report_file(session=session, viewer=viewer, fmt=fmt, first=first, last=last, clock=self._clock())
         name = f"tintot-thongke-{last.isoformat()}.{fmt}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": PRIVATE}
         return Response(body, media_type=DOWNLOADS[fmt], headers=headers)
 
-    def login_page(request: Request) -> Response:
+    def login_page(self, request: Request) -> Response:
         token = request.query_params.get("t", "")
         return page_response(request, Page(200, {"title": texts.WEB_LOGIN_TITLE, "token": token}), "login.html", cache=PRIVATE)
 
-    def redeem(token: str) -> str | None:
-        now = utcnow()
-        with session_scope(site.engine) as session:
-            member = weblogin.redeem_token(session=session, token=token, now=now)
-            if weblogin.viewer(member, site.admins) is None:
-                return None
-            return logins.open_session(session=session, member_id=member.id, expires_at=now + weblogin.SESSION_LIFETIME)
-
-    async def login(request: Request) -> Response:
+    async def login(self, request: Request) -> Response:
         token = _form(await request.body()).get("t", "")
-        cookie = await run_in_threadpool(redeem, token) if token else None
+        cookie = await run_in_threadpool(self._redeem, token) if token else None
         if cookie is None:
             return _message(request, 403, texts.WEB_LOGIN_FAILED_TITLE, texts.WEB_LOGIN_FAILED)
         response = RedirectResponse(HOME, status_code=303)
         response.set_cookie(
             COOKIE, cookie, max_age=int(weblogin.SESSION_LIFETIME.total_seconds()), httponly=True, samesite="lax",
-            secure=site.secure_cookies, path="/",
+            secure=self.site.secure_cookies, path="/",
         )
         return response
 
-    def close(token: str) -> None:
-        with session_scope(site.engine) as session:
-            logins.close_session(session=session, token=token)
+    def _redeem(self, token: str) -> str | None:
+        """A new session's cookie for a valid link of a member who may see the dashboard."""
+        now = utcnow()
+        with session_scope(self.site.engine) as session:
+            member = weblogin.redeem_token(session=session, token=token, now=now)
+            if weblogin.viewer(member, self.site.admins) is None:
+                return None
+            return logins.open_session(session=session, member_id=member.id, expires_at=now + weblogin.SESSION_LIFETIME)
 
-    async def logout(request: Request) -> Response:
+    async def logout(self, request: Request) -> Response:
         if token := request.cookies.get(COOKIE):
-            await run_in_threadpool(close, token)
+            await run_in_threadpool(self._close, token)
         response = RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
-        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=site.secure_cookies)
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=self.site.secure_cookies)
         return response
 
-    return [
-        Route(HOME, page),
-        Route(HOME + ".json", page),
-        Route(HOME + "/bao-cao.{fmt}", download),
-        Route(weblogin.LOGIN_PATH, login_page, methods=["GET"]),
-        Route(weblogin.LOGIN_PATH, login, methods=["POST"]),
-        Route("/dang-xuat", logout, methods=["POST"]),
-    ]
+    def _close(self, token: str) -> None:
+        with session_scope(self.site.engine) as session:
+            logins.close_session(session=session, token=token)
 
 
 def _form(body: bytes) -> dict[str, str]:
