@@ -255,6 +255,7 @@ WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và n
 
 # --- Telegram channel cross-posts ---
 CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"
+AUTHOR_SHARE_LINK = "Chia sẻ câu chuyện của bạn lên Zalo, Facebook bằng đường dẫn: {url}"
 CROSSPOST_REFUSED = (
     "⚠️ Bot không đăng được lên kênh Telegram {channel}: bot chưa là quản trị viên có quyền đăng bài "
     "(hoặc kênh không tồn tại). Hãy thêm bot làm quản trị viên kênh; các tin khác vẫn gửi bình thường."

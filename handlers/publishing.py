@@ -83,12 +83,24 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
     result.recipients = pushes.progress(session=session, post=post).total
     repo.add_event(session=session, kind="published", member=None, story_id=story.id, post_id=post.id, school_id=story.school_id)
     author = session.get(Member, story.member_id) if story.member_id else None
-    if author is not None and (notice := message_to(author, texts.AUTHOR_PUBLISHED.format(id=story.id))):
+    if author is not None and (notice := message_to(author, _published_notice(story, config))):
         result.notices.append(notice)
     remaining = len(pushes.queued_daily(session=session, limit=LOW_QUEUE_DAYS))
     if kind == "daily" and remaining < LOW_QUEUE_DAYS:
         _warn_once(session, config, result, f"queue_low:{day}", texts.QUEUE_LOW.format(count=remaining))
     return result
+
+
+def _published_notice(story: Story, config: CoreConfig) -> str:
+    """The author's good news, with the story's page to share where there is a public address."""
+    text = texts.AUTHOR_PUBLISHED.format(id=story.id)
+    if config.public_url:
+        text += "\n" + texts.AUTHOR_SHARE_LINK.format(url=render.esc(story_url(config.public_url, story.id)))
+    return text
+
+
+def story_url(public_url: str, story_id: int) -> str:
+    return f"{public_url.rstrip('/')}/cau-chuyen/{story_id}"
 
 
 def skip_slot(*, session: Session, kind: str, day: date, config: CoreConfig) -> list[Outgoing]:
@@ -132,7 +144,7 @@ def channel_message(*, post: Post, story: Story, school: School | None, chat_id:
     members), and a link to the story's page to share, where there is a public address."""
     text = _post_text(post, story, school)
     if public_url:
-        text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(f"{public_url.rstrip('/')}/cau-chuyen/{story.id}"))
+        text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(story_url(public_url, story.id)))
     return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo)
 
 
