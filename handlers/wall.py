@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from content import render, texts
 from storage import repo, wall
+from storage.models import School
 from storage.wall import WallStory
 
 PAGE_SIZE = 20
@@ -95,6 +96,12 @@ def _listing(session: Session, site: Site, school_id: int | None, page: int, pat
     }
 
 
+def _school(session: Session, code: str) -> School | None:
+    """A school the wall shows: one of the active ones (a closed school's page is gone)."""
+    school = repo.school_by_code(session=session, code=code)
+    return school if school is not None and school.active else None
+
+
 def parse_page(text: str | None) -> int:
     """'?trang=2' → 2; anything that is not a page number → 0 (answered 404)."""
     if text is None or text == "":
@@ -104,11 +111,9 @@ def parse_page(text: str | None) -> int:
 
 def wall_page(*, session: Session, site: Site, school_code: str | None, page: int) -> Page:
     """`/`: published stories newest first, for every school or the one chosen."""
-    school = None
-    if school_code:
-        school = repo.school_by_code(session=session, code=school_code)
-        if school is None:
-            return not_found(texts.WEB_UNKNOWN_SCHOOL)
+    school = _school(session, school_code) if school_code else None
+    if school_code and school is None:
+        return not_found(texts.WEB_UNKNOWN_SCHOOL)
     listing = _listing(session, site, school.id if school else None, page, "/")
     if listing is None:
         return not_found()
@@ -140,8 +145,8 @@ def story_page(*, session: Session, site: Site, story_id: int) -> Page:
 
 def school_page(*, session: Session, site: Site, school_code: str, page: int) -> Page:
     """`/truong/{MÃ}`: a school's published stories and a few public numbers."""
-    school = repo.school_by_code(session=session, code=school_code)
-    if school is None or not school.active:
+    school = _school(session, school_code)
+    if school is None:
         return not_found(texts.WEB_UNKNOWN_SCHOOL)
     listing = _listing(session, site, school.id, page, f"/truong/{school.code}")
     if listing is None:
@@ -159,8 +164,8 @@ def school_page(*, session: Session, site: Site, school_code: str, page: int) ->
 
 def feed(*, session: Session, site: Site, school_code: str | None) -> Page:
     """`/feed.xml`, `/truong/{MÃ}/feed.xml`: the newest published stories as an Atom feed."""
-    school = repo.school_by_code(session=session, code=school_code) if school_code else None
-    if school_code and (school is None or not school.active):
+    school = _school(session, school_code) if school_code else None
+    if school_code and school is None:
         return not_found(texts.WEB_UNKNOWN_SCHOOL)
     school_id = school.id if school else None
     items = wall.published_stories(session=session, school_id=school_id, limit=FEED_SIZE)
