@@ -1,6 +1,7 @@
 """A real browser: headless Chromium (Debian's, driven by Selenium through Debian's chromedriver)
-reads the wall and a story, logs in through the link the bot sent, and sees the dashboard, with
-no JavaScript error on any page. Screenshots are kept in the test's temporary folder."""
+reads the wall, filters it by school (a form, no JavaScript), reads a story, logs in through the
+link the bot sent and sees the dashboard, with no JavaScript error on any page. Screenshots are
+kept in the test's temporary folder."""
 
 import asyncio
 import dataclasses
@@ -8,6 +9,9 @@ import re
 import shutil
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.select import Select
 
 from bot.core import Core
 from bot.media import MediaStore
@@ -30,9 +34,6 @@ def database_url(tmp_path) -> str:
 
 @pytest.fixture
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915"):
@@ -68,6 +69,16 @@ async def test_a_person_reads_the_wall_and_an_editor_logs_in_to_the_dashboard(en
     async with serving(build_app(webhooks={}, media=media, site=site), sock):
         wall = await asyncio.to_thread(visit, browser, url + "/", tmp_path / "wall.png")
         assert "Lớp em trồng 200 cây xanh" in wall and "Hoàng Văn Tí" not in wall
+
+
+        def filter_by_school() -> str:
+            Select(browser.find_element("id", "truong")).select_by_value("HOAAN")
+            browser.find_element("css selector", "form.filter button").click()
+            return look(browser, tmp_path / "school-filter.png")
+
+        hoaan = await asyncio.to_thread(filter_by_school)
+        assert "truong=HOAAN" in browser.current_url and "Hòa An khai giảng lớp tin học" in hoaan
+        assert "Lớp em trồng 200 cây xanh" not in hoaan
         story = await asyncio.to_thread(visit, browser, f"{url}/cau-chuyen/{stories.adult}", tmp_path / "story.png")
         assert "Cả lớp cùng <b>trồng cây</b> & chăm cây." in story
         link = re.search(r"http://\S+/dang-nhap\?t=\S+", text_of(await editor.say("/web"))).group(0)
