@@ -163,7 +163,8 @@ def _schools_list(settings: Settings, args: argparse.Namespace) -> None:
         for school in repo.schools(session=session, active_only=False):
             enrolment = school.enrolment if school.enrolment is not None else "—"
             state = "" if school.active else "  (ngừng)"
-            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}")
+            channel = f"  [kênh {school.telegram_channel}]" if school.telegram_channel else ""
+            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}{channel}")
 
 
 def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -174,6 +175,6 @@ def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
     engine = open_database(settings.database_url)
     with session_scope(engine) as session:
         result = repo.import_schools(
-            session=session, rows=[(r.code, r.name, r.enrolment) for r in rows], replace=args.replace
+            session=session, rows=[(r.code, r.name, r.enrolment, r.telegram_channel) for r in rows], replace=args.replace
         )
     print(f"Đã nhập {args.file}: {result.added} trường mới, {result.renamed} trường đổi tên, {result.unchanged} không đổi.")

@@ -36,6 +36,8 @@ def core_config(settings: Settings, *, media: MediaStore | None = None) -> CoreC
         delete_photo=media.delete if media else None,
         stories_per_day=settings.tintot_stories_per_day,
         announcements_per_day=settings.tintot_announcements_per_day,
+        public_url=settings.tintot_public_url,
+        telegram_channel=settings.telegram_channel_id,
     )
 
 
@@ -62,7 +64,16 @@ class Core:
         await self.send_all(handled.outbox)
         for channel_name, chat_id, role in handled.menu_changes:
             await self.set_menu(channel_name, chat_id, role=role)
+        for chat in handled.channel_checks:
+            if await self.refuses_posts(chat):
+                await self.send(Outgoing(incoming.channel, incoming.chat_id, texts.CROSSPOST_REFUSED.format(channel=chat)))
         return handled.acknowledgement
+
+    async def refuses_posts(self, chat: str) -> bool:
+        """True when Telegram says the bot may not post in this channel (not when it could not
+        be asked, nor without a Telegram channel in this process)."""
+        may_post_to = getattr(self.channels.get("telegram"), "may_post_to", None)
+        return may_post_to is not None and await may_post_to(chat) is False
 
     async def set_menu(self, channel_name: str, chat_id: str, *, role: str) -> None:
         """A member's command menu for their role, on channels that have one (Telegram)."""

@@ -23,7 +23,7 @@ from bot.pause import pause
 from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
-from handlers.publishing import post_message
+from handlers.publishing import channel_message, post_message
 from storage import pushes, retractions
 from storage.db import session_scope
 from storage.models import Announcement, Post, School, Story
@@ -57,6 +57,7 @@ class Sender:
         outage_pauses: tuple[float, ...] = OUTAGE_PAUSES,
         on_outage: Callable[[str], Awaitable[None]] | None = None,
         on_retracted: Callable[[str], Awaitable[None]] | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.engine = engine
         self.channel = channel
@@ -64,8 +65,9 @@ class Sender:
         self.retry_delays = retry_delays
         self.idle_poll = idle_poll
         self.outage_pauses = outage_pauses
-        self.on_outage = on_outage
+        self.on_outage = on_outage  # also told when a Telegram channel refuses a cross-post
         self.on_retracted = on_retracted
+        self.public_url = public_url  # story links in cross-posts
         self._outages = 0  # windows in a row that reached nobody
         self._last_error = ""
         self._paused_until = 0.0
@@ -96,6 +98,7 @@ class Sender:
             results[status].append(claim)
             if ref is not None:
                 refs[claim.delivery_id] = ref
+        await self._report_refused_channels(results)
         unreached = results.pop(OUTAGE, [])
         if unreached and not results.get("sent"):
             results["waiting"] = unreached
@@ -146,6 +149,17 @@ class Sender:
                 floods += 1
                 self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + error.retry_after)
         return False
+    async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
+        """A channel that refuses (the bot is not its admin) is no member who blocked the bot: the
+        delivery fails, the channel stays a target, and the editors are told at once."""
+        for status in ("blocked", "failed"):
+            refused = [claim for claim in results.get(status, []) if claim.to_channel]
+            for claim in refused:
+                results[status].remove(claim)
+                results["failed"].append(claim)
+                log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
+                if self.on_outage is not None:
+                    await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
 
     async def _pause_for_outage(self) -> None:
         seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]
@@ -157,18 +171,30 @@ class Sender:
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         """The post as this member gets it; rendered once per post, not once per member."""
+        if claim.to_channel:
+            return self._channel_message(session, claim)
         if claim.post_id not in self._posts:
-            post = session.get(Post, claim.post_id)
-            if post.announcement_id is not None:
-                announcement = session.get(Announcement, post.announcement_id)
-                school = session.get(School, announcement.school_id)
-                rendered = announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
-            else:
-                story = session.get(Story, post.story_id)
-                school = session.get(School, story.school_id) if story.school_id else None
-                rendered = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
-            self._posts[claim.post_id] = rendered
+            self._posts[claim.post_id] = self._render(session, session.get(Post, claim.post_id))
         return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
+
+    def _render(self, session, post: Post) -> Outgoing:  # noqa: ANN001
+        if post.announcement_id is not None:
+            announcement = session.get(Announcement, post.announcement_id)
+            school = session.get(School, announcement.school_id)
+            return announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
+        story = session.get(Story, post.story_id)
+        school = session.get(School, story.school_id) if story.school_id else None
+        return post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+
+    def _channel_message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
+        """The post as a Telegram channel carries it: no reaction buttons (its readers are not
+        members); a story with the link to its page."""
+        post = session.get(Post, claim.post_id)
+        if post.announcement_id is not None:
+            return dataclasses.replace(self._render(session, post), chat_id=claim.chat_id, buttons=())
+        story = session.get(Story, post.story_id)
+        school = session.get(School, story.school_id) if story.school_id else None
+        return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
 
     async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:
         """Sends one message; returns the delivery's final status and the platform's message id."""

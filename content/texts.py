@@ -306,6 +306,50 @@ GROUP_CHAT = (
 )
 EDITED_MESSAGE = "Mình không đọc lại được tin nhắn đã sửa. Bạn gửi tin mới giúp mình nhé."
 UNBLOCKED = "Chào mừng bạn quay lại! Gõ /bat để nhận tin tốt mỗi ngày trở lại."
+# --- The web: story wall, feeds, dashboard and its login links ---
+WEB_SITE_NAME = "Tin Tốt Cao Bằng"
+WEB_KINDS = {"daily": "Tin tốt", "weekly": "Câu chuyện đẹp"}
+WEB_NOT_FOUND_TITLE = "Không tìm thấy trang"
+WEB_NOT_FOUND = "Trang này không có hoặc chưa được đăng. Mời bạn xem các câu chuyện khác trên trang chủ."
+WEB_UNKNOWN_SCHOOL = "Không có trường với mã này. Mời bạn chọn trường trong danh sách trên trang chủ."
+WEB_RETRACTED_TITLE = "Câu chuyện đã được gỡ"
+WEB_RETRACTED = "Ban biên tập đã gỡ câu chuyện này. Mời bạn xem các câu chuyện khác trên trang chủ."
+WEB_LOGIN_LINK = (
+    "Đường dẫn vào bảng điều khiển (dùng được một lần, trong {minutes} phút):\n{url}\n"
+    "Đừng chuyển đường dẫn này cho người khác."
+)
+WEB_LINKS_UNAVAILABLE = (
+    "Bot chưa có địa chỉ web công khai (TINTOT_PUBLIC_URL) nên chưa tạo được đường dẫn. "
+    "Bạn báo quản trị viên cấu hình giúp nhé."
+)
+DASHBOARD_TITLE = "Bảng điều khiển"
+WEB_LOGIN_TITLE = "Đăng nhập bảng điều khiển"
+WEB_LOGIN_FAILED_TITLE = "Đường dẫn không dùng được"
+WEB_LOGIN_FAILED = (
+    "Đường dẫn đăng nhập này đã được dùng, đã quá 10 phút, hoặc không đúng. "
+    "Bạn nhắn /web cho bot Tin Tốt để nhận đường dẫn mới."
+)
+WEB_BAD_PERIOD_TITLE = "Khoảng thời gian không đúng"
+WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và ngày đầu không sau ngày cuối."
+
+# --- Telegram channel cross-posts ---
+CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"
+AUTHOR_SHARE_LINK = "Chia sẻ câu chuyện của bạn lên Zalo, Facebook bằng đường dẫn: {url}"
+CROSSPOST_REFUSED = (
+    "⚠️ Bot không đăng được lên kênh Telegram {channel}: bot chưa là quản trị viên có quyền đăng bài "
+    "(hoặc kênh không tồn tại). Hãy thêm bot làm quản trị viên kênh; các tin khác vẫn gửi bình thường."
+)
+CHANNEL_USAGE = "/kenh MÃ_TRƯỜNG @tên_kênh (đặt kênh), /kenh MÃ_TRƯỜNG bo (bỏ kênh), /kenh (xem các kênh)"
+CHANNEL_BAD_ID = "“{channel}” không phải kênh Telegram. Cần @tên_kênh hoặc mã kênh dạng -100…"
+CHANNEL_SET = (
+    "Đã đặt kênh {channel} cho <b>{school}</b>: các câu chuyện của trường được đăng sẽ lên cả kênh này. "
+    "Nhớ thêm bot làm quản trị viên kênh với quyền đăng bài; nếu chưa, bot sẽ báo ngay lần đăng đầu."
+)
+CHANNEL_REMOVED = "Đã bỏ kênh Telegram của <b>{school}</b>."
+CHANNEL_LIST_TITLE = "<b>Kênh Telegram đăng lại tin</b>"
+CHANNEL_LIST_CAMPAIGN = "Kênh của phong trào: {channel}"
+CHANNEL_LIST_NONE = "chưa đặt"
+
 # --- Schools' own corner: roles, school queues, school announcements, muting them ---------------
 NOT_EDITOR = "Xin lỗi, lệnh này chỉ dành cho biên tập viên toàn tỉnh và quản trị viên."
 UNKNOWN_SCHOOL_CODES = "Không có trường mã “{code}”. Các mã trường: {codes}."

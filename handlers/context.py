@@ -37,6 +37,10 @@ class CoreConfig:
     delete_photo: Callable[[str], None] | None = None
     stories_per_day: int = 3
     messages_per_minute: int = 20
+    # TINTOT_PUBLIC_URL: the base of story and login links; None when they cannot be given out.
+    public_url: str | None = None
+    # TELEGRAM_CHANNEL_ID: the campaign's channel, which gets every push too.
+    telegram_channel: str | None = None
 
 
 @dataclass
@@ -49,6 +53,8 @@ class Ctx:
     acknowledgement: str | None = None
     # (channel, chat id, role name) of members whose command menu must change.
     menu_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # Telegram channels to check at once for the bot's right to post (after /kenh).
+    channel_checks: list[str] = field(default_factory=list)
 
     @property
     def args(self) -> str:

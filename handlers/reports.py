@@ -114,4 +114,4 @@ def take_down(ctx: Ctx) -> None:
 
 
 def _status_word(status: str) -> str:
-    return {"pending": texts.STATUS_PENDING, "rejected": "bị từ chối", "taken_down": "đã gỡ"}.get(status, status)
+    return {"pending": texts.STATUS_PENDING, "rejected": "bị từ chối", "retracted": "đã gỡ"}.get(status, status)

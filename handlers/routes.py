@@ -16,7 +16,8 @@ from sqlmodel import Session
 
 from content import texts
 from handlers import (
-    account, announcements, bans, guard, moderation, onboarding, publishing, reports, stats, submission, team,
+    account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
+    weblogin,
 )
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Incoming, Outgoing
@@ -76,10 +77,12 @@ COMMANDS: tuple[Command, ...] = (
     Command(("go", "takedown"), reports.take_down, "moderator", "gỡ bài: /go SỐ LÝ_DO"),
     Command(("chan", "ban"), bans.ban, "moderator", "chặn thành viên: /chan KÊNH:ID LÝ_DO"),
     Command(("bochan", "unban"), bans.unban, "moderator", "bỏ chặn: /bochan KÊNH:ID"),
+    Command(("web",), weblogin.web_command, "moderator", "đường dẫn đăng nhập bảng điều khiển trên web"),
     Command(("tin", "news"), moderation.add_news, "editor", "thêm tin tốt: /tin NỘI_DUNG"),
     Command(("lich", "calendar"), publishing.calendar, "editor", "lịch đăng 7 ngày tới"),
     Command(("dang", "publish"), publishing.publish_command, "editor", "đăng ngay: /dang ngay|tuan"),
     Command(("bbt", "team"), team.show_team, "editor", "ban biên tập của từng trường"),
+    Command(("kenh", "channel"), channels.channel_command, "editor", "kênh Telegram của trường: /kenh MÃ_TRƯỜNG @kenh"),
     Command(("mod", "addmod"), team.grant, "admin", "cấp quyền: /mod KÊNH:ID (biên tập) hoặc /mod KÊNH:ID MÃ_TRƯỜNG"),
     Command(("bomod", "delmod"), team.revoke, "admin", "bỏ quyền biên tập hoặc kiểm duyệt: /bomod KÊNH:ID"),
 )
@@ -120,6 +123,7 @@ class Handled:
     outbox: list[Outgoing]
     acknowledgement: str | None = None
     menu_changes: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
+    channel_checks: list[str] = dataclasses.field(default_factory=list)
 
 
 def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
@@ -141,7 +145,7 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
         return Handled([Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN)])
     _route(ctx)
     _note_activity(ctx)
-    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes)
+    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks)
 
 
 def _note_activity(ctx: Ctx) -> None:

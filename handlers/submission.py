@@ -139,7 +139,7 @@ def status_text(ctx: Ctx, story: Story) -> str:
         return texts.STATUS_APPROVED_WEEKLY if story.slot == "weekly" else texts.STATUS_APPROVED_DAILY
     if story.status == "published" and story.published_at:
         return texts.STATUS_PUBLISHED.format(date=render.local_date(story.published_at, ctx.config.timezone))
-    if story.status == "taken_down":
+    if story.status == "retracted":
         return texts.STATUS_TAKEN_DOWN.format(reason=render.esc(story.reason))
     if story.status == "rejected":
         return texts.STATUS_REJECTED.format(reason=render.esc(story.reason))

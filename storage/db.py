@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "tintot_read_only"
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -39,7 +40,9 @@ def make_engine(url: str) -> sa.Engine:
     def _begin_immediate(connection: sa.Connection) -> None:
         # Take the write lock up front: two processes racing for a slot then wait their turn
         # (busy timeout) instead of failing when a read transaction tries to become a write.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (`read_scope`) take no lock: under WAL they never wait for a writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -63,3 +66,14 @@ def session_scope(engine: sa.Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_scope(engine: sa.Engine) -> Iterator[Session]:
+    """A session for reading only (web pages): on SQLite it does not take the write lock, so a
+    page never waits behind a push being written, nor holds one up."""
+    with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()

@@ -42,6 +42,8 @@ class School(SQLModel, table=True):
     name: str = Field(max_length=200)
     enrolment: int | None = None
     active: bool = True
+    # The school's Telegram channel ('@name' or '-100…'): its published stories are cross-posted.
+    telegram_channel: str | None = Field(default=None, max_length=64)
 
 
 class Member(SQLModel, table=True):
@@ -93,6 +95,14 @@ class Member(SQLModel, table=True):
 
 
 class Story(SQLModel, table=True):
+    """`status`: pending, approved, rejected, published, or retracted (taken down after publishing)."""
+
+    __table_args__ = (
+        # The story wall and the feeds: published stories newest first, for all or one school.
+        sa.Index("ix_story_status_published", "status", "published_at", "id"),
+        sa.Index("ix_story_school_status_published", "school_id", "status", "published_at", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     school_id: int | None = Field(default=None, foreign_key="school.id")
@@ -241,3 +251,25 @@ class ProcessedUpdate(SQLModel, table=True):
     channel: str = Field(max_length=16)
     update_id: str = Field(max_length=64)
     at: datetime = _when(default_factory=utcnow, index=True)
+
+
+class Secret(SQLModel, table=True):
+    """A key the processes share (the one that signs login links), made once on first use."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)
+
+
+class UsedLogin(SQLModel, table=True):
+    """A login link already opened: in the database, so it works once across every process."""
+
+    nonce: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = _when(index=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A dashboard session: the cookie holds a random token, the table only its hash."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    expires_at: datetime = _when(index=True)

@@ -63,8 +63,11 @@ def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
     return session.get(Story, best[0]) if best else None
 
 
-def create_post(*, session: Session, kind: str, slot_date: date, story: Story, now: datetime) -> Post | None:
-    """Creates the slot's post and one waiting delivery per member subscribed now.
+def create_post(
+    *, session: Session, kind: str, slot_date: date, story: Story, now: datetime, lead: Sequence[Member] = ()
+) -> Post | None:
+    """Creates the slot's post and one waiting delivery per member subscribed now; `lead` (the
+    channels that cross-post it) get theirs first, so a channel's readers are not kept waiting.
 
     Returns None when the slot already has a post (another process or a moderator was first);
     the caller's transaction is then still usable.
@@ -76,11 +79,19 @@ def create_post(*, session: Session, kind: str, slot_date: date, story: Story, n
             session.flush()
     except IntegrityError:
         return None
+    add_lead(session=session, post=post, lead=lead, now=now)
     wants = Member.daily if kind == "daily" else Member.weekly
     add_deliveries(session=session, post=post, now=now, recipients=wants == True)  # noqa: E712
     if story.status == "approved":
         story.status, story.published_at = "published", now
     return post
+
+
+def add_lead(*, session: Session, post: Post, lead: Sequence[Member], now: datetime) -> None:
+    """Deliveries for the channels that cross-post `post`, made before its members' so that the
+    sender (which goes by id) gives them theirs first."""
+    session.add_all(Delivery(post_id=post.id, member_id=m.id, channel=m.channel, updated_at=now) for m in lead)
+    session.flush()
 
 
 def add_deliveries(*, session: Session, post: Post, now: datetime, recipients: sa.ColumnElement[bool]) -> None:
@@ -116,6 +127,7 @@ class Claimed:
     chat_id: str | None
     school_id: int | None
     still_wanted: bool
+    to_channel: bool = False  # a Telegram channel that cross-posts (see storage.crossposts)
 
 
 def first_in_line(*, channel: str, status: str, size: int) -> sa.ScalarSelect:
@@ -150,7 +162,7 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
         for row in session.execute(
             select(
                 Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.school_news, Member.blocked,
-                Member.banned_at,
+                Member.role, Member.banned_at,
             ).where(
                 col(Member.id).in_([member_id for _, _, member_id in claimed])
             )
@@ -160,9 +172,10 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
     result = []
     for delivery_id, post_id, member_id in sorted(claimed):
         member = members[member_id]
-        wanted = wants(kinds[post_id], daily=member.daily, weekly=member.weekly, school_news=member.school_news) and not member.blocked
-        wanted = wanted and member.banned_at is None
-        result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted and member.chat_id is not None))
+        to_channel = member.role == "channel"
+        wanted = to_channel or wants(kinds[post_id], daily=member.daily, weekly=member.weekly, school_news=member.school_news)
+        wanted = wanted and not member.blocked and member.banned_at is None and member.chat_id is not None
+        result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted, to_channel))
     return result
 
 

@@ -76,9 +76,10 @@ class ImportResult:
 
 
 def import_schools(
-    *, session: Session, rows: Iterable[tuple[str, str, int | None]], replace: bool = False
+    *, session: Session, rows: Iterable[tuple[str, str, int | None] | tuple[str, str, int | None, str | None]], replace: bool = False
 ) -> ImportResult:
-    """Adds new codes and renames known ones; members keep their school through a rename.
+    """Adds new codes and renames known ones; members keep their school through a rename. An
+    enrolment or Telegram channel left empty keeps the one known.
 
     With `replace`, schools missing from the file are deactivated (never deleted: members and
     events still point at them).
@@ -86,17 +87,20 @@ def import_schools(
     known = {school.code: school for school in schools(session=session, active_only=False)}
     added = renamed = unchanged = 0
     seen = set()
-    for code, name, enrolment in rows:
+    for code, name, enrolment, *channel in rows:
         seen.add(code)
         school = known.get(code)
+        telegram_channel = channel[0] if channel else None
         if school is None:
-            session.add(School(code=code, name=name, enrolment=enrolment))
+            session.add(School(code=code, name=name, enrolment=enrolment, telegram_channel=telegram_channel))
             added += 1
             continue
         changed = school.name != name or not school.active
         school.name, school.active = name, True
         if enrolment is not None:
             school.enrolment = enrolment
+        if telegram_channel is not None:
+            school.telegram_channel = telegram_channel
         renamed += changed
         unchanged += not changed
     if replace:
@@ -199,7 +203,7 @@ def take_down_story(*, session: Session, story_id: int, reason: str, decided_by:
     result = session.execute(
         sa.update(Story)
         .where(Story.id == story_id, col(Story.status).in_(("approved", "published")))
-        .values(status="taken_down", reason=reason, decided_by=decided_by, decided_at=utcnow())
+        .values(status="retracted", reason=reason, decided_by=decided_by, decided_at=utcnow())
     )
     session.expire_all()
     return result.rowcount == 1

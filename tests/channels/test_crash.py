@@ -1,6 +1,6 @@
 """A push to 5,000 members (a school announcement: 1,500), the bot killed with SIGKILL midway and
 started again: everyone gets the post exactly once, except the few in flight at the kill, which
-are `unknown` and never re-sent."""
+are `unknown` and never re-sent; the Telegram channel that cross-posts it gets it exactly once."""
 
 import asyncio
 import os
@@ -18,12 +18,16 @@ from handlers.context import CoreConfig
 from handlers.io import Incoming
 from storage import pushes
 from storage.db import session_scope
-from storage.models import Member
+from storage.models import Member, School
 from tests.campaign import FIRST_CHAT, announce_to, publish_to, statuses
 
 # What is pushed, and to how many: the announcement's push runs through the same engine, so a
 # smaller one is enough to show it is crash-safe too.
-PUSHES = {"daily": (publish_to, 5000), "announcement": (announce_to, 1500)}
+CHANNEL = "@tintot_caobang"  # the campaign's channel, and school 1's too (posted to once)
+PUSHES = {
+    "daily": (lambda engine, members: publish_to(engine, members, config=CoreConfig(telegram_channel=CHANNEL)), 5000),
+    "announcement": (announce_to, 1500),
+}
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
@@ -36,6 +40,8 @@ def _environment(api, database_url: str, tmp_path) -> dict[str, str]:
         TELEGRAM_BOT_API_URL=api.url,
         TINTOT_TELEGRAM_RATE="1000",
         TINTOT_MEDIA_DIR=str(tmp_path / "media"),
+        TELEGRAM_CHANNEL_ID=CHANNEL,
+        TINTOT_HTTP_PORT="0",  # the web server on a free port: tests run side by side
         # Keep the scheduler from adding a weekly push of its own to what this test counts.
         TINTOT_WEEKLY_AT=f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
     )
@@ -64,6 +70,9 @@ def _finished(engine) -> bool:
 @pytest.mark.parametrize("push", PUSHES)
 async def test_killed_midway_every_member_gets_the_post_at_most_once(push, api, engine, database_url, tmp_path):
     prepare, members = PUSHES[push]
+    api.channels[CHANNEL] = True
+    with session_scope(engine) as session:
+        session.get(School, 1).telegram_channel = CHANNEL
     prepare(engine, members)
     env = _environment(api, database_url, tmp_path)
     log_path = tmp_path / "bot.log"
@@ -73,6 +82,7 @@ async def test_killed_midway_every_member_gets_the_post_at_most_once(push, api, 
     first.send_signal(signal.SIGKILL)
     await first.wait()
     sent_before_kill = len(api.calls_of("sendMessage"))
+    assert len(api.sent_to(CHANNEL)) == 1  # the channel's delivery comes first
     assert sent_before_kill < members, "the push finished before the kill: nothing was tested"
 
     second = await _start_bot(env, log_path)
@@ -84,7 +94,8 @@ async def test_killed_midway_every_member_gets_the_post_at_most_once(push, api, 
     assert second.returncode == 0, log_path.read_text(errors="replace")[-3000:]
 
     result = statuses(engine)
-    received = Counter(int(p["chat_id"]) for p in api.calls_of("sendMessage"))
+    received = Counter(int(p["chat_id"]) for p in api.calls_of("sendMessage") if p["chat_id"] != CHANNEL)
+    assert len(api.sent_to(CHANNEL)) == 1
     unknown = [chat for chat, status in result.items() if status == "unknown"]
     assert len(result) == members and set(result.values()) <= {"sent", "unknown"}
     assert len(unknown) <= 32

@@ -76,7 +76,7 @@ async def test_report_then_takedown_deletes_the_pushed_messages(api, engine, run
     assert any("đã được ban biên tập gỡ xuống" in text for text in tuan.texts())
     await until(lambda: texts.TAKEDOWN_DONE.format(id=1, deleted=2, failed=0) in minh.texts())
     with session_scope(engine) as session:
-        assert session.get(Story, 1).status == "taken_down"
+        assert session.get(Story, 1).status == "retracted"
 
 
 async def test_ban_limits_and_forged_buttons_over_telegram(api, engine, running):

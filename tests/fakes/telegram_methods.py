@@ -44,6 +44,8 @@ class BotApiState:
         self.webhook_secret: str | None = None
         self.webhook_answers: list[int] = []  # HTTP status of each webhook delivery, 0 = no answer
         self.commands: dict[str, list[dict]] = {}  # by scope: "default", "chat:42"
+        # Channels by chat id ("@name" or "-100…"): True where the bot is an admin allowed to post.
+        self.channels: dict[str, bool] = {}
         self.closed = False
         self._update_ids = count(1)
         self._message_ids = count(1)
@@ -57,6 +59,7 @@ class BotApiState:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback, "setMyCommands": self._set_commands,
             "getMyCommands": self._get_commands, "getFile": self._get_file,
+            "getChatMember": self._get_chat_member,
         }
         self._by_lower_name = {name.lower(): name for name in self._methods}
 
@@ -187,9 +190,26 @@ class BotApiState:
         size = {"file_id": photo, "file_unique_id": photo[-8:], "width": 1280, "height": 960}
         return self._store(params, photo=[size], **({"caption": caption} if caption else {}))
 
+    async def _get_chat_member(self, params: dict) -> dict:
+        """Only the bot's own membership of the `channels`, which is what the bot asks."""
+        chat = str(params.get("chat_id"))
+        if chat not in self.channels:
+            raise ApiError(400, "Bad Request: chat not found")
+        if not self.channels[chat]:
+            return {"status": "left", "user": BOT_USER}
+        return {"status": "administrator", "user": BOT_USER, "can_post_messages": True, "can_be_edited": False}
+
     def _store(self, params: dict, **content: Any) -> dict:
+        chat = params["chat_id"]
+        kind = "private"
+        if str(chat).startswith(("@", "-100")):
+            if str(chat) not in self.channels:
+                raise ApiError(400, "Bad Request: chat not found")
+            if not self.channels[str(chat)]:
+                raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+            kind = "channel"
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": params["chat_id"], "type": "private"}, "from": BOT_USER} | content
+                   "chat": {"id": chat, "type": kind}, "from": BOT_USER} | content
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[message["message_id"]] = message

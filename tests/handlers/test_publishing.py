@@ -1,5 +1,8 @@
+import dataclasses
+
 from sqlmodel import select
 
+from bot.core import Core
 from content import texts
 from handlers.publishing import publish_slot
 from storage import pushes
@@ -148,3 +151,14 @@ async def test_numbered_options_win_over_a_typed_reaction(engine, student, moder
     clock.now = None
     await moderator.say("/xoa")  # offers numbered options after the push
     assert text_of(await moderator.say("2")) == texts.ERASE_CANCELLED
+
+
+async def test_with_a_public_address_the_author_gets_the_story_page_to_share(engine, channels, config, clock):
+    core = Core(engine=engine, config=dataclasses.replace(config, public_url="https://tintot.example.vn/"), channels=channels)
+    student, admin = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["telegram"], "900", "Cô Hoa")
+    clock.set_local("2026-11-30 09:00")
+    await admin.say("/huongdan")  # an admin the bot can reach, told of new stories
+    await student.join()
+    await _approved_story(student, admin)
+    await admin.say("/dang ngay")
+    assert "đường dẫn: https://tintot.example.vn/cau-chuyen/1" in student.inbox()[-1].text

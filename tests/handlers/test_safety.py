@@ -122,7 +122,7 @@ async def test_three_reports_flag_a_story_and_a_takedown_retracts_it(core, chann
     assert text_of(await moderator.say("/go 1")) == texts.USAGE.format(usage=texts.TAKEDOWN_USAGE)  # a reason is needed
     reply = text_of(await moderator.say("/go 1 thông tin chưa được kiểm chứng"))
     assert "Đã gỡ câu chuyện #1" in reply
-    assert _story(engine, 1).status == "taken_down"
+    assert _story(engine, 1).status == "retracted"
     with session_scope(engine) as session:
         assert {d.status for d in session.exec(select(Delivery)).all()} == {"cancelled"}
         assert session.exec(select(Event).where(Event.kind == "taken_down")).one()
