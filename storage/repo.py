@@ -231,7 +231,7 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     """Drops identity and every story never pushed (text and photo); published stories stay,
     unlinked. The row stays as an anonymous number with its school."""
     pushed = select(Post.story_id).where(col(Post.story_id).is_not(None))  # NOT IN with a NULL matches nothing
-    unpublished = sa.and_(Story.member_id == member.id, col(Story.id).not_in(pushed))
+    unpublished = sa.and_(Story.member_id == member.id, col(Story.published_at).is_(None), col(Story.id).not_in(pushed))
     photos = [p for p in session.exec(select(Story.photo).where(unpublished)).all() if p]
     session.execute(sa.delete(Report).where(col(Report.story_id).in_(select(Story.id).where(unpublished))))
     session.execute(sa.delete(Story).where(unpublished))

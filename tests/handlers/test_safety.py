@@ -8,11 +8,14 @@ from sqlmodel import select
 from bot.core import Core
 from bot.database import open_database
 from content import texts
+from handlers.wall import Site, story_page
 from storage import pushes
 from storage.db import session_scope
+from storage.wall import published_stories
 from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
 from tests.conftest import Person, text_of
 
+SITE = Site(base_url="https://tintot.example")
 PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
 
 
@@ -120,9 +123,14 @@ async def test_three_reports_flag_a_story_and_a_takedown_retracts_it(core, chann
     assert len(notices) == 3 and "(3 lượt)" in notices[-1] and "cần xem lại" in notices[-1]
     assert "reported\t3" in _story(engine, 1).flags
     assert text_of(await moderator.say("/go 1")) == texts.USAGE.format(usage=texts.TAKEDOWN_USAGE)  # a reason is needed
+    with session_scope(engine) as session:
+        assert story_page(session=session, site=SITE, story_id=1).status == 200
     reply = text_of(await moderator.say("/go 1 thông tin chưa được kiểm chứng"))
     assert "Đã gỡ câu chuyện #1" in reply
     assert _story(engine, 1).status == "retracted"
+    with session_scope(engine) as session:  # gone from the wall too
+        assert story_page(session=session, site=SITE, story_id=1).status == 410
+        assert published_stories(session=session, limit=20) == []
     with session_scope(engine) as session:
         assert {d.status for d in session.exec(select(Delivery)).all()} == {"cancelled"}
         assert session.exec(select(Event).where(Event.kind == "taken_down")).one()
