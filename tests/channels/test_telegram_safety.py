@@ -111,6 +111,6 @@ async def test_a_block_is_recorded_at_once_and_never_answered(api, engine, runni
     with session_scope(engine) as session:
         member = session.exec(select(Member).where(Member.platform_id == str(lan.id))).one()
         assert member.blocked and not member.daily and not member.weekly
-    group = api.queue_update({"message": {"message_id": 9, "chat": {"id": -100, "type": "group"}, "from": lan.user, "text": "0912 345 678"}})
+    group = api.queue_update({"message": {"message_id": 9, "chat": {"id": -4001, "type": "group"}, "from": lan.user, "text": "0912 345 678"}})
     await until(lambda: lan.handled[str(group)] > 0)
-    assert [m["text"] for m in api.sent_to(-100)] == [texts.GROUP_CHAT]
+    assert [m["text"] for m in api.sent_to(-4001)] == [texts.GROUP_CHAT]
