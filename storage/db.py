@@ -49,11 +49,38 @@ def make_engine(url: str) -> sa.Engine:
 
 def upgrade(engine: sa.Engine) -> None:
     """Brings the schema to the newest migration (safe to run at every start)."""
+    with migration_connection(engine) as connection:
+        command.upgrade(alembic_config(connection), "head")
+
+
+def alembic_config(connection: sa.Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    config.attributes["connection"] = connection
+    return config
+
+
+@contextmanager
+def migration_connection(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in a transaction for migrations, committed when the block ends.
+
+    SQLite alters a table by copying it and dropping the original, which foreign keys pointing
+    at it forbid: they are off while migrations run and checked after. The pragma is ignored
+    inside a transaction, so it is set on the driver's connection before one begins.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"migrations left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 @contextmanager
