@@ -45,8 +45,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy of `story` would have to drop
-    # a table that posts and deliveries point at, which SQLite refuses while they hold rows.
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+, PostgreSQL): no copy of tables that others
+    # point at.
     op.drop_table("report")
     op.drop_column("delivery", "message_ref")
     for column in ("quiet_until", "burst_count", "burst_at", "ban_told", "ban_reason", "banned_at"):
