@@ -6,6 +6,7 @@ asks for one; a 16+ author is then asked whether to show their name.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from handlers.context import Ctx, one_row
 from handlers.io import Button
 from storage import repo, roles
 from storage.models import School, Story
+
+log = logging.getLogger(__name__)
 
 MIN_STORY = 20
 MAX_STORY = 4000
@@ -61,6 +64,8 @@ def may_submit(ctx: Ctx) -> bool:
         if not member.ban_told:
             member.ban_told = True
             ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
+        else:  # told once already: answering every attempt would only feed a spammer
+            log.info("banned member %s tried to submit again: ignored", member.id)
         return False
     limit = ctx.config.stories_per_day
     if member.id is not None and repo.stories_since(session=ctx.session, member_id=member.id, since=_today_start(ctx)) >= limit:
