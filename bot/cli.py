@@ -113,7 +113,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: str | 
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
             roles.set_role(member, roles.SCHOOL_MODERATOR if school else roles.EDITOR, school.id if school else None)
             member.display_name = member.display_name or user
-    core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
+    core = Core(engine=engine, config=core_config(settings, media=MediaStore.from_settings(settings)))
     console = ConsoleChannel(user=user, on_update=core.handle)
     core.attach(console)
     if sys.stdin.isatty():
@@ -163,7 +163,8 @@ def _schools_list(settings: Settings, args: argparse.Namespace) -> None:
         for school in repo.schools(session=session, active_only=False):
             enrolment = school.enrolment if school.enrolment is not None else "—"
             state = "" if school.active else "  (ngừng)"
-            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}")
+            channel = f"  [kênh {school.telegram_channel}]" if school.telegram_channel else ""
+            print(f"{school.code:<12} {enrolment:>6}  {school.name}{state}{channel}")
 
 
 def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
@@ -174,6 +175,6 @@ def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
     engine = open_database(settings.database_url)
     with session_scope(engine) as session:
         result = repo.import_schools(
-            session=session, rows=[(r.code, r.name, r.enrolment) for r in rows], replace=args.replace
+            session=session, rows=[(r.code, r.name, r.enrolment, r.telegram_channel) for r in rows], replace=args.replace
         )
     print(f"Đã nhập {args.file}: {result.added} trường mới, {result.renamed} trường đổi tên, {result.unchanged} không đổi.")

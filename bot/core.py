@@ -7,11 +7,12 @@ other updates meanwhile); the replies are sent only after it committed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
 from bot.channels.base import Channel, ChannelError
+from bot.media import MediaStore
 from bot.settings import Settings
 from bot.threads import off_loop
 from content import texts
@@ -25,16 +26,21 @@ from storage.models import Member
 log = logging.getLogger(__name__)
 
 
-def core_config(settings: Settings, *, save_photo: Callable[[bytes], str] | None = None) -> CoreConfig:
-    """`save_photo` is the media store's, where charts made for replies are kept."""
+def core_config(settings: Settings, *, media: MediaStore | None = None) -> CoreConfig:
+    """With the media store, charts made for replies are kept there and an erased member's
+    photos removed from it."""
     return CoreConfig(
         admins=settings.admins,
         timezone=settings.timezone,
         daily_at=settings.daily_at,
         weekly_at=settings.weekly_at,
         push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
-        save_photo=save_photo,
+        save_photo=media.save if media else None,
+        delete_photo=media.delete if media else None,
+        stories_per_day=settings.tintot_stories_per_day,
         announcements_per_day=settings.tintot_announcements_per_day,
+        public_url=settings.tintot_public_url,
+        telegram_channel=settings.telegram_channel_id,
     )
 
 
@@ -60,6 +66,9 @@ class Core:
         await self.send_all(handled.outbox)
         for channel_name, chat_id, role in handled.menu_changes:
             await self.set_menu(channel_name, chat_id, role=role)
+        for chat in handled.channel_checks:
+            if await self.refuses_posts(chat):
+                await self.send(Outgoing(incoming.channel, incoming.chat_id, texts.CROSSPOST_REFUSED.format(channel=chat)))
         for job in handled.later:
             await self.send_all(await self._run_later(job, incoming))
         return handled.acknowledgement
@@ -74,6 +83,12 @@ class Core:
     def _handle_in_transaction(self, incoming: Incoming) -> Handled:
         with session_scope(self.engine) as session:
             return handle_update(session=session, incoming=incoming, config=self.config)
+
+    async def refuses_posts(self, chat: str) -> bool:
+        """True when Telegram says the bot may not post in this channel (not when it could not
+        be asked, nor without a Telegram channel in this process)."""
+        may_post_to = getattr(self.channels.get("telegram"), "may_post_to", None)
+        return may_post_to is not None and await may_post_to(chat) is False
 
     async def set_menu(self, channel_name: str, chat_id: str, *, role: str) -> None:
         """A member's command menu for their role, on channels that have one (Telegram)."""

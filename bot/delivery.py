@@ -30,8 +30,8 @@ from bot.threads import off_loop
 from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
-from handlers.publishing import post_message
-from storage import pushes
+from handlers.publishing import channel_message, post_message
+from storage import pushes, retractions
 from storage.db import session_scope
 from storage.models import Announcement, Post, School, Story
 
@@ -67,6 +67,8 @@ class Sender:
         idle_poll: float = IDLE_POLL,
         outage_pauses: tuple[float, ...] = OUTAGE_PAUSES,
         on_outage: Callable[[str], Awaitable[None]] | None = None,
+        on_retracted: Callable[[str], Awaitable[None]] | None = None,
+        public_url: str | None = None,
         leads: Callable[[], Awaitable[bool]] | None = None,
         owner: str | None = None,
         lease: timedelta = LEASE,
@@ -78,7 +80,9 @@ class Sender:
         self.retry_delays = retry_delays
         self.idle_poll = idle_poll
         self.outage_pauses = outage_pauses
-        self.on_outage = on_outage
+        self.on_outage = on_outage  # also told when a Telegram channel refuses a cross-post
+        self.on_retracted = on_retracted
+        self.public_url = public_url  # story links in cross-posts
         self.leads = leads
         self.owner = owner or process_identity()
         self.lease = lease
@@ -98,7 +102,7 @@ class Sender:
                 await pause(self._stopping, self.idle_poll)
                 continue
             await self._sweep()
-            if not await self.send_window():
+            if not await self.send_window() and not await self.retract_window():
                 await pause(self._stopping, self.idle_poll)
 
     async def _sweep(self) -> None:
@@ -125,8 +129,12 @@ class Sender:
         finally:
             keeping.cancel()
         results: dict[str, list[pushes.Claimed]] = defaultdict(list)
-        for claim, status in zip(claimed, outcomes):
+        refs = {}
+        for claim, (status, ref) in zip(claimed, outcomes):
             results[status].append(claim)
+            if ref is not None:
+                refs[claim.delivery_id] = ref
+        await self._report_refused_channels(results)
         unreached = results.pop(OUTAGE, [])
         if unreached and not results.get("sent"):
             results["waiting"] = unreached
@@ -134,7 +142,7 @@ class Sender:
         else:
             results["failed"] += unreached
             self._outages = 0
-        await off_loop(self._record, results)
+        await off_loop(self._record, results, refs)
         return len(claimed)
 
     def _claim(self) -> tuple[list[pushes.Claimed], dict[int, Outgoing]]:
@@ -142,9 +150,9 @@ class Sender:
             claimed = pushes.claim_window(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
             return claimed, {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
 
-    def _record(self, results: dict[str, list[pushes.Claimed]]) -> None:
+    def _record(self, results: dict[str, list[pushes.Claimed]], refs: dict[int, str]) -> None:
         with session_scope(self.engine) as session:
-            pushes.record_results(session=session, results=results, channel=self.channel.name)
+            pushes.record_results(session=session, results=results, channel=self.channel.name, refs=refs)
 
     async def _keep_lease(self, delivery_ids: list[int]) -> None:
         """Renews the window's lease until cancelled (when the window is done)."""
@@ -156,6 +164,64 @@ class Sender:
         with session_scope(self.engine) as session:
             pushes.renew_leases(session=session, delivery_ids=delivery_ids, owner=self.owner, lease=self.lease)
 
+    async def retract_window(self) -> int:
+        """Deletes one window of a taken-down story's messages, on channels that can delete."""
+        delete = getattr(self.channel, "delete_message", None)
+        if delete is None:
+            return 0
+        claimed = await off_loop(self._claim_retractions)
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._delete(delete, claim) for claim in claimed))
+        done = await off_loop(self._record_retractions, claimed, outcomes)
+        for story_id, deleted, failed in done:
+            if self.on_retracted is not None:
+                await self.on_retracted(texts.TAKEDOWN_DONE.format(id=story_id, deleted=deleted, failed=failed))
+        return len(claimed)
+
+    async def _delete(self, delete: Callable[[str, str], Awaitable[None]], claim: retractions.Claimed) -> bool:
+        """One deletion at the channel's rate; flood control waits, anything else is reported."""
+        floods = 0
+        while claim.chat_id is not None:
+            await self._wait_out_flood()
+            await self.limiter.acquire()
+            try:
+                async with self._in_flight:
+                    await delete(claim.chat_id, claim.message_ref)
+                return True
+            except ChannelError as error:
+                if error.retry_after is None or floods >= MAX_FLOOD_WAITS:
+                    log.info("%s: message %s not deleted: %s", self.channel.name, claim.message_ref, error)
+                    return False
+                floods += 1
+                self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + error.retry_after)
+        return False
+
+    def _claim_retractions(self) -> list[retractions.Claimed]:
+        with session_scope(self.engine) as session:
+            return retractions.claim(session=session, channel=self.channel.name)
+
+    def _record_retractions(self, claimed: list[retractions.Claimed], outcomes: list[bool]) -> list[tuple[int, int, int]]:
+        with session_scope(self.engine) as session:
+            retractions.record(
+                session=session,
+                deleted=[c.delivery_id for c, ok in zip(claimed, outcomes) if ok],
+                failed=[c.delivery_id for c, ok in zip(claimed, outcomes) if not ok],
+            )
+            return list(retractions.finished(session=session, post_ids={c.post_id for c in claimed}))
+
+    async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
+        """A channel that refuses (the bot is not its admin) is no member who blocked the bot: the
+        delivery fails, the channel stays a target, and the editors are told at once."""
+        for status in ("blocked", "failed"):
+            refused = [claim for claim in results.get(status, []) if claim.to_channel]
+            for claim in refused:
+                results[status].remove(claim)
+                results["failed"].append(claim)
+                log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
+                if self.on_outage is not None:
+                    await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
+
     async def _pause_for_outage(self) -> None:
         seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]
         self._outages += 1
@@ -166,39 +232,51 @@ class Sender:
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         """The post as this member gets it; rendered once per post, not once per member."""
+        if claim.to_channel:
+            return self._channel_message(session, claim)
         if claim.post_id not in self._posts:
-            post = session.get(Post, claim.post_id)
-            if post.announcement_id is not None:
-                announcement = session.get(Announcement, post.announcement_id)
-                school = session.get(School, announcement.school_id)
-                rendered = announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
-            else:
-                story = session.get(Story, post.story_id)
-                school = session.get(School, story.school_id) if story.school_id else None
-                rendered = post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
-            self._posts[claim.post_id] = rendered
+            self._posts[claim.post_id] = self._render(session, session.get(Post, claim.post_id))
         return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
 
-    async def _deliver(self, message: Outgoing | None) -> str:
-        """Sends one message; returns the delivery's final status."""
+    def _render(self, session, post: Post) -> Outgoing:  # noqa: ANN001
+        if post.announcement_id is not None:
+            announcement = session.get(Announcement, post.announcement_id)
+            school = session.get(School, announcement.school_id)
+            return announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
+        story = session.get(Story, post.story_id)
+        school = session.get(School, story.school_id) if story.school_id else None
+        return post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+
+    def _channel_message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
+        """The post as a Telegram channel carries it: no reaction buttons (its readers are not
+        members); a story with the link to its page."""
+        post = session.get(Post, claim.post_id)
+        if post.announcement_id is not None:
+            return dataclasses.replace(self._render(session, post), chat_id=claim.chat_id, buttons=())
+        story = session.get(Story, post.story_id)
+        school = session.get(School, story.school_id) if story.school_id else None
+        return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
+
+    async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:
+        """Sends one message; returns the delivery's final status and the platform's message id."""
         if message is None:
-            return "skipped"  # unsubscribed, blocked or erased since the post was created
+            return "skipped", None  # unsubscribed, blocked, banned or erased since the post was created
         failures = floods = 0
         while True:
             await self._wait_out_flood()
             await self.limiter.acquire()
             try:
                 async with self._in_flight:
-                    await self.channel.send(message)
-                return "sent"
+                    ref = await self.channel.send(message)
+                return "sent", ref
             except ChannelError as error:
                 failure = error
             except Exception:
                 log.exception("%s: unexpected error sending to chat %s", self.channel.name, message.chat_id)
-                return "failed"
+                return "failed", None
             outcome = self._judge(failure, failures, floods)
             if outcome != "retry":
-                return outcome
+                return outcome, None
             if failure.retry_after is not None:
                 floods += 1
             else:
@@ -237,8 +315,11 @@ def interrupted(engine: sa.Engine, channel: str | None = None, *, alone: bool = 
 
 def recover(engine: sa.Engine, *, alone: bool = False) -> int:
     """At start: deliveries a crashed sender left `sending` become `unknown` once its lease ran
-    out, or at once when this process is `alone` on the database (so no sender is alive)."""
+    out, or at once when this process is `alone` on the database (so no sender is alive);
+    deletions a crash interrupted are queued again."""
     count = interrupted(engine, alone=alone)
+    with session_scope(engine) as session:
+        retractions.requeue_interrupted(session=session)
     if count:
         log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count

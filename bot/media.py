@@ -57,11 +57,19 @@ class MediaStore:
         path = self.directory / name
         return path if path.is_file() else None
 
+    def delete(self, ref: str) -> None:
+        """Removes the file behind a ``media:`` reference, if there is one (erasure)."""
+        path = self.path(ref)
+        if path is not None:
+            path.unlink(missing_ok=True)
+    def web_path(self, ref: str | None) -> str | None:
+        """The photo's path on this server (`/media/…`), or None (another kind of ref, or missing)."""
+        return f"/media/{_name(ref)}" if self.path(ref) is not None else None
+
     def public_url(self, ref: str | None) -> str | None:
         """Where the platforms can fetch the photo, or None without a public URL or file."""
-        if self._public_url is None or self.path(ref) is None:
-            return None
-        return f"{self._public_url}/media/{_name(ref)}"
+        path = self.web_path(ref)
+        return f"{self._public_url}{path}" if self._public_url is not None and path is not None else None
 
 
 def _name(ref: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""`tintot run` with tokens: every configured channel, the web server when something needs it,
+"""`tintot run` with tokens: every configured channel, the web server (webhooks, wall, dashboard),
 one delivery sender per channel and the scheduler, until SIGINT or SIGTERM.
 
 Start-up checks each channel against its platform first: a wrong setting stops here, with one
@@ -27,7 +27,8 @@ from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.threads import off_loop
-from bot.web import build_app, make_server
+from bot.web import WebSite, build_app, listen, make_server
+from content import texts
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,12 @@ def build_channels(settings: Settings, core: Core, media: MediaStore) -> list[Ch
     return channels
 
 
+def web_site(settings: Settings, engine: sa.Engine, media: MediaStore) -> WebSite:
+    return WebSite(
+        engine=engine, media=media, public_url=settings.tintot_public_url, timezone=settings.timezone, admins=settings.admins
+    )
+
+
 def _health(engine: sa.Engine):  # noqa: ANN202
     def check() -> bool:
         try:
@@ -60,11 +67,12 @@ def _health(engine: sa.Engine):  # noqa: ANN202
 async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """Runs until `stop` is set (or a signal arrives); everything started is stopped in reverse."""
     stop = stop or _stop_on_signals()
+    sock = listen(settings.tintot_http_host, settings.tintot_http_port)
     engine = open_database(settings.database_url)
     election = Election(engine)
     recover(engine, alone=election.alone())
     media = MediaStore.from_settings(settings)
-    core = Core(engine=engine, config=core_config(settings, save_photo=media.save))
+    core = Core(engine=engine, config=core_config(settings, media=media))
     channels = build_channels(settings, core, media)
     started: list[Channel] = []
     tasks: list[asyncio.Task] = []
@@ -79,11 +87,13 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             started.append(channel)
             core.attach(channel)
         await core.refresh_moderator_menus()
+        if settings.telegram_channel_id and await core.refuses_posts(settings.telegram_channel_id):
+            await core.tell_moderators(texts.CROSSPOST_REFUSED.format(channel=settings.telegram_channel_id))
+        # Always served: without TINTOT_PUBLIC_URL the wall still runs on the local address.
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
-        if webhooks or settings.tintot_public_url:
-            app = build_app(webhooks=webhooks, media=media, health=_health(engine))
-            server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
-            tasks.append(asyncio.create_task(server.serve(), name="web"))
+        app = build_app(webhooks=webhooks, media=media, health=_health(engine), site=web_site(settings, engine, media))
+        server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
+        tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="web"))
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(
@@ -91,6 +101,8 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
                 channel=channel,
                 rate=rates.get(channel.name, 10.0),
                 on_outage=core.tell_moderators,
+                on_retracted=core.tell_moderators,
+                public_url=settings.tintot_public_url,
                 leads=_role(election, f"send:{channel.name}"),
             )
             senders.append(sender)
@@ -109,6 +121,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
                 await asyncio.wait_for(task, 10)
         for channel in reversed(started):
             await channel.stop()
+        sock.close()
         await off_loop(election.release_all)  # another process takes over at once
         engine.dispose()
 

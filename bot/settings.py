@@ -11,10 +11,10 @@ from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from content.links import telegram_username
+from content.links import telegram_channel, telegram_username
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CHANNEL_NAMES = ("telegram", "zalo", "console")
@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
     telegram_bot_username: str | None = None  # for join links and posters (`tintot schools links`)
+    telegram_channel_id: str | None = None  # the campaign's channel: every push is cross-posted
 
     zalo_bot_token: str | None = Field(default=None, repr=False)
     zalo_bot_api_url: str = "https://bot-api.zaloplatforms.com"
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     tintot_http_port: int = Field(default=8080, ge=0, le=65535)
     tintot_public_url: str | None = None
     tintot_media_dir: str = "data/media"
+    tintot_stories_per_day: int = Field(default=3, ge=1, le=100)
 
     @field_validator(
         "telegram_bot_token",
@@ -59,6 +61,7 @@ class Settings(BaseSettings):
         "tintot_public_url",
         "telegram_bot_username",
         "zalo_bot_link",
+        "telegram_channel_id",
         mode="before",
     )
     @classmethod
@@ -109,6 +112,19 @@ class Settings(BaseSettings):
             return telegram_username(value)
         except ValueError:
             raise ValueError("tên bot Telegram gồm 5–32 chữ cái, chữ số hoặc _, bắt đầu bằng chữ cái") from None
+
+    @field_validator("telegram_channel_id")
+    @classmethod
+    def _channel_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if not info.data.get("telegram_bot_token"):
+            # Its posts would wait for ever for a Telegram sender that never starts.
+            raise ValueError("cần TELEGRAM_BOT_TOKEN: bot đăng lên kênh qua Telegram")
+        try:
+            return telegram_channel(value)
+        except ValueError:
+            raise ValueError("cần @tên_kênh hoặc mã kênh dạng -100…") from None
 
     @cached_property
     def timezone(self) -> ZoneInfo:

@@ -25,6 +25,18 @@ def telegram_username(name: str) -> str:
     return username
 
 
+def telegram_channel(name: str) -> str:
+    """'@tintot_caobang', 'https://t.me/tintot_caobang' or '-1001234567890' -> the chat id the Bot
+    API takes ('@tintot_caobang' / '-1001234567890'); ValueError for anything else."""
+    text = name.strip().removeprefix("https://t.me/")
+    if re.fullmatch(r"-100\d{5,15}", text):
+        return text
+    username = text.removeprefix("@")
+    if not BOT_USERNAME.fullmatch(username):
+        raise ValueError(f"{name!r} is not a Telegram channel")
+    return "@" + username
+
+
 def telegram_link(username: str, code: str) -> str:
     return f"https://t.me/{username}?start={code}"
 

@@ -28,16 +28,33 @@ def number(value: int) -> str:
 
 def preview(text: str, limit: int = 600) -> str:
     """The start of a story for a moderator's queue, escaped, cut at a word."""
-    if len(text) <= limit:
-        return esc(text)
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return esc(cut) + "…"
+    return esc(cut(text, limit))
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` if short enough, else its start cut at a word, with an ellipsis."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def byline(*, school_name: str | None, author_name: str | None) -> str:
+    """Who a published story is from, escaped for a chat message."""
+    return esc(plain_byline(school_name=school_name, author_name=author_name))
+
+
+def plain_byline(*, school_name: str | None, author_name: str | None) -> str:
     """Who a published story is from: the school, and the author only when they chose so."""
-    school = esc(school_name) if school_name else "Tin Tốt"
-    return f"— {esc(author_name)}, {school}" if author_name else f"— {school}"
+    school = school_name or "Tin Tốt"
+    return f"— {author_name}, {school}" if author_name else f"— {school}"
+
+
+def headline(text: str, limit: int = 90) -> str:
+    """A story's title on the web: its first line, cut at a word (plain text: pages escape)."""
+    return cut(text.strip().split("\n", 1)[0].strip(), limit)
+
+
+def summary(text: str, limit: int = 200) -> str:
+    """A story's description for link previews and feeds (plain text, one line)."""
+    return cut(" ".join(text.split()), limit)
 
 
 def weekly_schedule(weekday: int, clock: str) -> str:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from content.links import telegram_channel
+
 # Telegram deep-link payloads allow A-Z, a-z, 0-9, _ and -; codes are kept upper-case.
 CODE_PATTERN = re.compile(r"[A-Z0-9_-]{2,32}")
 
@@ -18,6 +20,7 @@ class SchoolRow:
     code: str
     name: str
     enrolment: int | None = None
+    telegram_channel: str | None = None
 
 
 class SchoolFileError(ValueError):
@@ -47,7 +50,8 @@ def parse_schools_csv(text: str) -> list[SchoolRow]:
         if code in seen:
             raise SchoolFileError(f"Dòng {line}: mã trường {code} bị lặp.")
         seen.add(code)
-        rows.append(SchoolRow(code, name, _enrolment(record.get("enrolment", ""), line)))
+        channel = _channel(record.get("telegram_channel", ""), line)
+        rows.append(SchoolRow(code, name, _enrolment(record.get("enrolment", ""), line), channel))
     return rows
 
 
@@ -57,3 +61,12 @@ def _enrolment(value: str, line: int) -> int | None:
     if not value.isdigit():
         raise SchoolFileError(f"Dòng {line}: sĩ số {value!r} phải là số nguyên không âm.")
     return int(value)
+
+
+def _channel(value: str, line: int) -> str | None:
+    if not value:
+        return None
+    try:
+        return telegram_channel(value)
+    except ValueError:
+        raise SchoolFileError(f"Dòng {line}: kênh Telegram {value!r} phải có dạng @tên_kênh hoặc -100….") from None

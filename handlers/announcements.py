@@ -19,7 +19,7 @@ from handlers.context import CoreConfig, Ctx, message_to, one_row
 from handlers.io import Button, Outgoing
 from handlers.publishing import QUIET_UNTIL, is_quiet
 from handlers.submission import MAX_CAPTION, MAX_STORY
-from storage import announcements, pushes, repo
+from storage import announcements, crossposts, pushes, repo
 from storage.models import Announcement, Member, Post, School
 
 # A preview shows a recipient count of that moment; pressed later, "send" would go out to a
@@ -144,10 +144,11 @@ def release_due(*, session: Session, now: datetime, config: CoreConfig) -> list[
 
 
 def _publish(session: Session, announcement: Announcement, now: datetime) -> tuple[Post | None, int]:
-    post = announcements.publish(session=session, announcement=announcement, now=now)
+    lead = crossposts.school_channels(session=session, school_id=announcement.school_id)
+    post = announcements.publish(session=session, announcement=announcement, now=now, lead=lead)
     if post is None:
         return None, 0
-    count = pushes.progress(session=session, post=post).total
+    count = pushes.progress(session=session, post=post).total - len(lead)
     repo.add_event(session=session, kind="announced", member=None, post_id=post.id, school_id=announcement.school_id)
     return post, count
 

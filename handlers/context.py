@@ -34,6 +34,14 @@ class CoreConfig:
     # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
     # the runtime supplies the media store's.
     save_photo: Callable[[bytes], str] | None = None
+    # Removes a stored photo by its reference (erasure); the runtime supplies the media store's.
+    delete_photo: Callable[[str], None] | None = None
+    stories_per_day: int = 3
+    messages_per_minute: int = 20
+    # TINTOT_PUBLIC_URL: the base of story and login links; None when they cannot be given out.
+    public_url: str | None = None
+    # TELEGRAM_CHANNEL_ID: the campaign's channel, which gets every push too.
+    telegram_channel: str | None = None
 
 
 # Replies made after the update's commit: given the engine, returns the messages to send.
@@ -50,6 +58,8 @@ class Ctx:
     acknowledgement: str | None = None
     # (channel, chat id, role name) of members whose command menu must change.
     menu_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # Telegram channels to check at once for the bot's right to post (after /kenh).
+    channel_checks: list[str] = field(default_factory=list)
     # Work too long for the update's own transaction (see `reply_later`).
     later: list[Later] = field(default_factory=list)
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-IncomingKind = Literal["text", "photo", "callback", "sticker", "file", "other"]
+# "edited": a message changed after it was sent; "group": anything in a group chat (its content is
+# never passed on); "blocked"/"unblocked": the member blocked or unblocked the bot.
+IncomingKind = Literal["text", "photo", "callback", "sticker", "file", "other", "edited", "group", "blocked", "unblocked"]
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from sqlmodel import Session
 from content import render, texts
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import pushes, repo, roles
-from storage.models import Announcement, Member, Post, School, Story
+from storage import crossposts, pushes, repo, retractions, roles
+from storage.models import Announcement, Delivery, Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
 REACTION_WINDOW = timedelta(hours=24)
@@ -75,19 +75,32 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
         warning = texts.PUSH_QUEUE_EMPTY[kind].format(date=day.strftime("%d/%m/%Y"))
         _warn_once(session, config, result, f"queue_empty:{kind}:{day}", warning)
         return result
-    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now)
+    lead = crossposts.targets_for(session=session, story=story, campaign_chat=config.telegram_channel)
+    post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now, lead=lead)
     if post is None:  # another process or a moderator published this slot a moment ago
         return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
     result.status, result.post = "published", post
     result.recipients = pushes.progress(session=session, post=post).total
     repo.add_event(session=session, kind="published", member=None, story_id=story.id, post_id=post.id, school_id=story.school_id)
     author = session.get(Member, story.member_id) if story.member_id else None
-    if author is not None and (notice := message_to(author, texts.AUTHOR_PUBLISHED.format(id=story.id))):
+    if author is not None and (notice := message_to(author, _published_notice(story, config))):
         result.notices.append(notice)
     remaining = len(pushes.queued_daily(session=session, limit=LOW_QUEUE_DAYS))
     if kind == "daily" and remaining < LOW_QUEUE_DAYS:
         _warn_once(session, config, result, f"queue_low:{day}", texts.QUEUE_LOW.format(count=remaining))
     return result
+
+
+def _published_notice(story: Story, config: CoreConfig) -> str:
+    """The author's good news, with the story's page to share where there is a public address."""
+    text = texts.AUTHOR_PUBLISHED.format(id=story.id)
+    if config.public_url:
+        text += "\n" + texts.AUTHOR_SHARE_LINK.format(url=render.esc(story_url(config.public_url, story.id)))
+    return text
+
+
+def story_url(public_url: str, story_id: int) -> str:
+    return f"{public_url.rstrip('/')}/cau-chuyen/{story_id}"
 
 
 def skip_slot(*, session: Session, kind: str, day: date, config: CoreConfig) -> list[Outgoing]:
@@ -109,19 +122,31 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
             result.notices.append(notice)
 
 
-def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
-    """A push as one member receives it, with its reaction buttons."""
-    title = texts.POST_TITLES[post.kind]
+def _post_text(post: Post, story: Story, school: School | None) -> str:
     author = story.author_name if story.show_name else None
-    text = "\n\n".join(
+    return "\n\n".join(
         (
-            title.format(date=post.slot_date.strftime("%d/%m/%Y")),
+            texts.POST_TITLES[post.kind].format(date=post.slot_date.strftime("%d/%m/%Y")),
             render.esc(story.text),
             render.byline(school_name=school.name if school else None, author_name=author),
         )
     )
-    buttons = ((tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())),)
-    return Outgoing(channel, chat_id, text, photo=story.photo, buttons=buttons)
+
+
+def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
+    """A push as one member receives it, with its reaction buttons and the report button."""
+    reactions = tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())
+    buttons = (reactions + (Button(texts.REPORT_BUTTON, f"report:{post.id}"),),)
+    return Outgoing(channel, chat_id, _post_text(post, story, school), photo=story.photo, buttons=buttons)
+
+
+def channel_message(*, post: Post, story: Story, school: School | None, chat_id: str, public_url: str | None) -> Outgoing:
+    """A push as a Telegram channel carries it: no reaction buttons (a channel's readers are not
+    members), and a link to the story's page to share, where there is a public address."""
+    text = _post_text(post, story, school)
+    if public_url:
+        text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(story_url(public_url, story.id)))
+    return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo)
 
 
 def publish_command(ctx: Ctx) -> None:
@@ -214,11 +239,20 @@ def progress_command(ctx: Ctx) -> None:
 
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
-    """❤️ / 👏 under a push: counted once per member and post."""
-    if not post_id.isdigit() or kind not in texts.REACTIONS or ctx.session.get(Post, int(post_id)) is None:
-        ctx.reply(texts.OPTION_EXPIRED)
+    """❤️ / 👏 under a push: counted once per member and post, only on the push they received."""
+    if not post_id.isdigit() or len(post_id) >= 10 or kind not in texts.REACTIONS or not received(ctx, int(post_id)):
+        ctx.acknowledge(texts.OPTION_EXPIRED)
         return
     _react(ctx, int(post_id), kind)
+
+
+def received(ctx: Ctx, post_id: int) -> bool:
+    """Whether the push reached this member, and a button pressed for it is on that very message."""
+    delivery = retractions.delivery_of(session=ctx.session, post_id=post_id, member_id=ctx.member.id)
+    if delivery is None or delivery.status not in ("sent", "unknown"):
+        return False
+    pressed_on = ctx.incoming.message_ref
+    return ctx.incoming.kind != "callback" or not delivery.message_ref or pressed_on == delivery.message_ref
 
 
 def typed_reaction(ctx: Ctx) -> bool:
@@ -227,13 +261,21 @@ def typed_reaction(ctx: Ctx) -> bool:
     Only when no later message of the bot offered numbered options: those numbers win.
     """
     kind = TYPED_REACTIONS.get(ctx.incoming.text.strip().lower()) if ctx.incoming.kind == "text" else None
-    if kind is None or ctx.member.id is None:
-        return False
-    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=ctx.config.clock() - REACTION_WINDOW)
-    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+    delivery = recent_push(ctx) if kind is not None else None
+    if delivery is None:
         return False
     _react(ctx, delivery.post_id, kind)
     return True
+
+
+def recent_push(ctx: Ctx) -> Delivery | None:
+    """The push of the last 24 hours a typed number answers, unless a later message of the bot
+    offered numbered options (those numbers win)."""
+    since = ctx.config.clock() - REACTION_WINDOW
+    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=since)
+    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+        return None
+    return delivery
 
 
 def _react(ctx: Ctx, post_id: int, kind: str) -> None:

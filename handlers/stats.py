@@ -18,7 +18,7 @@ from handlers import scope
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Outgoing
 from storage import repo
-from storage.db import read_only_scope
+from storage.db import read_scope
 from storage.indicators import school_indicators
 from storage.periods import Period, all_time, local_day, month_of, week_of
 from storage.rollup import roll_up_in_steps
@@ -48,7 +48,7 @@ def _report(
     then the reads in a read-only one, so that other members' replies never wait for them.
     `only`: a school moderator's school, shown beside the province total."""
     roll_up_in_steps(engine=engine, zone=config.timezone, now=now)
-    with read_only_scope(engine) as session:
+    with read_scope(engine) as session:
         rows = school_indicators(session=session, period=period, zone=config.timezone, now=now)
     messages = [to(report.chat_summary(rows, period, only=only))]
     if config.save_photo is not None:  # the chart only illustrates the table

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.models import Announcement, Member, Post
-from storage.pushes import add_deliveries
+from storage.pushes import add_deliveries, add_lead
 
 KIND = "school"  # Post.kind of an announcement
 
@@ -66,8 +66,9 @@ def cancel(*, session: Session, announcement_id: int) -> bool:
     return changed == 1
 
 
-def publish(*, session: Session, announcement: Announcement, now: datetime) -> Post | None:
-    """The announcement's post and one delivery per recipient; None if it has its post already."""
+def publish(*, session: Session, announcement: Announcement, now: datetime, lead: Sequence[Member] = ()) -> Post | None:
+    """The announcement's post and one delivery per recipient, after those of `lead` (the school's
+    Telegram channel); None if it has its post already."""
     try:
         with session.begin_nested():
             post = Post(kind=KIND, slot_date=announcement.day, announcement_id=announcement.id, created_at=now)
@@ -75,6 +76,7 @@ def publish(*, session: Session, announcement: Announcement, now: datetime) -> P
             session.flush()
     except IntegrityError:
         return None
+    add_lead(session=session, post=post, lead=lead, now=now)
     add_deliveries(session=session, post=post, now=now, recipients=recipients(announcement.school_id))
     announcement.status = "sent"
     return post

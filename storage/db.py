@@ -51,7 +51,7 @@ def _one_writer_at_a_time(engine: sa.Engine) -> None:
     """SQLite has one writer; threads of this process queue for it on a lock, in order.
 
     Left to SQLite, a waiting writer sleeps and polls (1, 2, 5 … 100 ms): under load the replies
-    would queue behind those sleeps. A read-only transaction (`read_only_scope`) takes neither
+    would queue behind those sleeps. A read-only transaction (`read_scope`) takes neither
     lock: in WAL mode it reads a snapshot while others write.
     """
     writing = threading.Lock()
@@ -82,12 +82,39 @@ def _one_writer_at_a_time(engine: sa.Engine) -> None:
 def upgrade(engine: sa.Engine) -> None:
     """Brings the schema to the newest migration (safe to run at every start, from several
     processes at once)."""
+    with migration_connection(engine) as connection:
+        one_at_a_time(connection)
+        command.upgrade(alembic_config(connection), "head")
+
+
+def alembic_config(connection: sa.Connection) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        one_at_a_time(connection)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    config.attributes["connection"] = connection
+    return config
+
+
+@contextmanager
+def migration_connection(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection in a transaction for migrations, committed when the block ends.
+
+    SQLite alters a table by copying it and dropping the original, which foreign keys pointing
+    at it forbid: they are off while migrations run and checked after. The pragma is ignored
+    inside a transaction, so it is set on the driver's connection before one begins.
+    """
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"migrations left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def one_at_a_time(connection: sa.Connection) -> None:
@@ -110,9 +137,9 @@ def session_scope(engine: sa.Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def read_only_scope(engine: sa.Engine) -> Iterator[Session]:
-    """A session for work that writes nothing (a long report): on SQLite it holds no write lock,
-    so it delays no one."""
+def read_scope(engine: sa.Engine) -> Iterator[Session]:
+    """A session for reading only (web pages, a long report): on SQLite it does not take the
+    write lock, so it never waits behind a push being written, nor holds one up."""
     with Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False) as session:
         try:
             yield session

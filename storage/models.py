@@ -42,6 +42,8 @@ class School(SQLModel, table=True):
     name: str = Field(max_length=200)
     enrolment: int | None = None
     active: bool = True
+    # The school's Telegram channel ('@name' or '-100…'): its published stories are cross-posted.
+    telegram_channel: str | None = Field(default=None, max_length=64)
 
 
 class Member(SQLModel, table=True):
@@ -77,6 +79,15 @@ class Member(SQLModel, table=True):
     active_on: date | None = None
     created_at: datetime = _when(default_factory=utcnow)
     erased_at: datetime | None = _when(default=None)
+    # A ban by a moderator: no stories, no pushes. `ban_told`: the reason was shown once.
+    banned_at: datetime | None = _when(default=None)
+    ban_reason: str | None = Field(default=None, max_length=500)
+    ban_told: bool = False
+    # Flood control, in the database so it holds across processes: messages since `burst_at`,
+    # and until when the member is ignored after sending too many.
+    burst_at: datetime | None = _when(default=None)
+    burst_count: int = 0
+    quiet_until: datetime | None = _when(default=None)
 
     @property
     def joined(self) -> bool:
@@ -84,10 +95,23 @@ class Member(SQLModel, table=True):
 
 
 class Story(SQLModel, table=True):
+    """`status`: pending, approved, rejected, published, or retracted (taken down after publishing)."""
+
+    __table_args__ = (
+        # The story wall and the feeds: published stories newest first, for all or one school.
+        sa.Index("ix_story_status_published", "status", "published_at", "id"),
+        sa.Index("ix_story_school_status_published", "school_id", "status", "published_at", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     school_id: int | None = Field(default=None, foreign_key="school.id")
     text: str = Field(sa_type=sa.Text)
+    # The text as the author sent it, when a moderator corrected or masked it (`text` is then
+    # what gets published).
+    original_text: str | None = Field(default=None, sa_type=sa.Text)
+    # What screening found, one "kind<TAB>shown" a line (see `content.screening`).
+    flags: str | None = Field(default=None, sa_type=sa.Text)
     photo: str | None = Field(default=None, max_length=512)
     show_name: bool = False
     author_name: str | None = Field(default=None, max_length=128)
@@ -151,6 +175,8 @@ class Delivery(SQLModel, table=True):
     channel: str = Field(max_length=16)
     status: str = Field(default="waiting", max_length=16)
     attempts: int = 0
+    # The platform's id of the message sent, so a takedown can delete it.
+    message_ref: str | None = Field(default=None, max_length=64)
     updated_at: datetime = _when(default_factory=utcnow)
     # The sender that claimed the row (host:pid:nonce), and while `sending` until when it holds
     # it (renewed while the window is in flight). Only a row whose lease ran out, its sender
@@ -166,6 +192,17 @@ class Reaction(SQLModel, table=True):
     post_id: int = Field(foreign_key="post.id")
     member_id: int = Field(foreign_key="member.id")
     kind: str = Field(max_length=16)
+    at: datetime = _when(default_factory=utcnow)
+
+
+class Report(SQLModel, table=True):
+    """A member's report of a published story: one per member and story."""
+
+    __table_args__ = (sa.UniqueConstraint("story_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(foreign_key="story.id")
+    member_id: int = Field(foreign_key="member.id")
     at: datetime = _when(default_factory=utcnow)
 
 
@@ -219,3 +256,25 @@ class ProcessedUpdate(SQLModel, table=True):
     channel: str = Field(max_length=16)
     update_id: str = Field(max_length=64)
     at: datetime = _when(default_factory=utcnow, index=True)
+
+
+class Secret(SQLModel, table=True):
+    """A key the processes share (the one that signs login links), made once on first use."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)
+
+
+class UsedLogin(SQLModel, table=True):
+    """A login link already opened: in the database, so it works once across every process."""
+
+    nonce: str = Field(primary_key=True, max_length=64)
+    expires_at: datetime = _when(index=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A dashboard session: the cookie holds a random token, the table only its hash."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    expires_at: datetime = _when(index=True)

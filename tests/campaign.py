@@ -11,32 +11,35 @@ from sqlmodel import select
 
 from handlers.context import CoreConfig
 from handlers.publishing import publish_slot
-from storage import announcements
+from storage import announcements, crossposts
 from storage.db import session_scope
 from storage.models import Announcement, Delivery, Member, Story, utcnow
 
 FIRST_CHAT = 10_000
 
 
-def publish_to(engine: sa.Engine, members: int, channel: str = "telegram") -> None:
-    """`members` subscribers (chat ids from FIRST_CHAT) and today's daily post to them."""
+def publish_to(engine: sa.Engine, members: int, channel: str = "telegram", config: CoreConfig = CoreConfig()) -> None:
+    """`members` subscribers (chat ids from FIRST_CHAT) of school 1, and today's daily post to
+    them (a story of that school)."""
     now = _subscribers(engine, members, channel)
     with session_scope(engine) as session:
-        session.add(Story(text="Tin tốt: cả trường cùng trồng 500 cây xanh.", status="approved", slot="daily", decided_at=now))
+        session.add(Story(text="Tin tốt: cả trường cùng trồng 500 cây xanh.", school_id=1, status="approved", slot="daily", decided_at=now))
     morning = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(hour=9)
     with session_scope(engine) as session:
-        assert publish_slot(session=session, kind="daily", now=morning, config=CoreConfig()).status == "published"
+        assert publish_slot(session=session, kind="daily", now=morning, config=config).status == "published"
 
 
 def announce_to(engine: sa.Engine, members: int, channel: str = "telegram") -> None:
-    """`members` subscribers of school 1 and a confirmed announcement of that school to them."""
+    """`members` subscribers of school 1 and a confirmed announcement of that school to them (and
+    to the school's Telegram channel, if it has one)."""
     now = _subscribers(engine, members, channel)
     with session_scope(engine) as session:
         announcement = Announcement(school_id=1, text="Thứ Sáu cả trường dọn vệ sinh khu ký túc xá.", status="held",
                                     day=now.date(), seq=1, send_at=now)
         session.add(announcement)
         session.flush()
-        assert announcements.publish(session=session, announcement=announcement, now=now) is not None
+        lead = crossposts.school_channels(session=session, school_id=1)
+        assert announcements.publish(session=session, announcement=announcement, now=now, lead=lead) is not None
 
 
 def _subscribers(engine: sa.Engine, members: int, channel: str) -> datetime:
@@ -52,6 +55,9 @@ def _subscribers(engine: sa.Engine, members: int, channel: str) -> datetime:
 
 
 def statuses(engine: sa.Engine) -> dict[int, str]:
+    """Each member's delivery status, by chat id (channels that cross-post left out)."""
     with session_scope(engine) as session:
-        rows = session.exec(select(Member.platform_id, Delivery.status).join(Member, Member.id == Delivery.member_id)).all()
+        rows = session.exec(
+            select(Member.platform_id, Delivery.status).join(Member, Member.id == Delivery.member_id).where(Member.role != "channel")
+        ).all()
     return {int(chat): status for chat, status in rows}

@@ -24,6 +24,7 @@ def bot_environment(api, database_url: str, folder: Path, **settings: str) -> di
         "TELEGRAM_BOT_API_URL": api.url,
         "TINTOT_TELEGRAM_RATE": "1000",
         "TINTOT_MEDIA_DIR": str(folder / "media"),
+        "TINTOT_HTTP_PORT": "0",  # the web server on a free port: tests run side by side
         # Keep the scheduler from adding a weekly push of its own to what a test counts.
         "TINTOT_WEEKLY_AT": f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
     } | settings

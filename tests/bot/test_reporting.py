@@ -51,7 +51,7 @@ def test_xlsx_for_a_date_range(database, tmp_path, capsys):
     main(["report", "--format", "xlsx", "--from", str(today - timedelta(days=13)), "--to", str(today), "--out", str(out)])
     assert f"Đã ghi {out}" in capsys.readouterr().out
     book = load_workbook(out)
-    assert len(book.sheetnames) == 13
+    assert len(book.sheetnames) == 14
     assert 1 in [cell.value for cell in book["Kênh hoạt động"][5]][2:]  # the week of yesterday
     members = book["Thành viên"]
     assert members.max_column in (4, 5)  # two or three weeks, depending on the weekday
@@ -103,3 +103,13 @@ async def test_links_ask_telegram_for_the_username_when_there_is_a_token(databas
         with pytest.raises(SystemExit, match="TELEGRAM_BOT_TOKEN"):
             await asyncio.to_thread(main, ["schools", "links", "--out", str(tmp_path)])
     assert f"https://t.me/{BOT_USER['username']}?start=CDCB" in capsys.readouterr().out
+
+
+def test_schools_import_takes_telegram_channels_and_the_list_shows_them(database, tmp_path, capsys):
+    schools = tmp_path / "truong.csv"
+    schools.write_text("code,name,enrolment,telegram_channel\nCDCB,Trường Cao đẳng Cao Bằng,1200,https://t.me/tintot_cdcb\n"
+                       "HOAAN,Trung tâm GDNN-GDTX Hòa An,,\n", encoding="utf-8")
+    main(["schools", "import", str(schools)])
+    main(["schools", "list"])
+    listing = capsys.readouterr().out
+    assert "[kênh @tintot_cdcb]" in listing and listing.count("[kênh") == 1

@@ -18,6 +18,8 @@ from bot.settings import load_settings
         ("TINTOT_ADMINS", "viber:1"),
         ("TELEGRAM_WEBHOOK_SECRET", "short"),
         ("TINTOT_TELEGRAM_RATE", "0"),
+        ("TELEGRAM_CHANNEL_ID", "kênh của trường"),
+        ("TELEGRAM_CHANNEL_ID", "@tintot_caobang"),  # without TELEGRAM_BOT_TOKEN
     ],
 )
 def test_a_wrong_setting_stops_with_one_line_naming_it(monkeypatch, name, value):
@@ -50,3 +52,10 @@ def test_a_database_that_cannot_be_opened_stops_with_one_line(url):
     )
     assert done.returncode == 1
     assert done.stderr.startswith("Cấu hình sai: DATABASE_URL:") and done.stderr.count("\n") == 1
+
+
+def test_the_campaign_channel_is_read_as_the_bot_api_takes_it():
+    settings = load_settings(_env_file=None, telegram_bot_token="1:x", telegram_channel_id="https://t.me/tintot_caobang")
+    assert settings.telegram_channel_id == "@tintot_caobang"
+    with pytest.raises(SystemExit, match="TELEGRAM_CHANNEL_ID: .*-100"):
+        load_settings(_env_file=None, telegram_bot_token="1:x", telegram_channel_id="kênh của trường")

@@ -99,7 +99,7 @@ async def test_at_start_moderators_and_admins_get_the_moderators_menu(api, tmp_p
         session.add(Member(channel="telegram", platform_id="101", chat_id="101"))
     settings = Settings(_env_file=None, database_url=database_url, telegram_bot_token=api.token,
                         telegram_bot_api_url=api.url, tintot_admins="telegram:900",
-                        tintot_media_dir=str(tmp_path / "media"))
+                        tintot_media_dir=str(tmp_path / "media"), tintot_http_port=0)
     stop = asyncio.Event()
     running = asyncio.create_task(run_channels(settings, stop=stop))
     await until(lambda: {"chat:501", "chat:900"} <= set(api.commands))

@@ -15,6 +15,11 @@ def test_parse_with_enrolment_and_bom():
     assert rows[0].code == "CDCB" and rows[0].enrolment == 1200 and rows[1].enrolment is None
 
 
+def test_parse_telegram_channels():
+    rows = parse_schools_csv("code,name,telegram_channel\nAB,X,https://t.me/tintot_ab\nCD,Y,-1001234567890\nEF,Z,\n")
+    assert [row.telegram_channel for row in rows] == ["@tintot_ab", "-1001234567890", None]
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
@@ -23,6 +28,7 @@ def test_parse_with_enrolment_and_bom():
         ("code,name\nAB,\n", "thiếu tên"),
         ("code,name\nAB,X\nAB,Y\n", "bị lặp"),
         ("code,name,enrolment\nAB,X,nhiều\n", "sĩ số"),
+        ("code,name,telegram_channel\nAB,X,t.me/joinchat/abc\n", "kênh Telegram"),
     ],
 )
 def test_bad_files_name_the_problem(text, fragment):

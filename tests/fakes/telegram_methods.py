@@ -12,6 +12,8 @@ from typing import Any
 
 BOT_USER = {"id": 7000, "is_bot": True, "first_name": "Tin Tốt", "username": "TinTotBot"}
 
+DELETE_WINDOW = 48 * 3600  # seconds during which a bot may delete what it sent
+
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -35,12 +37,15 @@ class BotApiState:
     def __init__(self) -> None:
         self.updates: list[dict] = []  # queued and not yet confirmed by the bot
         self.messages: dict[int, dict] = {}  # what the bot sent, as it looks now
+        self.deleted: dict[int, dict] = {}  # what the bot sent and then deleted
         self.uploads: list[Any] = []
         self.files: dict[str, bytes] = {}  # what users sent, by file_id, for getFile and download
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_answers: list[int] = []  # HTTP status of each webhook delivery, 0 = no answer
         self.commands: dict[str, list[dict]] = {}  # by scope: "default", "chat:42"
+        # Channels by chat id ("@name" or "-100…"): True where the bot is an admin allowed to post.
+        self.channels: dict[str, bool] = {}
         self.closed = False
         self._update_ids = count(1)
         self._message_ids = count(1)
@@ -51,8 +56,10 @@ class BotApiState:
             "getWebhookInfo": self._get_webhook_info, "sendMessage": self._send_message,
             "sendPhoto": self._send_photo, "editMessageText": self._edit_text,
             "editMessageCaption": self._edit_caption, "editMessageReplyMarkup": self._edit_markup,
+            "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback, "setMyCommands": self._set_commands,
             "getMyCommands": self._get_commands, "getFile": self._get_file,
+            "getChatMember": self._get_chat_member,
         }
         self._by_lower_name = {name.lower(): name for name in self._methods}
 
@@ -187,9 +194,26 @@ class BotApiState:
         size = {"file_id": photo, "file_unique_id": photo[-8:], "width": 1280, "height": 960}
         return self._store(params, photo=[size], **({"caption": caption} if caption else {}))
 
+    async def _get_chat_member(self, params: dict) -> dict:
+        """Only the bot's own membership of the `channels`, which is what the bot asks."""
+        chat = str(params.get("chat_id"))
+        if chat not in self.channels:
+            raise ApiError(400, "Bad Request: chat not found")
+        if not self.channels[chat]:
+            return {"status": "left", "user": BOT_USER}
+        return {"status": "administrator", "user": BOT_USER, "can_post_messages": True, "can_be_edited": False}
+
     def _store(self, params: dict, **content: Any) -> dict:
+        chat = params["chat_id"]
+        kind = "private"
+        if str(chat).startswith(("@", "-100")):
+            if str(chat) not in self.channels:
+                raise ApiError(400, "Bad Request: chat not found")
+            if not self.channels[str(chat)]:
+                raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+            kind = "channel"
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": params["chat_id"], "type": "private"}, "from": BOT_USER} | content
+                   "chat": {"id": chat, "type": kind}, "from": BOT_USER} | content
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[message["message_id"]] = message
@@ -222,6 +246,16 @@ class BotApiState:
             raise ApiError(400, NOT_MODIFIED)
         self.messages[message["message_id"]] = edited
         return edited
+
+    async def _delete_message(self, params: dict) -> bool:
+        """As Telegram: only a message still there, in that chat, and sent less than 48 hours ago."""
+        message = self.messages.get(params.get("message_id"))
+        if message is None or message["chat"]["id"] != params.get("chat_id"):
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if time.time() - message["date"] > DELETE_WINDOW:
+            raise ApiError(400, "Bad Request: message can't be deleted for everyone")
+        self.deleted[message["message_id"]] = self.messages.pop(message["message_id"])
+        return True
 
     async def _answer_callback(self, params: dict) -> bool:
         if not params.get("callback_query_id"):

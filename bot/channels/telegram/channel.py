@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
-from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
@@ -134,6 +134,21 @@ class TelegramChannel:
                              scope=BotCommandScopeChat(chat_id))
         except TelegramError as error:
             raise channel_error(error) from None
+
+    async def may_post_to(self, chat: str) -> bool | None:
+        """Whether the bot is an admin of this channel allowed to post; None when Telegram could
+        not be asked (a network error says nothing about the channel)."""
+        bot_id = int(self._settings.telegram_bot_token.split(":", 1)[0])  # a token starts with the bot's id
+        try:
+            member = await self._call("getChatMember", chat_id=chat, user_id=bot_id)
+        except (BadRequest, Forbidden) as error:
+            log.info("Telegram: channel %s: %s", chat, error.message)
+            return False
+        except TelegramError as error:
+            log.warning("Telegram: could not check channel %s: %s", chat, error.message)
+            return None
+        status = member.get("status") if isinstance(member, dict) else None
+        return status == "creator" or (status == "administrator" and bool(member.get("can_post_messages")))
 
     async def _start_receiving(self) -> None:
         if not self.webhook_mode:
@@ -276,6 +291,15 @@ class TelegramChannel:
         """Send, or edit in place; returns the message id."""
         try:
             return await render(self._call, message, self._photos)
+        except TelegramError as error:
+            raise channel_error(error) from None
+
+    async def delete_message(self, chat_id: str, ref: str) -> None:
+        """Deletes a message the bot sent (a takedown); Telegram allows it for 48 hours."""
+        if not ref.isdigit():
+            raise ChannelError(f"Telegram: no message id {ref!r}", permanent=True)
+        try:
+            await self._call("deleteMessage", chat_id=chat_id, message_id=int(ref))
         except TelegramError as error:
             raise channel_error(error) from None
 

@@ -1,0 +1,36 @@
+"""Web pages and feeds from the templates in `content/templates/`, with every value escaped.
+
+Usage: `render_page("story.html", context)`; a template gets exactly the context its page's
+handler builds (see `handlers/wall.py`, `handlers/dashboard.py`) and runs no query of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import jinja2
+
+from content import render
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("content", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["number"] = render.number
+    return environment
+
+
+def render_page(name: str, context: dict) -> str:
+    return _environment().get_template(name).render(context)
+
+
+@cache
+def stylesheet() -> bytes:
+    """The one stylesheet, served at /style.css."""
+    return resources.files("content").joinpath("static/style.css").read_bytes()

@@ -1,0 +1,74 @@
+"""The queries behind the public story wall and its feeds: published stories only.
+
+Nothing here returns a pending, approved-but-unsent, rejected or retracted story to a page that
+lists; `story_with_school` returns any story so that the caller can answer 404 or 410 as it must.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Member, School, Story
+
+PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class WallStory:
+    """A published story with what a public page may show of its author: their age band."""
+
+    story: Story
+    school: School | None
+    author_adult: bool
+
+
+def _with_author(query):  # noqa: ANN001, ANN202
+    return query.join(School, col(Story.school_id) == School.id, isouter=True).join(
+        Member, col(Story.member_id) == Member.id, isouter=True
+    )
+
+
+def published_stories(*, session: Session, school_id: int | None = None, limit: int, offset: int = 0) -> list[WallStory]:
+    """Newest first. The page's ids come from the index (`ix_story_status_published`) alone and
+    only those rows are joined: a planner with stale statistics cannot join every story first."""
+    newest = (col(Story.published_at).desc(), col(Story.id).desc())
+    ids = select(Story.id).where(Story.status == PUBLISHED)
+    if school_id is not None:
+        ids = ids.where(Story.school_id == school_id)
+    page = ids.order_by(*newest).limit(limit).offset(offset).subquery()
+    query = _with_author(select(Story, School, Member.adult)).where(col(Story.id).in_(select(page.c.id))).order_by(*newest)
+    return [WallStory(story, school, bool(adult)) for story, school, adult in session.exec(query)]
+
+
+def count_published(*, session: Session, school_id: int | None = None) -> int:
+    query = select(sa.func.count()).select_from(Story).where(Story.status == PUBLISHED)
+    if school_id is not None:
+        query = query.where(Story.school_id == school_id)
+    return session.exec(query).one()
+
+
+def last_published(*, session: Session, school_id: int | None = None) -> datetime | None:
+    query = select(sa.func.max(Story.published_at)).where(Story.status == PUBLISHED)
+    if school_id is not None:
+        query = query.where(Story.school_id == school_id)
+    return session.exec(query).one()
+
+
+def story_with_school(*, session: Session, story_id: int) -> WallStory | None:
+    row = session.exec(_with_author(select(Story, School, Member.adult)).where(Story.id == story_id)).first()
+    return WallStory(row[0], row[1], bool(row[2])) if row else None
+
+
+def school_members(*, session: Session, school_id: int) -> int:
+    """Members who chose the school (a school is chosen after consenting; erased members keep
+    theirs, as an anonymous number)."""
+    return session.exec(select(sa.func.count()).select_from(Member).where(Member.school_id == school_id)).one()
+
+
+def active_schools(*, session: Session) -> Sequence[School]:
+    return session.exec(select(School).where(School.active == True).order_by(School.name)).all()  # noqa: E712

@@ -1,0 +1,96 @@
+"""A real browser: headless Chromium (Debian's, driven by Selenium through Debian's chromedriver)
+reads the wall, filters it by school (a form, no JavaScript), reads a story, logs in through the
+link the bot sent and sees the dashboard, with no JavaScript error on any page. Screenshots are
+kept in the test's temporary folder."""
+
+import asyncio
+import dataclasses
+import re
+import shutil
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.select import Select
+
+from bot.core import Core
+from bot.media import MediaStore
+from bot.web import WebSite, build_app
+from tests.bot.web.conftest import make_campaign
+from tests.conftest import Person, text_of
+from tests.fakes.http import free_socket, serving, url_of
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or CHROMEDRIVER is None, reason="Chromium is not installed here (.ci/run installs it)"
+)
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """SQLite only: the pages' queries are tested on both databases over HTTP already."""
+    return f"sqlite:///{tmp_path / 'tintot.db'}"
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=412,915"):
+        options.add_argument(argument)  # a phone's width: the pages are mobile first
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def visit(driver, url: str, shot) -> str:
+    """Opens `url`, saves a screenshot, checks the console; returns the visible text."""
+    driver.get(url)
+    return look(driver, shot)
+
+
+def look(driver, shot) -> str:
+    """The page now shown: a screenshot, no error in the console, and its visible text."""
+    driver.save_screenshot(str(shot))
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == [], errors
+    return driver.find_element("tag name", "body").text
+
+
+async def test_a_person_reads_the_wall_and_an_editor_logs_in_to_the_dashboard(engine, channels, config, tmp_path, browser):
+    sock = free_socket()
+    url = url_of(sock)
+    media = MediaStore(tmp_path / "media")
+    stories = make_campaign(engine, media)
+    core = Core(engine=engine, config=dataclasses.replace(config, public_url=url), channels=channels)
+    editor = Person(core, channels["telegram"], "900", "Cô Hoa")  # an admin (TINTOT_ADMINS in `config`)
+    site = WebSite(engine=engine, media=media, public_url=url, admins=config.admins)
+    async with serving(build_app(webhooks={}, media=media, site=site), sock):
+        wall = await asyncio.to_thread(visit, browser, url + "/", tmp_path / "wall.png")
+        assert "Lớp em trồng 200 cây xanh" in wall and "Hoàng Văn Tí" not in wall
+
+
+        def filter_by_school() -> str:
+            Select(browser.find_element("id", "truong")).select_by_value("HOAAN")
+            browser.find_element("css selector", "form.filter button").click()
+            return look(browser, tmp_path / "school-filter.png")
+
+        hoaan = await asyncio.to_thread(filter_by_school)
+        assert "truong=HOAAN" in browser.current_url and "Hòa An khai giảng lớp tin học" in hoaan
+        assert "Lớp em trồng 200 cây xanh" not in hoaan
+        story = await asyncio.to_thread(visit, browser, f"{url}/cau-chuyen/{stories.adult}", tmp_path / "story.png")
+        assert "Cả lớp cùng <b>trồng cây</b> & chăm cây." in story
+        link = re.search(r"http://\S+/dang-nhap\?t=\S+", text_of(await editor.say("/web"))).group(0)
+        login = await asyncio.to_thread(visit, browser, link, tmp_path / "login.png")
+        assert "Vào bảng điều khiển" in login
+
+        def press_login() -> str:
+            browser.find_element("css selector", "form button[type=submit]").click()
+            return look(browser, tmp_path / "dashboard.png")
+
+        dashboard = await asyncio.to_thread(press_login)
+        assert "Bảng điều khiển" in dashboard and "Trường Cao đẳng Cao Bằng" in dashboard
+        table = await asyncio.to_thread(lambda: browser.find_element("id", "schools").text)
+        assert "Trung tâm GDNN-GDTX Hòa An" in table and "Tổng" in table
+    assert (tmp_path / "dashboard.png").stat().st_size > 1000

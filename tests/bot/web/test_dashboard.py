@@ -1,0 +1,148 @@
+"""The dashboard over real HTTP: one-time login links from /web, sessions, downloads, logout."""
+
+import dataclasses
+import re
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from bot.core import Core
+from bot.web import WebSite, build_app
+from handlers.weblogin import make_token
+from storage.db import session_scope
+from storage.models import utcnow
+from tests.bot.web.conftest import PUBLIC_URL
+from tests.conftest import Person, text_of
+from tests.fakes.http import serving
+
+LINK = re.compile(re.escape(PUBLIC_URL) + r"(/dang-nhap\?t=[A-Za-z0-9_.\-]+)")
+
+
+@pytest.fixture
+def core(engine, channels, config) -> Core:
+    return Core(engine=engine, config=dataclasses.replace(config, public_url=PUBLIC_URL), channels=channels)
+
+
+@pytest.fixture
+async def web(engine, config):
+    site = WebSite(engine=engine, public_url=PUBLIC_URL, admins=config.admins)
+    async with serving(build_app(webhooks={}, site=site)) as url:
+        async with httpx.AsyncClient(base_url=url) as client:
+            yield client
+
+
+async def login_link(person: Person) -> str:
+    match = LINK.search(text_of(await person.say("/web")))
+    assert match, person.inbox()[-1].text
+    return match.group(1)
+
+
+async def log_in(web: httpx.AsyncClient, path: str) -> httpx.Response:
+    """What a browser does with the link: open it, press the button (a form POST)."""
+    page = await web.get(path)
+    assert page.status_code == 200 and "Vào bảng điều khiển" in page.text
+    token = re.search(r'name="t" value="([^"]+)"', page.text).group(1)
+    return await web.post("/dang-nhap", data={"t": token})
+
+
+def session_cookie(answer: httpx.Response) -> dict[str, str]:
+    """The cookie is Secure (the public URL is https), so the test hands it over itself."""
+    header = answer.headers["set-cookie"]
+    assert "HttpOnly" in header and "SameSite=lax" in header and "Secure" in header
+    name, value = header.split(";", 1)[0].split("=", 1)
+    return {"Cookie": f"{name}={value}"}
+
+
+async def test_without_a_session_the_dashboard_sends_to_the_login_explanation(web):
+    for path in ("/bang-dieu-khien", "/bang-dieu-khien.json", "/bang-dieu-khien/bao-cao.xlsx"):
+        answer = await web.get(path, headers={"Cookie": "tintot_phien=forged"})
+        assert answer.status_code == 303 and answer.headers["location"] == "/dang-nhap"
+    explanation = await web.get("/dang-nhap")
+    assert "/web" in explanation.text and "10 phút" in explanation.text
+
+
+async def test_a_login_link_works_once_and_opens_a_session_until_logout(web, moderator):
+    path = await login_link(moderator)
+    assert "/bang-dieu-khien" in (await web.get("/")).text  # the footer points editors there
+    answer = await log_in(web, path)
+    assert answer.status_code == 303 and answer.headers["location"] == "/bang-dieu-khien"
+    cookie = session_cookie(answer)
+    page = await web.get("/bang-dieu-khien", headers=cookie)
+    assert page.status_code == 200 and "Trường Cao đẳng Cao Bằng" in page.text and 'id="schools"' in page.text
+    assert page.headers["cache-control"] == "private, no-store"
+    data = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()
+    cdcb = next(row for row in data["schools"] if row["code"] == "CDCB")
+    assert cdcb["members"] == 1 and [t["percent"] for t in data["targets"]] == [70, 90]
+    assert len(data["trend"]) == 8 and data["progress"] is None and data["period"]["word"] == ""
+    week = (await web.get("/bang-dieu-khien.json", params={"ky": "tuan"}, headers=cookie)).json()
+    assert week["period"]["word"] == "tuan" and week["period"]["label"] != data["period"]["label"]
+    again = await log_in(web, path)
+    assert again.status_code == 403 and "/web" in again.text and "set-cookie" not in again.headers
+    out = await web.post("/dang-xuat", headers=cookie)
+    assert out.status_code == 303
+    assert (await web.get("/bang-dieu-khien", headers=cookie)).status_code == 303
+
+
+async def test_expired_forged_and_foreign_links_are_refused(web, engine, moderator, student):
+    with session_scope(engine) as session:
+        expired = make_token(session=session, member_id=1, now=utcnow() - timedelta(minutes=11))
+    good = (await login_link(moderator)).split("t=", 1)[1]
+    member, expires, nonce, signature = good.split(".")
+    forged = [f"{int(member) + 1}.{expires}.{nonce}.{signature}", f"{member}.{int(expires) + 3600}.{nonce}.{signature}", "abc", ""]
+    for token in (expired, *forged):
+        assert (await web.post("/dang-nhap", data={"t": token})).status_code == 403, token
+    await student.join()
+    assert "ban biên tập" in text_of(await student.say("/web"))
+
+
+async def test_a_link_used_through_one_process_is_refused_by_another(web, engine, config, moderator):
+    path = await login_link(moderator)
+    other_site = WebSite(engine=engine, public_url=PUBLIC_URL, admins=config.admins)
+    async with serving(build_app(webhooks={}, site=other_site)) as url:
+        async with httpx.AsyncClient(base_url=url) as other:
+            assert (await log_in(other, path)).status_code == 303
+    assert (await log_in(web, path)).status_code == 403
+
+
+async def test_downloads_of_the_reports_for_a_period(web, moderator):
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    xlsx = await web.get("/bang-dieu-khien/bao-cao.xlsx", params={"tu": "2026-11-01", "den": "2026-11-30"}, headers=cookie)
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert 'filename="tintot-thongke-2026-11-30.xlsx"' in xlsx.headers["content-disposition"]
+    csv = await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)
+    assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("Mã trường")
+    for wrong in ({"tu": "30/11/2026"}, {"tu": "2026-12-02", "den": "2026-12-01"}):
+        answer = await web.get("/bang-dieu-khien/bao-cao.csv", params=wrong, headers=cookie)
+        assert answer.status_code == 400 and "NNNN-TT-NN" in answer.text
+    assert (await web.get("/bang-dieu-khien/bao-cao.pdf", headers=cookie)).status_code == 400
+
+
+async def test_without_a_public_url_the_bot_says_links_are_unavailable(engine, channels, config):
+    core = Core(engine=engine, config=config, channels=channels)
+    admin = Person(core, channels["telegram"], "900", "Cô Hoa")
+    assert "TINTOT_PUBLIC_URL" in text_of(await admin.say("/web"))
+
+
+async def test_the_dashboard_shows_pending_stories_and_the_latest_push(web, moderator, student, clock):
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    clock.set_local("2026-12-01 10:00")  # daytime: a push may go out
+    await student.join()
+    await student.say("/gui")
+    await student.say("Lớp em tổ chức quyên góp sách cho các em nhỏ ở bản xa.")
+    await moderator.say("/tin Tin tốt: trường khai giảng lớp nghề mới cho thanh niên dân tộc.")
+    await moderator.say("/dang ngay")
+    data = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()
+    cdcb = next(row for row in data["schools"] if row["code"] == "CDCB")
+    assert cdcb["pending"] == 1 and data["total"]["pending"] == 1
+    assert data["progress"]["kind"] == "Tin tốt" and data["progress"]["total"] == 2 and data["progress"]["waiting"] == 2
+    page = await web.get("/bang-dieu-khien", headers=cookie)
+    assert "Đợt gửi gần nhất" in page.text and "2 người nhận" in page.text
+
+
+async def test_a_school_moderator_sees_only_their_school(web, school_moderator):
+    cookie = session_cookie(await log_in(web, await login_link(school_moderator)))
+    data = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()
+    assert [row["code"] for row in data["schools"]] == ["CDCB"]
+    csv = (await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)).content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in csv[1:-1]] == ["CDCB"]  # between the header and the total

@@ -1,0 +1,125 @@
+"""The story wall over real HTTP: what is listed, what a shared link shows, what is never shown."""
+
+import feedparser
+
+from tests.bot.web.conftest import ADULT_NAME, CHILD_NAME, ERASED_NAME, PUBLIC_URL, MetaTags
+
+
+async def test_wall_lists_published_stories_newest_first_and_filters_by_school(web, campaign):
+    page = await web.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="vi">' in page.text
+    order = [page.text.index(f'href="/cau-chuyen/{i}"') for i in (campaign.adult, campaign.child, campaign.erased, campaign.anonymous)]
+    assert order == sorted(order)
+    for hidden in (campaign.pending, campaign.rejected, campaign.approved, campaign.retracted):
+        assert f"/cau-chuyen/{hidden}\"" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text and "<script>" not in page.text
+    assert f'alt="Ảnh minh họa cho câu chuyện: Lớp em trồng 200 cây xanh"' in page.text
+    school = await web.get("/", params={"truong": "hoaan"})
+    assert f"/cau-chuyen/{campaign.anonymous}\"" in school.text and f"/cau-chuyen/{campaign.adult}\"" not in school.text
+    assert (await web.get("/", params={"truong": "KHONGCO"})).status_code == 404
+    data = (await web.get("/.json")).json()
+    assert [s["id"] for s in data["stories"]] == [campaign.adult, campaign.child, campaign.erased, campaign.anonymous]
+
+
+async def test_wall_pages(web, engine, campaign):
+    from storage.db import session_scope
+    from storage.models import Story, utcnow
+
+    with session_scope(engine) as session:
+        session.add_all(Story(school_id=1, text=f"Tin tốt số {n}", status="published", published_at=utcnow()) for n in range(20))
+    first = (await web.get("/.json")).json()
+    assert (first["total"], first["pages"], first["next"]) == (24, 2, 2)
+    second = await web.get("/", params={"trang": "2"})
+    assert 'rel="prev" href="/?trang=1"' in second.text and f"/cau-chuyen/{campaign.anonymous}\"" in second.text
+    school = await web.get("/", params={"truong": "CDCB", "trang": "2"})
+    assert 'rel="prev" href="/?truong=CDCB&amp;trang=1"' in school.text
+    assert 'rel="prev" href="/truong/CDCB?trang=1"' in (await web.get("/truong/CDCB", params={"trang": "2"})).text
+    for wrong in ("3", "0", "abc", "-1"):
+        assert (await web.get("/", params={"trang": wrong})).status_code == 404
+
+
+async def test_story_page_carries_a_link_preview(web, campaign):
+    page = await web.get(f"/cau-chuyen/{campaign.adult}")
+    assert page.status_code == 200
+    meta = MetaTags(page.text).tags
+    url = f"{PUBLIC_URL}/cau-chuyen/{campaign.adult}"
+    assert meta["og:url"] == meta["canonical"] == url
+    assert meta["og:title"] == meta["twitter:title"] == "Lớp em trồng 200 cây xanh"
+    assert meta["og:description"] == "Lớp em trồng 200 cây xanh Cả lớp cùng <b>trồng cây</b> & chăm cây."
+    assert meta["og:image"] == meta["twitter:image"] == PUBLIC_URL + campaign.photo_path
+    assert meta["twitter:card"] == "summary_large_image" and meta["og:locale"] == "vi_VN"
+    assert "&lt;b&gt;trồng cây&lt;/b&gt; &amp; chăm cây" in page.text
+    assert ADULT_NAME in page.text  # she is 16+ and chose to show her name
+    image = await web.get(campaign.photo_path)
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+
+
+async def test_unpublished_ids_are_not_found_and_retracted_is_gone(web, campaign):
+    for hidden in (campaign.pending, campaign.rejected, campaign.approved, 999_999):
+        for path in (f"/cau-chuyen/{hidden}", f"/cau-chuyen/{hidden}.json"):
+            answer = await web.get(path)
+            assert answer.status_code == 404, path
+            assert "Chuyện" not in answer.text
+    gone = await web.get(f"/cau-chuyen/{campaign.retracted}")
+    assert gone.status_code == 410 and "đã gỡ" in gone.text and "Chuyện đã gỡ" not in gone.text
+    assert (await web.get("/cau-chuyen/abc")).status_code == 404
+    assert "Không tìm thấy trang" in (await web.get("/khong-co-trang-nay")).text
+
+
+async def test_names_only_of_16_plus_authors_who_chose_so_in_every_page_and_feed(web, campaign):
+    bodies = []
+    for path in ("/", "/.json", "/feed.xml", "/truong/CDCB", "/truong/CDCB.json", "/truong/CDCB/feed.xml",
+                 *(f"/cau-chuyen/{i}{suffix}" for i in (campaign.child, campaign.erased, campaign.adult) for suffix in ("", ".json"))):
+        answer = await web.get(path)
+        assert answer.status_code == 200, path
+        bodies.append(answer.text)
+    everything = "\n".join(bodies)
+    assert CHILD_NAME not in everything and ERASED_NAME not in everything
+    assert ADULT_NAME in everything
+    for private in ('"member_id"', "chat_id", "platform_id"):
+        assert private not in everything
+    child = (await web.get(f"/cau-chuyen/{campaign.child}.json")).json()
+    assert child["author"] is None and child["byline"] == "— Trường Cao đẳng Cao Bằng"
+
+
+async def test_feeds_are_valid_atom_without_retracted_or_unpublished_stories(web, campaign):
+    answer = await web.get("/feed.xml")
+    assert answer.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(answer.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10" and feed.feed.language == "vi"
+    links = [entry.link for entry in feed.entries]
+    assert links == [f"{PUBLIC_URL}/cau-chuyen/{i}" for i in (campaign.adult, campaign.child, campaign.erased, campaign.anonymous)]
+    assert feed.entries[0].author == ADULT_NAME and feed.entries[1].author == "Trường Cao đẳng Cao Bằng"
+    assert "<script>" in feed.entries[3].content[0].value  # text content, escaped in the XML
+    school = feedparser.parse((await web.get("/truong/HOAAN/feed.xml")).content)
+    assert not school.bozo and [e.link for e in school.entries] == [f"{PUBLIC_URL}/cau-chuyen/{campaign.anonymous}"]
+    assert (await web.get("/truong/KHONGCO/feed.xml")).status_code == 404
+
+
+async def test_school_page_shows_its_stories_and_public_numbers(web, campaign):
+    page = await web.get("/truong/cdcb")
+    assert page.status_code == 200 and "Trường Cao đẳng Cao Bằng" in page.text
+    data = (await web.get("/truong/CDCB.json")).json()
+    assert data["numbers"] == {"members": 3, "published": 3}
+    assert (await web.get("/truong/KHONGCO")).status_code == 404
+
+
+async def test_caching_headers_let_clients_revalidate(web, campaign):
+    for path in ("/", f"/cau-chuyen/{campaign.adult}", "/feed.xml"):
+        first = await web.get(path)
+        assert first.headers["etag"] and first.headers["last-modified"].endswith("GMT")
+        assert "max-age" in first.headers["cache-control"]
+        assert "frame-ancestors 'none'" in first.headers["content-security-policy"]
+        again = await web.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+
+
+async def test_the_wall_answers_while_a_writer_holds_the_database(web, engine, campaign):
+    """On SQLite a push being written holds the write lock; a reader must not queue behind it."""
+    with engine.connect() as writer:
+        writer.exec_driver_sql("UPDATE school SET enrolment = 1 WHERE id = 1")  # the write lock, held
+        page = await web.get("/feed.xml", timeout=5)
+        writer.rollback()
+    assert page.status_code == 200

@@ -1,0 +1,114 @@
+"""Cross-posts to Telegram channels through the real Telegram channel and the fake Bot API: the
+campaign's channel gets each push once, with a link to its story page; a channel where the bot
+is no admin is reported to the editors and holds nothing else up."""
+
+import asyncio
+from collections import Counter
+
+from sqlmodel import select
+
+from bot.channels.telegram import TelegramChannel
+from bot.core import Core
+from bot.delivery import Sender
+from bot.runtime import run_channels
+from bot.settings import Settings
+from handlers.context import CoreConfig
+from storage.db import session_scope
+from storage.models import Delivery, Member, School
+from tests.campaign import FIRST_CHAT, announce_to, publish_to, statuses
+from tests.channels.telegram_chat import Chat, counting, until
+
+CAMPAIGN = "@tintot_caobang"
+SCHOOL = "-1001234567890"
+PUBLIC_URL = "https://tintot.example.vn"
+
+
+async def _no_updates(incoming):
+    return None
+
+
+async def test_a_push_is_cross_posted_once_and_a_refusing_channel_is_reported(api, engine, tmp_path):
+    api.channels[CAMPAIGN] = True
+    api.channels[SCHOOL] = False  # the school's channel never made the bot an admin
+    with session_scope(engine) as session:
+        session.get(School, 1).telegram_channel = SCHOOL
+    publish_to(engine, 20, config=CoreConfig(telegram_channel=CAMPAIGN))
+    told: list[str] = []
+
+    async def tell(text: str) -> None:
+        told.append(text)
+
+    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
+    channel = TelegramChannel(settings, _no_updates)
+    await channel.start()
+    sender = Sender(engine=engine, channel=channel, rate=500, on_outage=tell, public_url=PUBLIC_URL)
+    try:
+        while await sender.send_window():
+            pass
+    finally:
+        await channel.stop()
+
+    posts = api.sent_to(CAMPAIGN)
+    assert len(posts) == 1 and "reply_markup" not in posts[0]
+    assert f"{PUBLIC_URL}/cau-chuyen/1" in posts[0]["text"] and "trồng 500 cây xanh" in posts[0]["text"]
+    assert api.sent_to(int(SCHOOL)) == [] and len(told) == 1 and SCHOOL in told[0] and "quản trị viên" in told[0]
+    assert Counter(statuses(engine).values()) == {"sent": 20}
+    members = Counter(int(p["chat_id"]) for p in api.calls_of("sendMessage") if str(p["chat_id"]).isdigit())
+    assert set(members) == set(range(FIRST_CHAT, FIRST_CHAT + 20)) and max(members.values()) == 1
+    with session_scope(engine) as session:
+        rows = session.exec(select(Member.chat_id, Delivery.status, Delivery.id).join(Member).where(Member.role == "channel")).all()
+        refused = session.exec(select(Member).where(Member.chat_id == SCHOOL)).one()
+    assert {chat: status for chat, status, _ in rows} == {CAMPAIGN: "sent", SCHOOL: "failed"}
+    assert max(delivery_id for *_, delivery_id in rows) <= 2  # the channels come first in the push
+    assert not refused.blocked and refused.school_id is None  # tried again next time; counted nowhere
+
+
+async def test_a_school_announcement_goes_to_the_schools_channel_too(api, engine, tmp_path):
+    api.channels[SCHOOL] = True
+    with session_scope(engine) as session:
+        session.get(School, 1).telegram_channel = SCHOOL
+    announce_to(engine, 5)
+    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
+    channel = TelegramChannel(settings, _no_updates)
+    await channel.start()
+    sender = Sender(engine=engine, channel=channel, rate=500, public_url=PUBLIC_URL)
+    try:
+        while await sender.send_window():
+            pass
+    finally:
+        await channel.stop()
+    posts = api.sent_to(int(SCHOOL))
+    assert len(posts) == 1 and "dọn vệ sinh khu ký túc xá" in posts[0]["text"] and "reply_markup" not in posts[0]
+    assert Counter(statuses(engine).values()) == {"sent": 5}
+
+
+async def test_an_editor_setting_a_channel_where_the_bot_is_no_admin_is_told_at_once(api, make_channel, engine):
+    api.channels["@tintot_cdcb"] = True
+    api.channels["@tintot_hoaan"] = False
+    core = Core(engine=engine, config=CoreConfig(admins=frozenset({("telegram", "900")})))
+    handled: Counter = Counter()
+    core.attach(await make_channel(counting(core.handle, handled), start=False))
+    await core.channels["telegram"].start()
+    editor = Chat(api, handled, 900, "Cô Hoa")
+    fine = await editor.say("/kenh CDCB @tintot_cdcb")
+    assert len(fine) == 1 and "Đã đặt kênh @tintot_cdcb" in fine[0]["text"]
+    refused = await editor.say("/kenh HOAAN @tintot_hoaan")
+    assert "Đã đặt kênh @tintot_hoaan" in refused[0]["text"]
+    assert "không đăng được lên kênh Telegram @tintot_hoaan" in refused[-1]["text"] and len(refused) == 2
+    missing = await editor.say("/kenh CDCB @khong_co_kenh")
+    assert "@khong_co_kenh" in missing[-1]["text"] and "quản trị viên" in missing[-1]["text"]
+
+
+async def test_at_start_a_campaign_channel_that_refuses_posts_is_told_to_the_admins(api, engine, database_url, tmp_path):
+    api.channels[CAMPAIGN] = False
+    with session_scope(engine) as session:
+        session.add(Member(channel="telegram", platform_id="900", chat_id="900"))
+    settings = Settings(_env_file=None, database_url=database_url, telegram_bot_token=api.token, telegram_bot_api_url=api.url,
+                        tintot_admins="telegram:900", telegram_channel_id=CAMPAIGN, tintot_media_dir=str(tmp_path / "media"),
+                        tintot_http_port=0)
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_channels(settings, stop=stop))
+    await until(lambda: api.sent_texts(900))
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    assert CAMPAIGN in api.sent_texts(900)[0] and "quản trị viên" in api.sent_texts(900)[0]
