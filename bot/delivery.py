@@ -172,7 +172,11 @@ class Sender:
         claimed = await off_loop(self._claim_retractions)
         if not claimed:
             return 0
-        outcomes = await asyncio.gather(*(self._delete(delete, claim) for claim in claimed))
+        keeping = asyncio.create_task(self._keep_lease([c.delivery_id for c in claimed]))
+        try:
+            outcomes = await asyncio.gather(*(self._delete(delete, claim) for claim in claimed))
+        finally:
+            keeping.cancel()
         done = await off_loop(self._record_retractions, claimed, outcomes)
         for story_id, deleted, failed in done:
             if self.on_retracted is not None:
@@ -199,7 +203,7 @@ class Sender:
 
     def _claim_retractions(self) -> list[retractions.Claimed]:
         with session_scope(self.engine) as session:
-            return retractions.claim(session=session, channel=self.channel.name)
+            return retractions.claim(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
 
     def _record_retractions(self, claimed: list[retractions.Claimed], outcomes: list[bool]) -> list[tuple[int, int, int]]:
         with session_scope(self.engine) as session:
@@ -308,8 +312,10 @@ class Sender:
 
 def interrupted(engine: sa.Engine, channel: str | None = None, *, alone: bool = False) -> int:
     """Deliveries whose sender is gone (lease expired; any, when this process is `alone` on the
-    database) become `unknown` (never re-sent)."""
+    database) become `unknown` (never re-sent); its deletions are queued again. Returns how
+    many became `unknown`."""
     with session_scope(engine) as session:
+        retractions.requeue_interrupted(session=session, channel=channel, every_lease=alone)
         return pushes.mark_interrupted(session=session, channel=channel, every_lease=alone)
 
 
@@ -318,8 +324,6 @@ def recover(engine: sa.Engine, *, alone: bool = False) -> int:
     out, or at once when this process is `alone` on the database (so no sender is alive);
     deletions a crash interrupted are queued again."""
     count = interrupted(engine, alone=alone)
-    with session_scope(engine) as session:
-        retractions.requeue_interrupted(session=session)
     if count:
         log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count

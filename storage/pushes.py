@@ -222,10 +222,11 @@ def record_results(
 
 
 def renew_leases(*, session: Session, delivery_ids: list[int], owner: str, lease: timedelta) -> int:
-    """Extends `owner`'s lease on its rows still `sending` (a window slowed by flood control)."""
+    """Extends `owner`'s lease on its rows still in flight (`sending`, or `deleting` for a
+    retraction): a window slowed by flood control."""
     return session.execute(
         sa.update(Delivery)
-        .where(col(Delivery.id).in_(delivery_ids), Delivery.status == "sending", Delivery.lease_owner == owner)
+        .where(col(Delivery.id).in_(delivery_ids), col(Delivery.status).in_(("sending", "deleting")), Delivery.lease_owner == owner)
         .values(lease_until=utcnow() + lease)
     ).rowcount
 

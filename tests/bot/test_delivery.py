@@ -5,13 +5,14 @@ import time
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.channels.base import ChannelError
 from bot.delivery import Sender, recover
 from handlers.context import CoreConfig
 from handlers.publishing import publish_slot
-from storage import pushes
+from storage import pushes, retractions
 from storage.db import session_scope
 from storage.models import Delivery, Event, Member, Story, utcnow
 
@@ -194,3 +195,17 @@ async def test_a_live_senders_rows_are_never_marked_unknown_and_its_lease_is_ren
     with session_scope(engine) as session:
         owners = set(session.exec(select(Delivery.lease_owner).where(Delivery.status == "sending")).all())
     assert owners == {"other"}
+
+
+async def test_deletions_in_flight_are_asked_again_only_when_their_sender_is_gone(engine):
+    _push_to(engine, 4)
+    with session_scope(engine) as session:  # sent, then taken back: waiting for deletion
+        session.execute(sa.update(Delivery).values(status="retracting", message_ref="m1"))
+    with session_scope(engine) as session:
+        dead = retractions.claim(session=session, channel="telegram", owner="dead", lease=timedelta(0), size=2)
+        live = retractions.claim(session=session, channel="telegram", owner="live", lease=timedelta(minutes=1), size=2)
+    recover(engine)
+    with session_scope(engine) as session:
+        status = dict(session.exec(select(Delivery.id, Delivery.status)).all())
+    assert {status[c.delivery_id] for c in dead} == {"retracting"}
+    assert {status[c.delivery_id] for c in live} == {"deleting"}
