@@ -4,12 +4,17 @@ waiting for its answer (a webhook is answered once the update is handled and its
 Measured on `tintot run` processes against a fake Telegram Bot API in a process of its own: SQLite
 with one process (goal ≥ 300 updates/s, p99 < 100 ms), PostgreSQL with one and with three
 (updates spread round-robin, as a load balancer would).
+
+Besides updates/s and p99, it prints the bots' CPU time per update: on a machine that other jobs
+keep busy the first two follow the load, the CPU time much less, so it is the figure to compare
+before and after a change. `python -m tests.benchmarks.bench_intake sqlite` measures SQLite only.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import statistics
 import subprocess
 import sys
@@ -37,10 +42,12 @@ class _Api:
         self.url, self.token = url, token
 
 
-def run() -> None:
+def run(*, sqlite_only: bool = False) -> None:
     with _fake_in_own_process("telegram") as (url, token), tempfile.TemporaryDirectory() as folder:
         api = _Api(url, token)
         _report("SQLite, 1 process", asyncio.run(_intake(api, f"sqlite:///{folder}/bench.db", Path(folder), 1)))
+        if sqlite_only:
+            return
         server = PostgresServer.start()
         if server is None:
             print("intake: PostgreSQL is not installed here: measured on SQLite only")
@@ -53,13 +60,14 @@ def run() -> None:
             server.stop()
 
 
-def _report(setup: str, result: tuple[float, float, int, int]) -> None:
-    per_second, p99, answered, updates = result
+def _report(setup: str, result: tuple[float, float, int, int, float]) -> None:
+    per_second, p99, answered, updates, cpu = result
     print(f"intake [{setup}]: {CLIENTS} concurrent /start from new users: {per_second:,.0f} updates/s, "
-          f"p99 {p99 * 1000:.0f} ms; answered: {answered:,} of {updates:,}")
+          f"p99 {p99 * 1000:.0f} ms, bot CPU {cpu * 1000:.1f} ms/update; answered: {answered:,} of {updates:,} "
+          f"(load average {os.getloadavg()[0]:.1f})")
 
 
-async def _intake(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[float, float, int, int]:
+async def _intake(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[float, float, int, int, float]:
     bots, ports = _start(api, database_url, folder, processes)
     try:
         for port in ports:
@@ -69,9 +77,9 @@ async def _intake(api: _Api, database_url: str, folder: Path, processes: int) ->
             first = await _replies(client, api)
             warm_up = len(await _load(client, ports, users, WARM_UP))
             before = await _replies(client, api)
-            started = time.perf_counter()
+            started, cpu_before = time.perf_counter(), _cpu_seconds(bots)
             latencies = await _load(client, ports, users, UPDATES)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, _cpu_seconds(bots) - cpu_before
             replies = await _replies(client, api) - before
             per_start = (before - first) / warm_up  # a /start is answered with this many messages
     finally:
@@ -80,7 +88,17 @@ async def _intake(api: _Api, database_url: str, folder: Path, processes: int) ->
         for bot in bots:
             bot.wait(30)
     p99 = statistics.quantiles(latencies, n=100)[98]
-    return len(latencies) / seconds, p99, round(replies / per_start), len(latencies)
+    return len(latencies) / seconds, p99, round(replies / per_start), len(latencies), cpu / len(latencies)
+
+
+def _cpu_seconds(bots: list[subprocess.Popen]) -> float:
+    """User and system CPU time the bot processes have used so far (Linux)."""
+    total = 0
+    for bot in bots:
+        # Fields after the command name, which is in parentheses: utime and stime are 12th and 13th.
+        fields = Path(f"/proc/{bot.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _start(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[list[subprocess.Popen], list[int]]:
@@ -123,4 +141,4 @@ async def _replies(client: httpx.AsyncClient, api: _Api) -> int:
 
 
 if __name__ == "__main__":
-    run()
+    run(sqlite_only=sys.argv[1:] == ["sqlite"])
