@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from content import render, texts
 from handlers import scope
-from handlers.context import CoreConfig, Ctx, message_to, one_row
+from handlers.context import CoreConfig, Ctx, message_to, number, one_row
 from handlers.io import Button, Outgoing
 from handlers.publishing import QUIET_UNTIL, is_quiet
 from handlers.submission import MAX_CAPTION, MAX_STORY
@@ -79,7 +79,7 @@ def _school_and_text(ctx: Ctx) -> tuple[School, str] | None:
 
 def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     """The preview's buttons: send (now, or at 06:00 in quiet hours) or cancel."""
-    draft = ctx.session.get(Announcement, int(announcement_id)) if announcement_id.isdigit() else None
+    draft = ctx.session.get(Announcement, number(announcement_id)) if number(announcement_id) is not None else None
     if draft is None or answer not in ("send", "cancel"):
         ctx.reply(texts.OPTION_EXPIRED)
         return

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from content import render, texts
-from handlers.context import CoreConfig, Ctx, message_to
+from handlers.context import CoreConfig, Ctx, message_to, number
 from handlers.io import Button, Outgoing
 from storage import crossposts, pushes, repo, retractions, roles
 from storage.models import Announcement, Delivery, Member, Post, School, Story
@@ -240,10 +240,11 @@ def progress_command(ctx: Ctx) -> None:
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
     """❤️ / 👏 under a push: counted once per member and post, only on the push they received."""
-    if not post_id.isdigit() or len(post_id) >= 10 or kind not in texts.REACTIONS or not received(ctx, int(post_id)):
+    post = number(post_id)
+    if post is None or kind not in texts.REACTIONS or not received(ctx, post):
         ctx.acknowledge(texts.OPTION_EXPIRED)
         return
-    _react(ctx, int(post_id), kind)
+    _react(ctx, post, kind)
 
 
 def received(ctx: Ctx, post_id: int) -> bool:

@@ -19,7 +19,7 @@ from handlers import (
     account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
     weblogin,
 )
-from handlers.context import CoreConfig, Ctx
+from handlers.context import CoreConfig, Ctx, number
 from handlers.io import Incoming, Outgoing
 from storage import repo, roles
 from storage.models import Member
@@ -188,12 +188,11 @@ def _route(ctx: Ctx) -> None:
 
 def _picked_option(member: Member, incoming: Incoming) -> str | None:
     """A typed number picks the n-th option of the last message with buttons."""
-    choice = incoming.text.strip()
-    if incoming.kind != "text" or not choice.isdigit() or not member.options:
+    choice = number(incoming.text, digits=2) if incoming.kind == "text" and not incoming.text.startswith("#") else None
+    if choice is None or not member.options:
         return None
     options = member.options.split("\n")
-    number = int(choice)
-    return options[number - 1] if 1 <= number <= len(options) else None
+    return options[choice - 1] if 1 <= choice <= len(options) else None
 
 
 def _bare_command(incoming: Incoming) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from content import chart, render, report, texts
 from handlers import scope
-from handlers.context import Ctx
+from handlers.context import Ctx, number
 from storage import repo
 from storage.indicators import school_indicators
 from storage.periods import all_time, local_day, month_of, week_of
@@ -37,7 +37,7 @@ def stats(ctx: Ctx) -> None:
 def set_enrolment(ctx: Ctx) -> None:
     """/siso MÃ_TRƯỜNG SĨ_SỐ."""
     parts = ctx.args.split()
-    if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) == 0:
+    if len(parts) != 2 or not number(parts[1]):
         ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
         return
     school = repo.school_by_code(session=ctx.session, code=parts[0])
@@ -47,7 +47,7 @@ def set_enrolment(ctx: Ctx) -> None:
         return
     if not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_ENROLMENT):
         return
-    old, school.enrolment = school.enrolment, int(parts[1])
+    old, school.enrolment = school.enrolment, number(parts[1])
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")
     ctx.reply(
         texts.ENROLMENT_SET.format(

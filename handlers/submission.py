@@ -12,7 +12,7 @@ from datetime import datetime
 
 from content import render, screening, texts
 from handlers import review
-from handlers.context import Ctx, one_row
+from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from storage import repo, roles
 from storage.models import School, Story
@@ -114,7 +114,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
 
 def show_name(ctx: Ctx, story_id: str, answer: str) -> None:
     """A 16+ author's choice for one story; only their own, only while not yet published."""
-    story = ctx.session.get(Story, int(story_id)) if story_id.isdigit() else None
+    story = ctx.session.get(Story, number(story_id)) if number(story_id) is not None else None
     member = ctx.member
     if story is None or story.member_id != member.id or not member.adult or story.status == "published":
         ctx.reply(texts.OPTION_EXPIRED)

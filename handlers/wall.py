@@ -106,7 +106,7 @@ def parse_page(text: str | None) -> int:
     """'?trang=2' → 2; anything that is not a page number → 0 (answered 404)."""
     if text is None or text == "":
         return 1
-    return int(text) if text.isdigit() and len(text) < 7 else 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
 
 
 def wall_page(*, session: Session, site: Site, school_code: str | None, page: int) -> Page:

@@ -232,3 +232,18 @@ async def test_an_announcement_is_not_a_story_to_report(engine, clock, school_mo
     await student.press("report:1", message_ref="7")
     with session_scope(engine) as session:
         assert session.exec(select(Report)).all() == []
+
+
+async def test_odd_numbers_in_commands_and_buttons_are_answered_not_crashes(student, moderator):
+    """"²" passes `str.isdigit` but not `int`; 11 digits overflow PostgreSQL's integer column."""
+    await student.join()
+    await student.say("/xoa")  # a message with options: a typed number picks one
+    odd = ("²", "99999999999")
+    said = [await student.say(text) for text in ("²", "/baocao ²", "/baocao 99999999999", "/siso CDCB ²")]
+    said += [await student.press(f"{prefix}:{n}{rest}") for n in odd
+             for prefix, rest in (("showname", ":yes"), ("report", ""), ("react", ":heart"))]
+    said += [await moderator.say(f"{command} {n} lý do đủ dài") for n in odd for command in ("/duyet", "/go", "/sua", "/tuchoi")]
+    said += [await moderator.say(f"/siso CDCB {n}") for n in odd]
+    said += [await moderator.press(f"{prefix}:{n}{rest}") for n in odd
+             for prefix, rest in (("approve", ":daily"), ("reject", ""), ("announce", ":send"))]
+    assert not [m for messages in said for m in messages if m.text == texts.INTERNAL_ERROR]
