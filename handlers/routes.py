@@ -213,7 +213,7 @@ def _run_command(ctx: Ctx, name: str) -> None:
         log.info("refused /%s to member %s (%s)", name, ctx.member.id, command.access)
         ctx.reply(refusal)
         return
-    ctx.member.state = ctx.member.state_data = None
+    submission.leave_state(ctx)
     command.run(ctx)
 
 

@@ -40,6 +40,7 @@ def take_story(ctx: Ctx) -> None:
     """The message after /gui: text, or a photo (with or without caption)."""
     incoming, member = ctx.incoming, ctx.member
     if not may_submit(ctx):
+        _drop_photo(ctx, incoming.photo if incoming.kind == "photo" else None)
         return
     if incoming.kind == "photo" and incoming.photo:
         if not incoming.text.strip():
@@ -56,11 +57,26 @@ def take_story(ctx: Ctx) -> None:
     _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
 
 
+def leave_state(ctx: Ctx) -> None:
+    """Forgets what the member was in the middle of. A photo still waiting for its caption is
+    dropped, file and all: nothing would point at it any more, not even an erasure."""
+    member = ctx.member
+    photo = member.state_data if member.state == "caption" else None
+    member.state = member.state_data = None
+    _drop_photo(ctx, photo)
+
+
+def _drop_photo(ctx: Ctx, photo: str | None) -> None:
+    """Removes a photo the channel stored that no story will show."""
+    if photo and ctx.config.delete_photo is not None and not repo.photo_in_use(session=ctx.session, photo=photo):
+        ctx.config.delete_photo(photo)
+
+
 def may_submit(ctx: Ctx) -> bool:
     """False, with the reason told, for a banned member (told once) or one at the daily limit."""
     member = ctx.member
     if member.banned_at is not None:
-        member.state = member.state_data = None
+        leave_state(ctx)
         if not member.ban_told:
             member.ban_told = True
             ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
@@ -69,7 +85,7 @@ def may_submit(ctx: Ctx) -> bool:
         return False
     limit = ctx.config.stories_per_day
     if member.id is not None and repo.stories_since(session=ctx.session, member_id=member.id, since=_today_start(ctx)) >= limit:
-        member.state = member.state_data = None
+        leave_state(ctx)
         ctx.reply(texts.STORIES_PER_DAY_REACHED.format(limit=limit))
         return False
     return True
@@ -82,12 +98,14 @@ def _today_start(ctx: Ctx) -> datetime:
 
 def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
     text = unicodedata.normalize("NFC", text.strip())
-    if len(text) > limit:
-        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
-        return
     letters = screening.substance(text)
-    if letters < MIN_STORY:
-        ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
+    if len(text) > limit or letters < MIN_STORY:
+        if photo:  # the photo waits for a better caption, instead of being lost (and its file left behind)
+            ctx.member.state, ctx.member.state_data = "caption", photo
+        if len(text) > limit:
+            ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
+        else:
+            ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
         return
     member = ctx.member
     story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo, created_at=ctx.config.clock())
