@@ -108,6 +108,8 @@ class Sender:
             self._outages = 0
         with session_scope(self.engine) as session:
             pushes.record_results(session=session, results=results, channel=self.channel.name, refs=refs)
+            if refs and getattr(self.channel, "delete_message", None) is not None:
+                retractions.retract_late(session=session, delivery_ids=list(refs))
         return len(claimed)
 
     async def retract_window(self) -> int:

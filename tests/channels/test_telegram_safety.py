@@ -114,3 +114,25 @@ async def test_a_block_is_recorded_at_once_and_never_answered(api, engine, runni
     group = api.queue_update({"message": {"message_id": 9, "chat": {"id": -4001, "type": "group"}, "from": lan.user, "text": "0912 345 678"}})
     await until(lambda: lan.handled[str(group)] > 0)
     assert [m["text"] for m in api.sent_to(-4001)] == [texts.GROUP_CHAT]
+
+
+async def test_a_takedown_while_the_push_is_in_flight_still_deletes_what_it_sent(api, engine, running):
+    sender, (lan, tuan, minh), hoa = running
+    await tuan.say("/gui Lớp em sửa miễn phí quạt điện cho cả bản Nà Giàng vào cuối tuần.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    send, taken_down = sender.channel.send, []
+
+    async def taken_down_meanwhile(message):  # the window is claimed; the moderator acts before it is sent
+        if not taken_down:
+            taken_down.append("/go")  # first: the bot's own replies to /go come through here too
+            await minh.say("/go 1 thông tin chưa được kiểm chứng")
+        return await send(message)
+
+    sender.channel.send = taken_down_meanwhile
+    await _drain(sender)
+    sender.channel.send = send
+    assert taken_down and not [m for person in (lan, tuan, minh) for m in api.sent_to(person.id) if "report:1" in buttons(m)]
+    assert {int(call["chat_id"]) for call in api.calls_of("deleteMessage")} == {lan.id, tuan.id, minh.id}  # deleted after all
+    with session_scope(engine) as session:
+        assert set(session.exec(select(Delivery.status)).all()) == {"retracted"}
