@@ -72,7 +72,7 @@ class Sender:
         self._last_error = ""
         self._paused_until = 0.0
         self._stopping = asyncio.Event()
-        self._posts: dict[int, Outgoing] = {}
+        self._posts: dict[int, Outgoing] = {}  # this window's rendered posts
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
@@ -86,6 +86,8 @@ class Sender:
 
     async def send_window(self) -> int:
         """Claims, sends and records one window; returns how many deliveries it handled."""
+        # Rendered afresh each window: an author who erased their data since is no longer named.
+        self._posts.clear()
         with session_scope(self.engine) as session:
             claimed = pushes.claim_window(session=session, channel=self.channel.name)
             messages = {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
@@ -172,7 +174,7 @@ class Sender:
             await self.on_outage(texts.PUSH_OUTAGE.format(channel=self.channel.name, seconds=int(seconds)))
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
-        """The post as this member gets it; rendered once per post, not once per member."""
+        """The post as this member gets it; rendered once per post and window, not once per member."""
         if claim.to_channel:
             return self._channel_message(session, claim)
         if claim.post_id not in self._posts:
