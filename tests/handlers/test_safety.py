@@ -247,3 +247,9 @@ async def test_odd_numbers_in_commands_and_buttons_are_answered_not_crashes(stud
     said += [await moderator.press(f"{prefix}:{n}{rest}") for n in odd
              for prefix, rest in (("approve", ":daily"), ("reject", ""), ("announce", ":send"))]
     assert not [m for messages in said for m in messages if m.text == texts.INTERNAL_ERROR]
+
+
+async def test_a_start_code_longer_than_any_school_code_is_ignored(core, channels):
+    newcomer = Person(core, channels["telegram"], "333", "Lan")
+    assert texts.INTERNAL_ERROR not in text_of(await newcomer.say("/start " + "A" * 600))
+    assert "Chào bạn" in text_of(await newcomer.say("/start " + "A" * 600))
