@@ -80,8 +80,8 @@ def _school_and_text(ctx: Ctx) -> tuple[School, str] | None:
 def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     """The preview's buttons: send (now, or at 06:00 in quiet hours) or cancel."""
     draft = ctx.session.get(Announcement, number(announcement_id)) if number(announcement_id) is not None else None
-    if draft is None or answer not in ("send", "cancel"):
-        ctx.reply(texts.OPTION_EXPIRED)
+    if draft is None or answer not in ("send", "cancel") or draft.author_id != ctx.member.id:
+        ctx.reply(texts.OPTION_EXPIRED)  # the preview's buttons were offered to its author alone
         return
     if not scope.allowed(ctx, draft.school_id, texts.NOT_YOUR_SCHOOL_ANNOUNCEMENT):
         return
