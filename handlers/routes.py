@@ -138,13 +138,14 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
         session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
+    photos = {incoming.photo, submission.waiting_photo(member)} - {None}
     flooding = None if ctx.is_moderator else guard.flood(session=session, member=member, config=config)
-    if flooding == "ignore":
-        return Handled([])
     if flooding == "warn":
-        return Handled([Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN)])
-    _route(ctx)
-    _note_activity(ctx)
+        ctx.outbox.append(Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN))
+    elif flooding is None:
+        _route(ctx)
+        _note_activity(ctx)
+    submission.drop_unused_photos(ctx, photos)
     return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks)
 
 
@@ -213,7 +214,7 @@ def _run_command(ctx: Ctx, name: str) -> None:
         log.info("refused /%s to member %s (%s)", name, ctx.member.id, command.access)
         ctx.reply(refusal)
         return
-    submission.leave_state(ctx)
+    ctx.member.state = ctx.member.state_data = None
     command.run(ctx)
 
 

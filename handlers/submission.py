@@ -15,7 +15,7 @@ from handlers import review
 from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from storage import repo, roles
-from storage.models import School, Story
+from storage.models import Member, School, Story
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ def take_story(ctx: Ctx) -> None:
     """The message after /gui: text, or a photo (with or without caption)."""
     incoming, member = ctx.incoming, ctx.member
     if not may_submit(ctx):
-        _drop_photo(ctx, incoming.photo if incoming.kind == "photo" else None)
         return
     if incoming.kind == "photo" and incoming.photo:
         if not incoming.text.strip():
@@ -57,26 +56,27 @@ def take_story(ctx: Ctx) -> None:
     _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
 
 
-def leave_state(ctx: Ctx) -> None:
-    """Forgets what the member was in the middle of. A photo still waiting for its caption is
-    dropped, file and all: nothing would point at it any more, not even an erasure."""
-    member = ctx.member
-    photo = member.state_data if member.state == "caption" else None
-    member.state = member.state_data = None
-    _drop_photo(ctx, photo)
+def waiting_photo(member: Member) -> str | None:
+    """The photo the member sent that waits for its caption, if any."""
+    return member.state_data if member.state == "caption" else None
 
 
-def _drop_photo(ctx: Ctx, photo: str | None) -> None:
-    """Removes a photo the channel stored that no story will show."""
-    if photo and ctx.config.delete_photo is not None and not repo.photo_in_use(session=ctx.session, photo=photo):
-        ctx.config.delete_photo(photo)
+def drop_unused_photos(ctx: Ctx, photos: set[str]) -> None:
+    """Removes from the media store the photos an update brought or left that nothing keeps: no
+    story or announcement shows them and none waits for its caption (a photo from someone not
+    yet joined, ignored, banned, or abandoned for a command). Kept, nobody could ever erase them."""
+    if ctx.config.delete_photo is None:
+        return
+    for photo in photos - {waiting_photo(ctx.member)}:
+        if not repo.photo_in_use(session=ctx.session, photo=photo):
+            ctx.config.delete_photo(photo)
 
 
 def may_submit(ctx: Ctx) -> bool:
     """False, with the reason told, for a banned member (told once) or one at the daily limit."""
     member = ctx.member
     if member.banned_at is not None:
-        leave_state(ctx)
+        member.state = member.state_data = None
         if not member.ban_told:
             member.ban_told = True
             ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
@@ -85,7 +85,7 @@ def may_submit(ctx: Ctx) -> bool:
         return False
     limit = ctx.config.stories_per_day
     if member.id is not None and repo.stories_since(session=ctx.session, member_id=member.id, since=_today_start(ctx)) >= limit:
-        leave_state(ctx)
+        member.state = member.state_data = None
         ctx.reply(texts.STORIES_PER_DAY_REACHED.format(limit=limit))
         return False
     return True

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
+from storage.models import Announcement, AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
 
 
 def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
@@ -170,8 +170,11 @@ def recent_texts(*, session: Session, limit: int, before_id: int | None = None) 
 
 
 def photo_in_use(*, session: Session, photo: str) -> bool:
-    """Whether a story shows this photo (one file serves a photo sent twice)."""
-    return session.exec(select(Story.id).where(Story.photo == photo).limit(1)).first() is not None
+    """Whether a story or an announcement shows this photo (one file serves a photo sent twice)."""
+    return any(
+        session.exec(select(table.id).where(table.photo == photo).limit(1)).first() is not None
+        for table in (Story, Announcement)
+    )
 
 
 def stories_since(*, session: Session, member_id: int, since: datetime) -> int:

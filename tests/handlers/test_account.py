@@ -122,3 +122,18 @@ async def test_a_photo_abandoned_before_its_caption_is_dropped_unless_a_story_sh
     refused = media.save(b"\x89PNG\r\n\x1a\n" + b"four")
     await lan.send(kind="photo", photo=refused, text="Ảnh lớp em trồng cây ở sân trường tối nay.")
     assert media.path(refused) is None
+
+
+async def test_a_photo_nothing_keeps_is_not_left_in_the_media_store(engine, channels, config, clock, tmp_path):
+    media = MediaStore(tmp_path / "media")
+    core = Core(engine=engine, config=replace(config, delete_photo=media.delete, messages_per_minute=7), channels=channels)
+    lan = Person(core, channels["telegram"], "101", "Lan")
+    stranger = media.save(b"\x89PNG\r\n\x1a\n" + b"before joining")
+    assert texts.NOT_JOINED in text_of(await lan.send(kind="photo", photo=stranger, text="Ảnh lớp em trồng cây hôm nay."))
+    await lan.join()  # 4 messages
+    first, second = media.save(b"\x89PNG\r\n\x1a\n" + b"first"), media.save(b"\x89PNG\r\n\x1a\n" + b"second")
+    await lan.send(kind="photo", photo=first)
+    await lan.send(kind="photo", photo=second)  # another photo instead: the first no longer waits
+    flooded = media.save(b"\x89PNG\r\n\x1a\n" + b"ignored")
+    assert text_of(await lan.send(kind="photo", photo=flooded, text="Ảnh lớp em trồng cây hôm nay.")) == texts.SLOW_DOWN
+    assert [media.path(p) is not None for p in (stranger, first, second, flooded)] == [False, False, True, False]
