@@ -14,6 +14,7 @@ from content import render, texts
 from handlers import review, scope
 from handlers.context import Ctx, number
 from handlers.publishing import received, recent_push
+from handlers.submission import drop_unused_photos
 from storage import repo, retractions, roles
 from storage.models import Member, Post, Story
 
@@ -99,6 +100,7 @@ def take_down(ctx: Ctx) -> None:
         ctx.reply(texts.TAKEDOWN_NOT_POSSIBLE.format(id=story.id, status=_status_word(was)))
         return
     story = ctx.session.get(Story, story.id)
+    drop_unused_photos(ctx, {story.photo} - {None})  # its page is gone: its photo's address too
     if was == "published":
         now = ctx.config.clock()
         deleting, kept = retractions.retract(session=ctx.session, story_id=story.id, windows={c: now - w for c, w in DELETABLE.items()})

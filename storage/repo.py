@@ -170,11 +170,11 @@ def recent_texts(*, session: Session, limit: int, before_id: int | None = None) 
 
 
 def photo_in_use(*, session: Session, photo: str) -> bool:
-    """Whether a story or an announcement shows this photo (one file serves a photo sent twice)."""
-    return any(
-        session.exec(select(table.id).where(table.photo == photo).limit(1)).first() is not None
-        for table in (Story, Announcement)
-    )
+    """Whether a story not taken down or an announcement shows this photo (one file serves a
+    photo sent twice)."""
+    stories = select(Story.id).where(Story.photo == photo, Story.status != "retracted")
+    announcements = select(Announcement.id).where(Announcement.photo == photo)
+    return any(session.exec(query.limit(1)).first() is not None for query in (stories, announcements))
 
 
 def stories_since(*, session: Session, member_id: int, since: datetime) -> int:

@@ -7,13 +7,14 @@ from sqlmodel import select
 
 from bot.core import Core
 from bot.database import open_database
+from bot.media import MediaStore
 from content import texts
 from handlers.wall import Site, story_page
 from storage import pushes
 from storage.db import session_scope
 from storage.wall import published_stories
 from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
-from tests.conftest import Person, text_of
+from tests.conftest import ADMIN, Person, text_of
 
 SITE = Site(base_url="https://tintot.example")
 PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
@@ -253,3 +254,20 @@ async def test_a_start_code_longer_than_any_school_code_is_ignored(core, channel
     newcomer = Person(core, channels["telegram"], "333", "Lan")
     assert texts.INTERNAL_ERROR not in text_of(await newcomer.say("/start " + "A" * 600))
     assert "Chào bạn" in text_of(await newcomer.say("/start " + "A" * 600))
+
+
+async def test_a_takedown_removes_the_story_photo_from_the_media_store(engine, channels, config, clock, tmp_path):
+    media = MediaStore(tmp_path / "media")
+    core = Core(engine=engine, config=replace(config, delete_photo=media.delete), channels=channels)
+    lan, minh = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["zalo"], "501", "Thầy Minh")
+    await lan.join()
+    await minh.join()
+    await Person(core, channels["telegram"], ADMIN[1], "Cô Hoa").say("/mod zalo:501")
+    clock.set_local("2026-11-30 09:00")
+    photo = media.save(b"\x89PNG\r\n\x1a\n" + b"a classmate's face")
+    await lan.send(kind="photo", photo=photo, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    assert media.path(photo) is not None
+    await minh.say("/go 1 ảnh có mặt bạn chưa xin phép")
+    assert media.path(photo) is None  # /media/… answers 404: the photo is not reachable either
