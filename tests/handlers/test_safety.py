@@ -7,14 +7,13 @@ from sqlmodel import select
 
 from bot.core import Core
 from bot.database import open_database
-from bot.media import MediaStore
 from content import texts
 from handlers.wall import Site, story_page
 from storage import pushes
 from storage.db import session_scope
 from storage.wall import published_stories
 from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
-from tests.conftest import ADMIN, Person, text_of
+from tests.conftest import Person, text_of
 
 SITE = Site(base_url="https://tintot.example")
 PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
@@ -256,13 +255,9 @@ async def test_a_start_code_longer_than_any_school_code_is_ignored(core, channel
     assert "Chào bạn" in text_of(await newcomer.say("/start " + "A" * 600))
 
 
-async def test_a_takedown_removes_the_story_photo_from_the_media_store(engine, channels, config, clock, tmp_path):
-    media = MediaStore(tmp_path / "media")
-    core = Core(engine=engine, config=replace(config, delete_photo=media.delete), channels=channels)
-    lan, minh = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["zalo"], "501", "Thầy Minh")
+async def test_a_takedown_removes_the_story_photo_from_the_media_store(clock, media, student, moderator):
+    lan, minh = student, moderator
     await lan.join()
-    await minh.join()
-    await Person(core, channels["telegram"], ADMIN[1], "Cô Hoa").say("/mod zalo:501")
     clock.set_local("2026-11-30 09:00")
     photo = media.save(b"\x89PNG\r\n\x1a\n" + b"a classmate's face")
     await lan.send(kind="photo", photo=photo, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
