@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.core import Core
+from bot.channels.telegram.updates import to_incoming
 from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
@@ -136,3 +137,13 @@ async def test_a_takedown_while_the_push_is_in_flight_still_deletes_what_it_sent
     assert {int(call["chat_id"]) for call in api.calls_of("deleteMessage")} == {lan.id, tuan.id, minh.id}  # deleted after all
     with session_scope(engine) as session:
         assert set(session.exec(select(Delivery.status)).all()) == {"retracted"}
+
+
+def test_a_school_channel_that_makes_the_bot_its_admin_hears_nothing_from_it():
+    """Editors add the bot to a school's channel for cross-posts: no "private chats only" notice there."""
+    added = {"chat": {"id": -1001234, "type": "channel", "title": "Tin tốt CĐ Cao Bằng"}, "from": {"id": ADMIN, "is_bot": False},
+             "new_chat_member": {"status": "administrator"}, "old_chat_member": {"status": "left"}}
+    assert to_incoming({"update_id": 5, "my_chat_member": added}) is None
+    assert to_incoming({"update_id": 6, "my_chat_member": added | {"chat": {"id": -4001, "type": "group"}}}).kind == "group"
+    join_request = {"chat": {"id": -1001234, "type": "channel"}, "from": {"id": 101, "is_bot": False}, "date": 1}
+    assert to_incoming({"update_id": 7, "chat_join_request": join_request}) is None
