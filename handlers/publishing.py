@@ -78,7 +78,10 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
     lead = crossposts.targets_for(session=session, story=story, campaign_chat=config.telegram_channel)
     post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now, lead=lead)
     if post is None:  # another process or a moderator published this slot a moment ago
-        return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
+        existing = pushes.post_for(session=session, kind=kind, slot_date=day)
+        if existing is None:  # no: the story was taken down a moment ago; the next one goes
+            return publish_slot(session=session, kind=kind, now=now, config=config)
+        return Published("exists", kind, day, existing)
     result.status, result.post = "published", post
     result.recipients = pushes.progress(session=session, post=post).total
     repo.add_event(session=session, kind="published", member=None, story_id=story.id, post_id=post.id, school_id=story.school_id)
