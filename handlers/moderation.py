@@ -161,8 +161,12 @@ def add_news(ctx: Ctx) -> None:
     story = Story(text=text, status="approved", slot="daily", decided_by=ctx.actor_name, decided_at=utcnow())
     ctx.session.add(story)
     ctx.session.flush()
+    # Screened like a student's story, and the editor told what was found; not masked: the
+    # editor chose the words (a school's own hotline is meant to be read).
+    review.screen_story(ctx, story)
     repo.audit(session=ctx.session, actor=ctx.member, action="news", target=f"story:{story.id}")
-    ctx.reply(texts.NEWS_ADDED.format(id=story.id))
+    flags = review.flag_lines(story)
+    ctx.reply(texts.NEWS_ADDED.format(id=story.id) + (flags + "\n" + texts.NEWS_FLAGGED.format(id=story.id) if flags else ""))
 
 
 def edit_command(ctx: Ctx) -> None:
