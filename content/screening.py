@@ -120,7 +120,8 @@ def _phones(text: str) -> list[Finding]:
 
 def _spelled_phones(text: str) -> list[Finding]:
     """A number spelled out, one word a digit ("không chín một hai…"), maybe mixed with digits:
-    SPELLED_PHONE_DIGITS or more in a row, most of them words (years between words are not)."""
+    SPELLED_PHONE_DIGITS or more in a row, most of them words (years between words are not),
+    starting with a zero as Vietnamese numbers do (children counting "một, hai, ba…" are not)."""
     findings, run = [], []
     for match in [*_TOKEN.finditer(text), None]:
         numeric = match is not None and (match.group().isdigit() or _skeleton(match.group()) in _DIGIT_WORDS)
@@ -128,7 +129,9 @@ def _spelled_phones(text: str) -> list[Finding]:
             run.append(match)
             continue
         words = sum(1 for m in run if not m.group().isdigit())
-        if words >= SPELLED_PHONE_DIGITS - 2 and words + sum(len(m.group()) for m in run if m.group().isdigit()) >= SPELLED_PHONE_DIGITS:
+        zero = bool(run) and (_skeleton(run[0].group()) == "khong" or run[0].group().startswith("0"))
+        digits = words + sum(len(m.group()) for m in run if m.group().isdigit())
+        if zero and words >= SPELLED_PHONE_DIGITS - 2 and digits >= SPELLED_PHONE_DIGITS:
             findings.append(Finding("phone", run[0].start(), run[-1].end(), _spelled_shown(text, run)))
         run = [match] if numeric else []
     return findings
