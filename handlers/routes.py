@@ -19,7 +19,7 @@ from handlers import (
     account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
     weblogin,
 )
-from handlers.context import CoreConfig, Ctx, number
+from handlers.context import CoreConfig, Ctx, Later, number
 from handlers.io import Incoming, Outgoing
 from storage import repo, roles
 from storage.models import Member
@@ -124,6 +124,7 @@ class Handled:
     acknowledgement: str | None = None
     menu_changes: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
     channel_checks: list[str] = dataclasses.field(default_factory=list)
+    later: list[Later] = dataclasses.field(default_factory=list)  # replies made after the commit
 
 
 def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
@@ -146,7 +147,7 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
         _route(ctx)
         _note_activity(ctx)
     submission.drop_unused_photos(ctx, photos)
-    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks)
+    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks, ctx.later)
 
 
 def _note_activity(ctx: Ctx) -> None:

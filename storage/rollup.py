@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import session_scope
 from storage.models import DailyCount, Event
 from storage.periods import Period, local_day, midnight
 
@@ -52,18 +53,46 @@ def roll_up(*, session: Session, zone: tzinfo, now: datetime) -> date:
 
     Safe to run from several processes at once: a day another one counted first is skipped.
     """
-    final = local_day(now - SETTLE, zone) - timedelta(days=1)
-    done = session.exec(select(sa.func.max(DailyCount.day))).one()
-    day = done + timedelta(days=1) if done is not None else None
-    while (day := _next_event_day(session=session, since=day, zone=zone)) is not None and day <= final:
-        rows = _raw_counts(session=session, start=midnight(day, zone), end=midnight(day + timedelta(days=1), zone))
-        try:
-            with session.begin_nested():
-                session.add_all(DailyCount(day=day, school_id=s, kind=k, count=n) for (s, k), n in rows.items())
-        except IntegrityError:
-            pass
-        day += timedelta(days=1)
+    final = settled_through(zone=zone, now=now)
+    day = None
+    while (day := roll_up_next(session=session, after=day, zone=zone, final=final)) is not None:
+        pass
     return final
+
+
+def roll_up_in_steps(*, engine: sa.Engine, zone: tzinfo, now: datetime) -> None:
+    """The same, one day per transaction: the first report of a long campaign then holds the
+    (SQLite) write lock for one day's counting at a time, not for all of them."""
+    final = settled_through(zone=zone, now=now)
+    day = None
+    while True:
+        with session_scope(engine) as session:
+            day = roll_up_next(session=session, after=day, zone=zone, final=final)
+        if day is None:
+            return
+
+
+def settled_through(*, zone: tzinfo, now: datetime) -> date:
+    """The last day that can no longer change (see SETTLE)."""
+    return local_day(now - SETTLE, zone) - timedelta(days=1)
+
+
+def roll_up_next(*, session: Session, after: date | None, zone: tzinfo, final: date) -> date | None:
+    """Counts the first day with events after `after` (None: after the rollup's last day), if it
+    is settled by `final`; returns that day, or None when nothing is left to count."""
+    if after is None:
+        after = session.exec(select(sa.func.max(DailyCount.day))).one()
+    since = after + timedelta(days=1) if after is not None else None
+    day = _next_event_day(session=session, since=since, zone=zone)
+    if day is None or day > final:
+        return None
+    rows = _raw_counts(session=session, start=midnight(day, zone), end=midnight(day + timedelta(days=1), zone))
+    try:
+        with session.begin_nested():
+            session.add_all(DailyCount(day=day, school_id=s, kind=k, count=n) for (s, k), n in rows.items())
+    except IntegrityError:
+        pass
+    return day
 
 
 def _next_event_day(*, session: Session, since: date | None, zone: tzinfo) -> date | None:
