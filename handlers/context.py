@@ -6,7 +6,7 @@ transaction commits, so a user is never told about something that was then rolle
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -44,7 +44,8 @@ class CoreConfig:
     telegram_channel: str | None = None
 
 
-# Replies made after the update's commit: given the engine, returns the messages to send.
+# Work done after the update's commit (replies, photo removals): given the engine, returns the
+# messages to send.
 Later = Callable[[sa.Engine], list[Outgoing]]
 
 
@@ -60,7 +61,8 @@ class Ctx:
     menu_changes: list[tuple[str, str, str]] = field(default_factory=list)
     # Telegram channels to check at once for the bot's right to post (after /kenh).
     channel_checks: list[str] = field(default_factory=list)
-    # Work too long for the update's own transaction (see `reply_later`).
+    # Work for after the commit: too long for the update's own transaction (see `reply_later`), or
+    # that must not happen unless it commits (`delete_photos`).
     later: list[Later] = field(default_factory=list)
 
     @property
@@ -105,6 +107,20 @@ class Ctx:
         what it returns. Its reads then hold no lock that other members' updates wait for."""
         self.later.append(job)
         self.member.options = None  # the last message with buttons is no longer the last one
+
+    def delete_photos(self, photos: Iterable[str]) -> None:
+        """Removes photos from the media store once this update has committed: removed before,
+        a commit that then failed would leave rows showing files that are gone."""
+        delete, refs = self.config.delete_photo, sorted(set(photos))
+        if delete is None or not refs:
+            return
+
+        def after_commit(engine: sa.Engine) -> list[Outgoing]:
+            for ref in refs:
+                delete(ref)
+            return []
+
+        self.later.append(after_commit)
 
     def acknowledge(self, text: str) -> None:
         """A short answer to a button press (a passing notice on Telegram); a reply otherwise."""

@@ -65,11 +65,8 @@ def drop_unused_photos(ctx: Ctx, photos: set[str]) -> None:
     """Removes from the media store the photos an update brought or left that nothing keeps: no
     story or announcement shows them and none waits for its caption (a photo from someone not
     yet joined, ignored, banned, or abandoned for a command). Kept, nobody could ever erase them."""
-    if ctx.config.delete_photo is None:
-        return
-    for photo in photos - {waiting_photo(ctx.member)}:
-        if not repo.photo_in_use(session=ctx.session, photo=photo):
-            ctx.config.delete_photo(photo)
+    unused = [p for p in photos - {waiting_photo(ctx.member)} if not repo.photo_in_use(session=ctx.session, photo=p)]
+    ctx.delete_photos(unused)
 
 
 def may_submit(ctx: Ctx) -> bool:

@@ -1,6 +1,8 @@
+from contextlib import contextmanager
 from dataclasses import replace
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from bot.core import Core
 from content import texts
@@ -124,3 +126,47 @@ async def test_a_photo_nothing_keeps_is_not_left_in_the_media_store(engine, chan
     flooded = media.save(b"\x89PNG\r\n\x1a\n" + b"ignored")
     assert text_of(await lan.send(kind="photo", photo=flooded, text="Ảnh lớp em trồng cây hôm nay.")) == texts.SLOW_DOWN
     assert [media.path(p) is not None for p in (stranger, first, second, flooded)] == [False, False, True, False]
+
+
+@contextmanager
+def _commits_failing():
+    """Every commit fails while inside (the database gone at the last moment)."""
+    def fail(session):
+        raise RuntimeError("the database went away at commit")
+
+    sa.event.listen(Session, "before_commit", fail)
+    try:
+        yield
+    finally:
+        sa.event.remove(Session, "before_commit", fail)
+
+
+async def test_photos_leave_the_media_store_only_once_the_update_committed(engine, clock, media, student, moderator):
+    lan, minh = student, moderator
+    await lan.join()
+    clock.set_local("2026-11-30 09:00")
+    shown, pending, waiting = (media.save(b"\x89PNG\r\n\x1a\n" + name) for name in (b"shown", b"pending", b"waiting"))
+    await lan.send(kind="photo", photo=shown, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    await lan.send(kind="photo", photo=pending, text="Ảnh lớp em dọn vệ sinh sân trường chiều nay.")
+    await lan.send(kind="photo", photo=waiting)  # waits for its caption
+
+    with _commits_failing():  # an abandoned photo, a takedown, an erasure: none of them committed
+        assert text_of(await lan.say("/bai")) == texts.INTERNAL_ERROR
+        assert text_of(await minh.say("/go 1 ảnh có mặt bạn chưa xin phép")) == texts.INTERNAL_ERROR
+    assert [media.path(p) is not None for p in (shown, pending, waiting)] == [True, True, True]
+    await lan.say("/xoa")
+    assert media.path(waiting) is None  # abandoned for a command that committed
+    with _commits_failing():
+        assert text_of(await lan.press("erase:yes")) == texts.INTERNAL_ERROR
+    assert media.path(pending) is not None and _story_photos(engine) == [shown, pending]
+
+    assert "Đã gỡ câu chuyện #1" in text_of(await minh.say("/go 1 ảnh có mặt bạn chưa xin phép"))
+    assert texts.ERASED in text_of(await lan.press("erase:yes"))
+    assert media.path(shown) is None and media.path(pending) is None
+
+
+def _story_photos(engine) -> list[str]:
+    with session_scope(engine) as session:
+        return [story.photo for story in session.exec(select(Story).order_by(Story.id))]
