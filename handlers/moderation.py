@@ -209,7 +209,8 @@ def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:
 
 def _explain_decided(ctx: Ctx, story_id: int) -> None:
     story = ctx.session.get(Story, story_id)
-    verb = {"approved": texts.VERB_APPROVED, "rejected": texts.VERB_REJECTED}.get(story.status, texts.VERB_PUBLISHED)
+    verbs = {"approved": texts.VERB_APPROVED, "rejected": texts.VERB_REJECTED, "retracted": texts.VERB_RETRACTED}
+    verb = verbs.get(story.status, texts.VERB_PUBLISHED)
     when = ctx.time(story.decided_at) if story.decided_at else "—"
     ctx.reply(texts.ALREADY_DECIDED.format(id=story_id, who=render.esc(story.decided_by or "—"), verb=verb, when=when))
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from content import render, texts
+from handlers import bans
 from handlers.context import CoreConfig, Ctx, message_to, number
 from handlers.io import Button, Outgoing
 from storage import crossposts, pushes, repo, retractions, roles
@@ -283,6 +284,8 @@ def recent_push(ctx: Ctx) -> Delivery | None:
 
 
 def _react(ctx: Ctx, post_id: int, kind: str) -> None:
+    if bans.refused(ctx, "react"):
+        return
     emoji = texts.REACTIONS[kind]
     if pushes.react(session=ctx.session, post_id=post_id, member=ctx.member, kind=kind):
         ctx.acknowledge(texts.REACTED.format(emoji=emoji))

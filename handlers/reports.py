@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from content import render, texts
-from handlers import review, scope
+from handlers import bans, review, scope
 from handlers.context import Ctx, number
 from handlers.publishing import received, recent_push
 from handlers.submission import drop_unused_photos
@@ -68,6 +68,8 @@ def _published_story(ctx: Ctx, post: Post | None) -> Story | None:
 
 
 def _report(ctx: Ctx, story: Story) -> None:
+    if bans.refused(ctx, "report"):
+        return
     count = repo.add_report(session=ctx.session, story_id=story.id, member_id=ctx.member.id)
     if count is None:
         ctx.acknowledge(texts.ALREADY_REPORTED.format(id=story.id))

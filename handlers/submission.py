@@ -6,18 +6,15 @@ asks for one; a 16+ author is then asked whether to show their name.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from datetime import datetime
 
 from content import render, screening, texts
-from handlers import review
+from handlers import bans, review
 from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from storage import repo, roles
 from storage.models import Member, School, Story
-
-log = logging.getLogger(__name__)
 
 MIN_STORY = 20
 MAX_STORY = 4000
@@ -72,13 +69,7 @@ def drop_unused_photos(ctx: Ctx, photos: set[str]) -> None:
 def may_submit(ctx: Ctx) -> bool:
     """False, with the reason told, for a banned member (told once) or one at the daily limit."""
     member = ctx.member
-    if member.banned_at is not None:
-        member.state = member.state_data = None
-        if not member.ban_told:
-            member.ban_told = True
-            ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
-        else:  # told once already: answering every attempt would only feed a spammer
-            log.info("banned member %s tried to submit again: ignored", member.id)
+    if bans.refused(ctx, "submit"):
         return False
     limit = ctx.config.stories_per_day
     if member.id is not None and repo.stories_since(session=ctx.session, member_id=member.id, since=_today_start(ctx)) >= limit:
