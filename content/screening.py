@@ -22,7 +22,8 @@ DOT = "•"
 NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
 WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link.
+_EMAIL = re.compile(r"[\w.+-]+[^\S\n]{0,3}@[^\S\n]{0,3}[\w-]+(?:\.[\w-]+)+")
 # A link ends before the punctuation that follows it in a sentence.
 _URL = re.compile(
     r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
@@ -45,6 +46,8 @@ _SERVICE_NUMBERS = (phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNu
 # A letter typed for a digit beside digits ("o912 345 678", "09l2"): read as the digit.
 _LETTER_DIGIT = re.compile(r"(?<![^\W\d_])[oOlI](?=\d)|(?<=\d)[oOlI](?![^\W\d_])")
 _LETTER_DIGITS = str.maketrans("oOlI", "0011")
+# An underscore between digit groups ("0912_345_678") reads as a space.
+_DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
 # A number spelled in words, one word a digit ("không chín một hai…"), with or without diacritics.
 _DIGIT_WORDS = frozenset("khong mot hai ba bon tu nam lam sau bay tam chin".split())
 SPELLED_PHONE_DIGITS = 9  # fewer spelled digits in a row are ordinary words ("ba bốn năm")
@@ -109,7 +112,7 @@ def substance(text: str) -> int:
 def _phones(text: str) -> list[Finding]:
     """Phone numbers, also with a letter typed for a digit; a hotline (1800, 1900) is a finding
     of kind "service", which keeps other finders off it and is then dropped."""
-    readable = _LETTER_DIGIT.sub(lambda m: m.group().translate(_LETTER_DIGITS), text)  # same length: same spans
+    readable = _LETTER_DIGIT.sub(lambda m: m.group().translate(_LETTER_DIGITS), _spaced(text))  # same length: same spans
     matches = phonenumbers.PhoneNumberMatcher(readable, "VN", leniency=phonenumbers.Leniency.VALID)
     return [
         Finding("service" if phonenumbers.number_type(m.number) in _SERVICE_NUMBERS else "phone",
@@ -147,6 +150,11 @@ def _spelled_shown(text: str, run: list[re.Match]) -> str:
     return "".join(shown)
 
 
+def _spaced(text: str) -> str:
+    """The text with underscores between digits read as spaces, at the same length."""
+    return _DIGIT_UNDERSCORE.sub(" ", text)
+
+
 def _emails(text: str) -> list[Finding]:
     return [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
 
@@ -161,7 +169,7 @@ def _handles(text: str) -> list[Finding]:
 
 def _digit_runs(text: str) -> list[Finding]:
     """12 digits: a citizen ID (CCCD); 9: an old ID card; 10 to 19 otherwise: a bank account."""
-    findings = []
+    findings, text = [], _spaced(text)  # same length: same spans
     for match in _DIGITS.finditer(text):
         if _MONEY_AFTER.match(text, match.end()):
             continue
@@ -265,7 +273,7 @@ def _domain(link: str) -> str:
 def _hidden(kind: str, found: str) -> str:
     if kind == "email":
         local, _, domain = found.partition("@")
-        return local[:1] + DOT * 3 + "@" + domain
+        return local[:1] + DOT * 3 + "@" + domain.strip()
     if kind == "link":
         return _domain(found) + "/…" if "/" in found.rstrip("/").split("//")[-1] else _domain(found)
     if kind in ("handle", "offensive"):

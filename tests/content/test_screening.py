@@ -25,6 +25,9 @@ def _kinds(text: str) -> set[str]:
     ("djt me may", "offensive", "djt me"),
     ("gọi không chín một hai ba bốn năm sáu bảy tám nhé", "phone", "không chín • • • • • • bảy tám"),
     ("sdt o912345678", "phone", "09••••••78"),
+    ("gọi 0912_345_678 nhé", "phone", "09•• ••• •78"),
+    ("mail lan @ gmail.com", "email", "l•••@gmail.com"),
+    ("mail lan@ gmail.com", "email", "l•••@gmail.com"),
 ])
 def test_what_is_found_and_how_it_is_shown(text, kind, shown):
     [finding] = screen(text)
@@ -33,6 +36,10 @@ def test_what_is_found_and_how_it_is_shown(text, kind, shown):
 
 def test_a_spelled_number_is_masked_word_by_word():
     assert mask("Gọi không chín một hai ba bốn năm sáu bảy tám.") == "Gọi không chín • • • • • • bảy tám."
+
+
+def test_an_e_mail_with_spaces_around_the_at_is_masked_whole():
+    assert mask("Gửi ảnh qua lan.nong @ gmail.com nhé.") == "Gửi ảnh qua l•••@gmail.com nhé."
 
 
 def test_the_published_text_masks_what_was_found():
