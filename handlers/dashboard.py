@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from content import report, texts, workbook
+from handlers import publishing
 from handlers.weblogin import Viewer
-from storage import pushes
 from storage.indicators import TARGETS, SchoolIndicators, school_indicators, total, weekly
 from storage.models import School, Story
 from storage.periods import Period, all_time, local_day, month_of, week_of
@@ -77,14 +77,17 @@ def _trend(session: Session, viewer: Viewer, clock: Clock) -> list[dict]:
     ]
 
 
-def _progress(session: Session) -> dict | None:
-    post = pushes.latest_post(session=session)
-    if post is None:
+def _progress(session: Session, viewer: Viewer) -> dict | None:
+    """The latest push the viewer may follow, as /tiendo shows it: a school's announcement is
+    named by its school and has no story."""
+    latest = publishing.latest_push(session=session, school_id=viewer.school_id)
+    if latest is None:
         return None
-    progress = pushes.progress(session=session, post=post)
+    post, progress = latest.post, latest.progress
     counts = {status: progress.counts.get(status, 0) for status in ("sent", "failed", "blocked", "unknown", "skipped")}
     return {
-        "kind": texts.KIND_NAMES[post.kind],
+        "kind": latest.kind,
+        "school": latest.school.name if latest.school else None,
         "date": post.slot_date.strftime("%d/%m/%Y"),
         "story_id": post.story_id,
         "total": progress.total,
@@ -109,7 +112,7 @@ def dashboard(*, session: Session, viewer: Viewer, word: str, clock: Clock) -> d
         "schools": [_school_row(row, pending.get(codes.get(row.code), 0)) for row in rows],
         "total": _school_row(summed, sum(pending.get(codes.get(row.code), 0) for row in rows)),
         "trend": _trend(session, viewer, clock),
-        "progress": _progress(session),
+        "progress": _progress(session, viewer),
         "downloads": {
             "first": (clock.today.replace(day=1)).isoformat(),
             "last": clock.today.isoformat(),

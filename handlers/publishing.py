@@ -211,14 +211,40 @@ def _weekly_plan(ctx: Ctx, day: date) -> str:
     return texts.CALENDAR_WEEKLY_AUTO
 
 
+@dataclass(frozen=True)
+class LatestPush:
+    """The latest push someone may follow, and what it was: a slot's story, or (with `school`)
+    a school's announcement."""
+
+    post: Post
+    progress: pushes.Progress
+    school: School | None = None
+
+    @property
+    def kind(self) -> str:
+        return texts.KIND_NAMES.get(self.post.kind, "")
+
+
+def latest_push(*, session: Session, school_id: int | None) -> LatestPush | None:
+    """The latest push within a scope (None: every school; a school moderator's: their school's
+    latest announcement), as /tiendo and the dashboard show it."""
+    post = pushes.latest_post(session=session, school_id=school_id)
+    if post is None:
+        return None
+    school = None
+    if post.announcement_id is not None:
+        school = session.get(School, session.get(Announcement, post.announcement_id).school_id)
+    return LatestPush(post, pushes.progress(session=session, post=post), school)
+
+
 def progress_command(ctx: Ctx) -> None:
     """/tiendo: the latest push (a school moderator's: their school's latest announcement):
     sent, failed, blocked, unknown, waiting, and an estimate."""
-    post = pushes.latest_post(session=ctx.session, school_id=ctx.school_scope)
-    if post is None:
+    latest = latest_push(session=ctx.session, school_id=ctx.school_scope)
+    if latest is None:
         ctx.reply(texts.PROGRESS_NONE)
         return
-    progress = pushes.progress(session=ctx.session, post=post)
+    progress, post = latest.progress, latest.post
     counts = {status: render.number(progress.counts.get(status, 0)) for status in ("sent", "failed", "blocked", "unknown")}
     rate = sum(rate for _, rate in ctx.config.push_rates) or 1.0
     if progress.waiting:
@@ -230,11 +256,10 @@ def progress_command(ctx: Ctx) -> None:
         eta += "\n" + texts.PROGRESS_UNKNOWN_NOTE
     numbers = dict(total=render.number(progress.total), waiting=render.number(progress.waiting), eta=eta, **counts)
     day = post.slot_date.strftime("%d/%m/%Y")
-    if post.announcement_id is not None:
-        school = ctx.session.get(School, ctx.session.get(Announcement, post.announcement_id).school_id)
-        ctx.reply(texts.PROGRESS_ANNOUNCEMENT.format(school=render.esc(school.name), date=day, **numbers))
+    if latest.school is not None:
+        ctx.reply(texts.PROGRESS_ANNOUNCEMENT.format(school=render.esc(latest.school.name), date=day, **numbers))
     else:
-        ctx.reply(texts.PROGRESS.format(kind=texts.KIND_NAMES[post.kind], date=day, id=post.story_id, **numbers))
+        ctx.reply(texts.PROGRESS.format(kind=latest.kind, date=day, id=post.story_id, **numbers))
 
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:

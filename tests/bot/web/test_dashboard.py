@@ -146,3 +146,20 @@ async def test_a_school_moderator_sees_only_their_school(web, school_moderator):
     assert [row["code"] for row in data["schools"]] == ["CDCB"]
     csv = (await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)).content.decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in csv[1:-1]] == ["CDCB"]  # between the header and the total
+
+
+async def test_an_announcement_is_the_latest_push_only_for_those_who_may_see_its_school(web, clock, moderator, school_moderator, student):
+    editor = session_cookie(await log_in(web, await login_link(moderator)))
+    own = session_cookie(await log_in(web, await login_link(school_moderator)))
+    clock.set_local("2026-12-01 10:00")  # daytime: the announcement goes out at once
+    await student.join("HOAAN")
+    preview = await moderator.say("/thongbao HOAAN Chiều thứ Sáu họp Đoàn trường.")
+    await moderator.press(preview[-1].buttons[0][0].data)
+    data = (await web.get("/bang-dieu-khien.json", headers=editor)).json()
+    progress = data["progress"]
+    assert progress["school"] == "Trung tâm GDNN-GDTX Hòa An" and progress["story_id"] is None and progress["total"] == 1
+    page = await web.get("/bang-dieu-khien", headers=editor)
+    assert page.status_code == 200 and "Thông báo của Trung tâm GDNN-GDTX Hòa An ngày 01/12/2026" in page.text
+    assert "câu chuyện #" not in page.text
+    assert (await web.get("/bang-dieu-khien.json", headers=own)).json()["progress"] is None  # another school's push
+    assert "Chưa có đợt gửi nào" in (await web.get("/bang-dieu-khien", headers=own)).text
