@@ -251,7 +251,10 @@ WEB_LOGIN_FAILED = (
     "Bạn nhắn /web cho bot Tin Tốt để nhận đường dẫn mới."
 )
 WEB_BAD_PERIOD_TITLE = "Khoảng thời gian không đúng"
-WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và ngày đầu không sau ngày cuối."
+WEB_BAD_PERIOD = (
+    "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30), ngày đầu không sau ngày cuối, "
+    "và khoảng thời gian phải nằm trong các ngày từ 01/01/2025 đến hôm nay."
+)
 
 # --- Telegram channel cross-posts ---
 CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"

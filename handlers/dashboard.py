@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from content import report, texts, workbook
 from handlers import publishing
 from handlers.weblogin import Viewer
+from storage import periods
 from storage.indicators import TARGETS, SchoolIndicators, school_indicators, total, weekly
 from storage.models import School, Story
 from storage.periods import Period, all_time, local_day, month_of, week_of
@@ -120,9 +121,19 @@ def dashboard(*, session: Session, viewer: Viewer, word: str, clock: Clock) -> d
     }
 
 
-def report_file(*, session: Session, viewer: Viewer, fmt: str, first: date | None, last: date, clock: Clock) -> bytes:
+def report_period(*, first: str | None, last: str | None, clock: Clock) -> Period | None:
+    """'?tu=2026-11-01&den=2026-11-30' (either may be left out: since the start, until today), kept
+    to the days that can have data; None when a day is malformed or the period is not one."""
+    try:
+        start = date.fromisoformat(first) if first else None
+        end = date.fromisoformat(last) if last else None
+    except ValueError:
+        return None
+    return periods.report_period(start, end, today=clock.today)
+
+
+def report_file(*, session: Session, viewer: Viewer, fmt: str, period: Period, clock: Clock) -> bytes:
     """The report of `tintot report` for the viewer's schools: XLSX or CSV (UTF-8 with BOM)."""
-    period = Period(first, last)
     rows = _visible(session, viewer, school_indicators(session=session, period=period, zone=clock.zone, now=clock.now))
     if fmt == "csv":
         return report.csv_text(rows).encode("utf-8-sig")

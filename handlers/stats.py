@@ -13,6 +13,7 @@ from handlers.context import Ctx
 from storage import repo
 from storage.indicators import school_indicators
 from storage.periods import all_time, local_day, month_of, week_of
+from storage.rollup import roll_up
 
 PERIODS = {"tuan": week_of, "week": week_of, "thang": month_of, "month": month_of}
 
@@ -26,6 +27,7 @@ def stats(ctx: Ctx) -> None:
     now = ctx.config.clock()
     today = local_day(now, ctx.config.timezone)
     period = PERIODS[word](today) if word else all_time(today)
+    roll_up(session=ctx.session, zone=ctx.config.timezone, now=now)
     rows = school_indicators(session=ctx.session, period=period, zone=ctx.config.timezone, now=now)
     own = scope.own_school(ctx)  # a school moderator: their school beside the province total
     ctx.reply(report.chat_summary(rows, period, only=own.code if own else None))

@@ -3,7 +3,9 @@
 Events are written with the moment they happen, so a campaign day that is over never changes:
 it is counted once into `DailyCount` and reports sum those few rows. Only the days after the
 rollup (today, mostly) are counted from the events themselves, so a report's cost does not grow
-with the campaign's history.
+with the campaign's history. Rolling up writes; counting only reads: whoever reports rolls up
+first, in a short write transaction of its own, then counts (a day not rolled up yet is counted
+from its events, so a report is right either way, only slower).
 
 A day is rolled up only once SETTLE has passed since its end: a transaction that began just
 before midnight may commit an event for that day a little after it.
@@ -28,11 +30,13 @@ Counts = Counter[tuple[int, str]]
 
 
 def period_counts(*, session: Session, period: Period, zone: tzinfo, now: datetime) -> Counts:
-    """Events of the COUNTED kinds per (school id, kind) in the period."""
-    through = roll_up(session=session, zone=zone, now=now)
+    """Events of the COUNTED kinds per (school id, kind) in the period: the days the rollup holds
+    from it, the others from the events. Only reads (a web page may call it without the write
+    lock): bring the rollup up to date with `roll_up` first, in a write transaction of its own."""
+    through = session.exec(select(sa.func.max(DailyCount.day))).one()
     counts: Counts = Counter()
     raw_from = period.start(zone)
-    if period.first is None or period.first <= through:
+    if through is not None and (period.first is None or period.first <= through):
         last = min(period.last, through)
         query = select(DailyCount.school_id, DailyCount.kind, sa.func.sum(DailyCount.count)).where(DailyCount.day <= last)
         if period.first is not None:
@@ -52,9 +56,8 @@ def roll_up(*, session: Session, zone: tzinfo, now: datetime) -> date:
 
     Safe to run from several processes at once: a day another one counted first is skipped.
     """
-    final = local_day(now - SETTLE, zone) - timedelta(days=1)
-    done = session.exec(select(sa.func.max(DailyCount.day))).one()
-    day = done + timedelta(days=1) if done is not None else None
+    final = _last_settled(zone, now)
+    day = _first_not_rolled(session=session)
     while (day := _next_event_day(session=session, since=day, zone=zone)) is not None and day <= final:
         rows = _raw_counts(session=session, start=midnight(day, zone), end=midnight(day + timedelta(days=1), zone))
         try:
@@ -64,6 +67,21 @@ def roll_up(*, session: Session, zone: tzinfo, now: datetime) -> date:
             pass
         day += timedelta(days=1)
     return final
+
+
+def up_to_date(*, session: Session, zone: tzinfo, now: datetime) -> bool:
+    """Whether `roll_up` has nothing to do (a reader checks, and takes no write lock when so)."""
+    day = _next_event_day(session=session, since=_first_not_rolled(session=session), zone=zone)
+    return day is None or day > _last_settled(zone, now)
+
+
+def _last_settled(zone: tzinfo, now: datetime) -> date:
+    return local_day(now - SETTLE, zone) - timedelta(days=1)
+
+
+def _first_not_rolled(*, session: Session) -> date | None:
+    done = session.exec(select(sa.func.max(DailyCount.day))).one()
+    return done + timedelta(days=1) if done is not None else None
 
 
 def _next_event_day(*, session: Session, since: date | None, zone: tzinfo) -> date | None:

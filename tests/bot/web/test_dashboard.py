@@ -2,7 +2,8 @@
 
 import dataclasses
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -12,10 +13,12 @@ from bot.web import WebSite, build_app
 from handlers.weblogin import make_token
 from storage.db import session_scope
 from storage.models import utcnow
+from storage.periods import EARLIEST, Period, report_period
 from tests.bot.web.conftest import PUBLIC_URL
 from tests.conftest import Person, text_of
 from tests.fakes.http import serving
 
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 LINK = re.compile(re.escape(PUBLIC_URL) + r"(/dang-nhap\?t=[A-Za-z0-9_.\-]+)")
 
 
@@ -112,7 +115,7 @@ async def test_downloads_of_the_reports_for_a_period(web, moderator):
     assert 'filename="tintot-thongke-2026-11-30.xlsx"' in xlsx.headers["content-disposition"]
     csv = await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)
     assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("Mã trường")
-    for wrong in ({"tu": "30/11/2026"}, {"tu": "2026-12-02", "den": "2026-12-01"}):
+    for wrong in ({"tu": "30/11/2026"}, {"tu": "2026-12-02", "den": "2026-12-01"}, {"den": "2024-12-31"}, {"tu": "9999-12-31"}):
         answer = await web.get("/bang-dieu-khien/bao-cao.csv", params=wrong, headers=cookie)
         assert answer.status_code == 400 and "NNNN-TT-NN" in answer.text
     assert (await web.get("/bang-dieu-khien/bao-cao.pdf", headers=cookie)).status_code == 400
@@ -163,3 +166,26 @@ async def test_an_announcement_is_the_latest_push_only_for_those_who_may_see_its
     assert "câu chuyện #" not in page.text
     assert (await web.get("/bang-dieu-khien.json", headers=own)).json()["progress"] is None  # another school's push
     assert "Chưa có đợt gửi nào" in (await web.get("/bang-dieu-khien", headers=own)).text
+
+
+async def test_reports_read_without_the_write_lock_and_within_the_campaign(web, engine, database_url, moderator):
+    """A far-off day once made a report walk 9,000 weeks while holding SQLite's write lock, and
+    every student's message failed behind it; the year 9999 broke the date arithmetic."""
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    with engine.connect() as writer:
+        if database_url.startswith("sqlite"):
+            writer.begin()  # BEGIN IMMEDIATE: a push being written holds the write lock
+        for params in ({"tu": "1850-01-01"}, {"tu": "2026-11-01", "den": "9999-12-31"}):
+            xlsx = await web.get("/bang-dieu-khien/bao-cao.xlsx", params=params, headers=cookie, timeout=10)
+            assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK"), params
+        assert 'filename="tintot-thongke-' + utcnow().astimezone(ZONE).date().isoformat() in xlsx.headers["content-disposition"]
+        assert (await web.get("/bang-dieu-khien", headers=cookie, timeout=10)).status_code == 200
+
+
+def test_a_report_period_is_kept_to_the_days_that_can_have_data():
+    today = date(2026, 12, 1)
+    assert report_period(date(1850, 1, 1), date(9999, 12, 31), today=today) == Period(EARLIEST, today)
+    assert report_period(None, None, today=today) == Period(None, today)
+    assert report_period(date(2026, 11, 1), date(2026, 11, 30), today=today) == Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert report_period(None, date(2024, 12, 31), today=today) is None
+    assert report_period(date(2026, 12, 2), None, today=today) is None
