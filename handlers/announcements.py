@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from content import render, texts
+from content.numbers import whole_number
 from handlers import scope
 from handlers.context import CoreConfig, Ctx, message_to, one_row
 from handlers.io import Button, Outgoing
@@ -79,7 +80,8 @@ def _school_and_text(ctx: Ctx) -> tuple[School, str] | None:
 
 def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     """The preview's buttons: send (now, or at 06:00 in quiet hours) or cancel."""
-    draft = ctx.session.get(Announcement, int(announcement_id)) if announcement_id.isdigit() else None
+    number = whole_number(announcement_id)
+    draft = ctx.session.get(Announcement, number) if number is not None else None
     if draft is None or answer not in ("send", "cancel"):
         ctx.reply(texts.OPTION_EXPIRED)
         return

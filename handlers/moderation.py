@@ -8,6 +8,7 @@ is told to the author, and goes into the audit log.
 from __future__ import annotations
 
 from content import render, texts
+from content.numbers import whole_number
 from handlers import scope
 from handlers.context import Ctx, one_row
 from handlers.io import Button
@@ -73,10 +74,11 @@ def approve_command(ctx: Ctx) -> None:
 
 
 def approve_button(ctx: Ctx, story_id: str, slot: str) -> None:
-    if not story_id.isdigit() or slot not in ("daily", "weekly"):
+    number = whole_number(story_id)
+    if number is None or slot not in ("daily", "weekly"):
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    approve(ctx, int(story_id), slot)
+    approve(ctx, number, slot)
 
 
 def approve(ctx: Ctx, story_id: int, slot: str) -> None:
@@ -106,10 +108,11 @@ def reject_command(ctx: Ctx) -> None:
 
 def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
     """The reject button: the next message from this moderator is the reason."""
-    if not story_id.isdigit():
+    number = whole_number(story_id)
+    if number is None:
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    story = _pending_or_explain(ctx, int(story_id))
+    story = _pending_or_explain(ctx, number)
     if story is None:
         return
     ctx.member.state, ctx.member.state_data = "reject_reason", str(story.id)
@@ -157,8 +160,7 @@ def add_news(ctx: Ctx) -> None:
 
 
 def _story_number(text: str) -> int | None:
-    text = text.lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return whole_number(text.lstrip("#"))
 
 
 def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from content import render, texts
+from content.numbers import whole_number
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
 from storage import crossposts, pushes, repo, roles
@@ -264,10 +265,11 @@ def progress_command(ctx: Ctx) -> None:
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
     """❤️ / 👏 under a push: counted once per member and post."""
-    if not post_id.isdigit() or kind not in texts.REACTIONS or ctx.session.get(Post, int(post_id)) is None:
+    number = whole_number(post_id)
+    if number is None or kind not in texts.REACTIONS or ctx.session.get(Post, number) is None:
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    _react(ctx, int(post_id), kind)
+    _react(ctx, number, kind)
 
 
 def typed_reaction(ctx: Ctx) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from content import texts
+from content.numbers import whole_number
 from handlers import account, announcements, channels, moderation, onboarding, publishing, stats, submission, team, weblogin
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Incoming, Outgoing
@@ -166,11 +167,10 @@ def _route(ctx: Ctx) -> None:
 
 def _picked_option(member: Member, incoming: Incoming) -> str | None:
     """A typed number picks the n-th option of the last message with buttons."""
-    choice = incoming.text.strip()
-    if incoming.kind != "text" or not choice.isdigit() or not member.options:
+    number = whole_number(incoming.text.strip()) if incoming.kind == "text" and member.options else None
+    if number is None:
         return None
     options = member.options.split("\n")
-    number = int(choice)
     return options[number - 1] if 1 <= number <= len(options) else None
 
 

@@ -8,6 +8,7 @@ A school moderator sees their school beside the province total, and sets only it
 from __future__ import annotations
 
 from content import chart, render, report, texts
+from content.numbers import whole_number
 from handlers import scope
 from handlers.context import Ctx
 from storage import repo
@@ -15,6 +16,7 @@ from storage.indicators import school_indicators
 from storage.periods import all_time, local_day, month_of, week_of
 from storage.rollup import roll_up
 
+MAX_ENROLMENT = 1_000_000  # a school's students; more is a typing slip
 PERIODS = {"tuan": week_of, "week": week_of, "thang": month_of, "month": month_of}
 
 
@@ -39,7 +41,8 @@ def stats(ctx: Ctx) -> None:
 def set_enrolment(ctx: Ctx) -> None:
     """/siso MÃ_TRƯỜNG SĨ_SỐ."""
     parts = ctx.args.split()
-    if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) == 0:
+    enrolment = whole_number(parts[1], most=MAX_ENROLMENT) if len(parts) == 2 else None
+    if not enrolment:
         ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
         return
     school = repo.school_by_code(session=ctx.session, code=parts[0])
@@ -49,7 +52,7 @@ def set_enrolment(ctx: Ctx) -> None:
         return
     if not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_ENROLMENT):
         return
-    old, school.enrolment = school.enrolment, int(parts[1])
+    old, school.enrolment = school.enrolment, enrolment
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")
     ctx.reply(
         texts.ENROLMENT_SET.format(

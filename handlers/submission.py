@@ -7,6 +7,7 @@ asks for one; a 16+ author is then asked whether to show their name.
 from __future__ import annotations
 
 from content import render, texts
+from content.numbers import whole_number
 from handlers.context import Ctx, one_row
 from handlers.io import Button
 from storage import repo, roles
@@ -76,7 +77,8 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
 
 def show_name(ctx: Ctx, story_id: str, answer: str) -> None:
     """A 16+ author's choice for one story; only their own, only while not yet published."""
-    story = ctx.session.get(Story, int(story_id)) if story_id.isdigit() else None
+    number = whole_number(story_id)
+    story = ctx.session.get(Story, number) if number is not None else None
     member = ctx.member
     if story is None or story.member_id != member.id or not member.adult or story.status == "published":
         ctx.reply(texts.OPTION_EXPIRED)

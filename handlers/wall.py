@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from content import render, texts
+from content.numbers import fits_id, whole_number
 from storage import repo, wall
 from storage.models import School
 from storage.wall import WallStory
 
 PAGE_SIZE = 20
+MAX_PAGE = 999_999
 FEED_SIZE = 30
 RETRACTED = "retracted"
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # Atom needs a date even with no entry
@@ -106,7 +108,7 @@ def parse_page(text: str | None) -> int:
     """'?trang=2' → 2; anything that is not a page number → 0 (answered 404)."""
     if text is None or text == "":
         return 1
-    return int(text) if text.isdigit() and len(text) < 7 else 0
+    return whole_number(text, most=MAX_PAGE) or 0
 
 
 def wall_page(*, session: Session, site: Site, school_code: str | None, page: int) -> Page:
@@ -131,7 +133,7 @@ def wall_page(*, session: Session, site: Site, school_code: str | None, page: in
 
 def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     """`/cau-chuyen/{id}`: one published story, with what a shared link's preview needs."""
-    item = wall.story_with_school(session=session, story_id=story_id)
+    item = wall.story_with_school(session=session, story_id=story_id) if fits_id(story_id) else None
     if item is not None and item.story.status == RETRACTED:
         return Page(410, {"title": texts.WEB_RETRACTED_TITLE, "message": texts.WEB_RETRACTED})
     if item is None or item.story.status != wall.PUBLISHED:

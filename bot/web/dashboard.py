@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.web.respond import page_response
+from bot.web.respond import page_response, read_body
 from bot.web.site import WebSite
 from content import texts
 from handlers import dashboard, weblogin
@@ -31,6 +31,7 @@ from storage.rollup import roll_up, up_to_date
 COOKIE = "tintot_phien"
 HOME = "/bang-dieu-khien"
 PRIVATE = "private, no-store"
+MAX_FORM_BYTES = 2_000  # the login form holds one token of about 80 characters
 DOWNLOADS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -109,7 +110,8 @@ class DashboardPages:
         return page_response(request, Page(200, {"title": texts.WEB_LOGIN_TITLE, "token": token}), "login.html", cache=PRIVATE)
 
     async def login(self, request: Request) -> Response:
-        token = _form(await request.body()).get("t", "")
+        body = await read_body(request, MAX_FORM_BYTES)
+        token = _form(body).get("t", "") if body is not None else ""
         cookie = await run_in_threadpool(self._redeem, token) if token else None
         if cookie is None:
             return _message(request, 403, texts.WEB_LOGIN_FAILED_TITLE, texts.WEB_LOGIN_FAILED)
@@ -142,7 +144,11 @@ class DashboardPages:
 
 
 def _form(body: bytes) -> dict[str, str]:
-    fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+    """The login form's fields; none when it is not that form (too many fields for one)."""
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
+    except ValueError:
+        return {}
     return {key: values[0] for key, values in fields.items()}
 
 

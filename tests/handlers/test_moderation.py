@@ -96,3 +96,20 @@ async def test_admin_grants_and_removes_the_role(engine, admin, student):
     with session_scope(engine) as session:
         assert session.exec(select(Member.role).where(Member.platform_id == "101")).one() == "student"
     assert "Cách dùng" in text_of(await admin.say("/mod"))
+
+
+async def test_numbers_typed_or_sent_back_that_are_not_ours_get_an_answer(engine, student, moderator):
+    """"²" is a digit to Python but not to int(); an id past the database's integers fails its
+    query (SQLite beyond 2**63 - 1, PostgreSQL beyond 2**31 - 1)."""
+    await _submitted(student)
+    huge, beyond_postgres = "9" * 20, str(2**31)
+    for command in ("/duyet ²", f"/duyet {huge}", f"/duyet {beyond_postgres}", "/duyet ٣", f"/tuchoi {huge} chưa rõ nguồn tin"):
+        assert text_of(await moderator.say(command)).startswith("Cách dùng"), command
+    for data in (f"approve:{huge}:daily", "approve:²:daily", f"reject:{beyond_postgres}", f"announce:{huge}:send",
+                 f"react:{huge}:heart", "react:²:heart", f"showname:{beyond_postgres}:yes"):
+        assert text_of(await moderator.press(data)) == texts.OPTION_EXPIRED, data
+    for enrolment in ("²", huge, beyond_postgres, "0"):
+        assert texts.ENROLMENT_USAGE in text_of(await moderator.say(f"/siso CDCB {enrolment}")), enrolment
+    await moderator.say("/cho")  # a message with buttons: a typed number picks one of them
+    assert text_of(await moderator.say("²")) and text_of(await moderator.say(huge))
+    assert "Đã duyệt câu chuyện #1" in text_of(await moderator.say("/duyet #1"))

@@ -189,3 +189,14 @@ def test_a_report_period_is_kept_to_the_days_that_can_have_data():
     assert report_period(date(2026, 11, 1), date(2026, 11, 30), today=today) == Period(date(2026, 11, 1), date(2026, 11, 30))
     assert report_period(None, date(2024, 12, 31), today=today) is None
     assert report_period(date(2026, 12, 2), None, today=today) is None
+
+
+async def test_a_login_form_that_is_not_one_is_refused(web, moderator):
+    token = (await login_link(moderator)).split("t=", 1)[1]
+    crowded = "&".join(f"f{n}=1" for n in range(10)) + f"&t={token}"
+    answer = await web.post("/dang-nhap", content=crowded, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 403 and "set-cookie" not in answer.headers
+    huge = await web.post("/dang-nhap", content=f"t={token}&pad=" + "x" * 100_000,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert huge.status_code == 403 and "set-cookie" not in huge.headers
+    assert (await web.post("/dang-nhap", data={"t": token})).status_code == 303  # the link was not used up
