@@ -311,10 +311,11 @@ ANNOUNCE_PREVIEW_QUIET = "Bây giờ là giờ nghỉ (21:00–06:00): nếu xá
 BUTTON_ANNOUNCE_SEND = "📣 Gửi"
 BUTTON_ANNOUNCE_CANCEL = "Hủy"
 ANNOUNCE_CANCELLED = "Đã hủy thông báo, không gửi cho ai."
+ANNOUNCE_HELD_CANCELLED = "Đã hủy thông báo đang chờ đến sáng: thông báo sẽ không được gửi cho ai."
 ANNOUNCE_SENT = "Đã gửi thông báo của {school} tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_HELD = (
     "Bây giờ là giờ nghỉ (21:00–06:00): thông báo của {school} sẽ được gửi lúc {when}, "
-    "không làm phiền học sinh ban đêm."
+    "không làm phiền học sinh ban đêm. Đến lúc đó bạn vẫn có thể hủy."
 )
 ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_LIMIT = (
