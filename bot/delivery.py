@@ -106,16 +106,18 @@ class Sender:
         return len(claimed)
 
     async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
-        """A channel that refuses (the bot is not its admin) is no member who blocked the bot: the
-        delivery fails, the channel stays a target, and the editors are told at once."""
-        for status in ("blocked", "failed"):
-            refused = [claim for claim in results.get(status, []) if claim.to_channel]
-            for claim in refused:
-                results[status].remove(claim)
-                results["failed"].append(claim)
-                log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
-                if self.on_outage is not None:
-                    await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
+        """A channel that refuses (the bot is not its admin: `blocked`) is no member who blocked
+        the bot: the delivery fails, the channel stays a target, and the editors are told at once.
+        A cross-post that failed otherwise (a message the platform rejected) is only logged: the
+        editors could do nothing about it, and "make the bot an admin" would mislead them."""
+        for claim in [claim for claim in results.get("failed", []) if claim.to_channel]:
+            log.warning("%s: a cross-post to the channel %s failed", self.channel.name, claim.chat_id)
+        for claim in [claim for claim in results.get("blocked", []) if claim.to_channel]:
+            results["blocked"].remove(claim)
+            results["failed"].append(claim)
+            log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
+            if self.on_outage is not None:
+                await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
 
     async def _pause_for_outage(self) -> None:
         seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]

@@ -63,6 +63,36 @@ async def test_a_push_is_cross_posted_once_and_a_refusing_channel_is_reported(ap
     assert not refused.blocked and refused.school_id is None  # tried again next time; counted nowhere
 
 
+async def test_a_cross_post_that_fails_otherwise_is_not_reported_as_a_refusal(api, engine, tmp_path, caplog):
+    """Only a refusal means the bot is no admin there; a rejected message or a server that kept
+    failing is the platform's trouble, logged for whoever runs the bot."""
+    api.channels[CAMPAIGN] = api.channels[SCHOOL] = True
+    with session_scope(engine) as session:
+        session.get(School, 1).telegram_channel = SCHOOL
+    publish_to(engine, 3, config=CoreConfig(telegram_channel=CAMPAIGN))
+    api.fail("sendMessage", 400, "Bad Request: message is too long", chat_id=CAMPAIGN)
+    api.fail("sendMessage", 502, "Bad Gateway", chat_id=int(SCHOOL), times=4)  # every try
+    told: list[str] = []
+
+    async def tell(text: str) -> None:
+        told.append(text)
+
+    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
+    channel = TelegramChannel(settings, _no_updates)
+    await channel.start()
+    sender = Sender(engine=engine, channel=channel, rate=500, on_outage=tell, public_url=PUBLIC_URL, retry_delays=(0, 0, 0))
+    try:
+        while await sender.send_window():
+            pass
+    finally:
+        await channel.stop()
+    assert told == [] and Counter(statuses(engine).values()) == {"sent": 3}
+    with session_scope(engine) as session:
+        rows = session.exec(select(Member.chat_id, Delivery.status).join(Member).where(Member.role == "channel")).all()
+    assert dict(rows) == {CAMPAIGN: "failed", SCHOOL: "failed"}
+    assert f"cross-post to the channel {CAMPAIGN} failed" in caplog.text
+
+
 async def test_a_school_announcement_goes_to_the_schools_channel_too(api, engine, tmp_path):
     api.channels[SCHOOL] = True
     with session_scope(engine) as session:
