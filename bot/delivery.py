@@ -24,7 +24,7 @@ from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
 from handlers.publishing import channel_message, post_message
-from storage import pushes
+from storage import pushes, wall
 from storage.db import session_scope
 from storage.models import Announcement, Post, School, Story
 
@@ -140,9 +140,8 @@ class Sender:
             announcement = session.get(Announcement, post.announcement_id)
             school = session.get(School, announcement.school_id)
             return announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
-        story = session.get(Story, post.story_id)
-        school = session.get(School, story.school_id) if story.school_id else None
-        return post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+        story, school, adult = _story_of(session, post)
+        return post_message(post=post, story=story, school=school, author_adult=adult, channel=self.channel.name, chat_id="")
 
     def _channel_message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         """The post as a Telegram channel carries it: no reaction buttons (its readers are not
@@ -150,9 +149,10 @@ class Sender:
         post = session.get(Post, claim.post_id)
         if post.announcement_id is not None:
             return dataclasses.replace(self._render(session, post), chat_id=claim.chat_id, buttons=())
-        story = session.get(Story, post.story_id)
-        school = session.get(School, story.school_id) if story.school_id else None
-        return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
+        story, school, adult = _story_of(session, post)
+        return channel_message(
+            post=post, story=story, school=school, author_adult=adult, chat_id=claim.chat_id, public_url=self.public_url
+        )
 
     async def _deliver(self, message: Outgoing | None) -> str:
         """Sends one message; returns the delivery's final status."""
@@ -210,3 +210,10 @@ def recover(engine: sa.Engine) -> int:
     if count:
         log.warning("%d deliveries were in flight when the bot stopped: marked unknown, not re-sent", count)
     return count
+
+
+def _story_of(session, post: Post) -> tuple[Story, School | None, bool]:  # noqa: ANN001
+    """A push's story, its school, and whether its author may be named (`storage.wall`)."""
+    story = session.get(Story, post.story_id)
+    school = session.get(School, story.school_id) if story.school_id else None
+    return story, school, wall.author_is_adult(session=session, story=story)

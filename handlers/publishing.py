@@ -17,7 +17,7 @@ from content import render, texts
 from content.numbers import whole_number
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import crossposts, pushes, repo, roles
+from storage import crossposts, pushes, repo, roles, wall
 from storage.models import Announcement, Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
@@ -123,8 +123,8 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
             result.notices.append(notice)
 
 
-def _post_text(post: Post, story: Story, school: School | None) -> str:
-    author = story.author_name if story.show_name else None
+def _post_text(post: Post, story: Story, school: School | None, author_adult: bool) -> str:
+    author = wall.public_author(story, author_adult=author_adult)
     return "\n\n".join(
         (
             texts.POST_TITLES[post.kind].format(date=post.slot_date.strftime("%d/%m/%Y")),
@@ -134,16 +134,19 @@ def _post_text(post: Post, story: Story, school: School | None) -> str:
     )
 
 
-def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
-    """A push as one member receives it, with its reaction buttons."""
+def post_message(*, post: Post, story: Story, school: School | None, author_adult: bool, channel: str, chat_id: str) -> Outgoing:
+    """A push as one member receives it, with its reaction buttons. `author_adult`: see
+    `storage.wall.author_is_adult`; the author is named only as on the wall."""
     buttons = ((tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())),)
-    return Outgoing(channel, chat_id, _post_text(post, story, school), photo=story.photo, buttons=buttons)
+    return Outgoing(channel, chat_id, _post_text(post, story, school, author_adult), photo=story.photo, buttons=buttons)
 
 
-def channel_message(*, post: Post, story: Story, school: School | None, chat_id: str, public_url: str | None) -> Outgoing:
+def channel_message(
+    *, post: Post, story: Story, school: School | None, author_adult: bool, chat_id: str, public_url: str | None
+) -> Outgoing:
     """A push as a Telegram channel carries it: no reaction buttons (a channel's readers are not
     members), and a link to the story's page to share, where there is a public address."""
-    text = _post_text(post, story, school)
+    text = _post_text(post, story, school, author_adult)
     if public_url:
         text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(story_url(public_url, story.id)))
     return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo)

@@ -4,6 +4,8 @@ is no admin is reported to the editors and holds nothing else up."""
 
 import asyncio
 from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -13,8 +15,10 @@ from bot.delivery import Sender
 from bot.runtime import run_channels
 from bot.settings import Settings
 from handlers.context import CoreConfig
+from handlers.publishing import publish_slot
+from storage import repo
 from storage.db import session_scope
-from storage.models import Delivery, Member, School
+from storage.models import Delivery, Member, School, Story, utcnow
 from tests.campaign import FIRST_CHAT, announce_to, publish_to, statuses
 from tests.channels.telegram_chat import Chat, counting, until
 
@@ -91,6 +95,46 @@ async def test_a_cross_post_that_fails_otherwise_is_not_reported_as_a_refusal(ap
         rows = session.exec(select(Member.chat_id, Delivery.status).join(Member).where(Member.role == "channel")).all()
     assert dict(rows) == {CAMPAIGN: "failed", SCHOOL: "failed"}
     assert f"cross-post to the channel {CAMPAIGN} failed" in caplog.text
+
+
+async def test_pushes_and_cross_posts_name_an_author_only_as_the_wall_does(api, engine, tmp_path):
+    """A name is published only for a 16+ author who chose it and is still a member: never a
+    child's (stored by mistake), never after its author erased their data."""
+    api.channels[CAMPAIGN] = True
+    config = CoreConfig(telegram_channel=CAMPAIGN)
+    morning = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).replace(hour=9)
+    names = {"Hoàng Văn Tí": False, "Lục Thị Mai": True, "Nguyễn Thị Lan": True}  # name: 16+
+    with session_scope(engine) as session:
+        reader = Member(channel="telegram", platform_id="7", chat_id="7", school_id=1, consented_at=utcnow(), daily=True, weekly=True)
+        session.add(reader)
+        for day, (name, adult) in enumerate(names.items()):
+            author = Member(channel="telegram", platform_id=name, chat_id=None, display_name=name, adult=adult, school_id=1,
+                            consented_at=utcnow(), daily=False, weekly=False)
+            session.add(author)
+            session.flush()
+            session.add(Story(text=f"Câu chuyện của {day}: một việc tốt.", member_id=author.id, school_id=1, status="approved",
+                              slot="daily", show_name=True, author_name=name, decided_at=utcnow()))
+            session.flush()
+            if name == "Lục Thị Mai":
+                repo.erase_member(session=session, member=author)
+                session.get(Story, day + 1).author_name = name  # as if the name had outlived the erasure
+    for day in range(len(names)):
+        with session_scope(engine) as session:
+            assert publish_slot(session=session, kind="daily", now=morning + timedelta(days=day), config=config).status == "published"
+    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
+    channel = TelegramChannel(settings, _no_updates)
+    await channel.start()
+    sender = Sender(engine=engine, channel=channel, rate=500, public_url=PUBLIC_URL)
+    try:
+        while await sender.send_window():
+            pass
+    finally:
+        await channel.stop()
+    for chat in (CAMPAIGN, 7):
+        texts_seen = api.sent_texts(chat)
+        assert len(texts_seen) == 3, chat
+        named = [name for name in names if any(name in text for text in texts_seen)]
+        assert named == ["Nguyễn Thị Lan"], texts_seen
 
 
 async def test_a_school_announcement_goes_to_the_schools_channel_too(api, engine, tmp_path):
