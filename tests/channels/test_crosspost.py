@@ -31,12 +31,8 @@ async def _no_updates(incoming):
     return None
 
 
-async def test_a_push_is_cross_posted_once_and_a_refusing_channel_is_reported(api, engine, tmp_path):
-    api.channels[CAMPAIGN] = True
-    api.channels[SCHOOL] = False  # the school's channel never made the bot an admin
-    with session_scope(engine) as session:
-        session.get(School, 1).telegram_channel = SCHOOL
-    publish_to(engine, 20, config=CoreConfig(telegram_channel=CAMPAIGN))
+async def _push(api, engine, tmp_path, **options) -> list[str]:
+    """Sends the whole push through the real Telegram channel; returns what the editors were told."""
     told: list[str] = []
 
     async def tell(text: str) -> None:
@@ -45,12 +41,22 @@ async def test_a_push_is_cross_posted_once_and_a_refusing_channel_is_reported(ap
     settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
     channel = TelegramChannel(settings, _no_updates)
     await channel.start()
-    sender = Sender(engine=engine, channel=channel, rate=500, on_outage=tell, public_url=PUBLIC_URL)
+    sender = Sender(engine=engine, channel=channel, rate=500, on_outage=tell, public_url=PUBLIC_URL, **options)
     try:
         while await sender.send_window():
             pass
     finally:
         await channel.stop()
+    return told
+
+
+async def test_a_push_is_cross_posted_once_and_a_refusing_channel_is_reported(api, engine, tmp_path):
+    api.channels[CAMPAIGN] = True
+    api.channels[SCHOOL] = False  # the school's channel never made the bot an admin
+    with session_scope(engine) as session:
+        session.get(School, 1).telegram_channel = SCHOOL
+    publish_to(engine, 20, config=CoreConfig(telegram_channel=CAMPAIGN))
+    told = await _push(api, engine, tmp_path)
 
     posts = api.sent_to(CAMPAIGN)
     assert len(posts) == 1 and "reply_markup" not in posts[0]
@@ -76,20 +82,7 @@ async def test_a_cross_post_that_fails_otherwise_is_not_reported_as_a_refusal(ap
     publish_to(engine, 3, config=CoreConfig(telegram_channel=CAMPAIGN))
     api.fail("sendMessage", 400, "Bad Request: message is too long", chat_id=CAMPAIGN)
     api.fail("sendMessage", 502, "Bad Gateway", chat_id=int(SCHOOL), times=4)  # every try
-    told: list[str] = []
-
-    async def tell(text: str) -> None:
-        told.append(text)
-
-    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
-    channel = TelegramChannel(settings, _no_updates)
-    await channel.start()
-    sender = Sender(engine=engine, channel=channel, rate=500, on_outage=tell, public_url=PUBLIC_URL, retry_delays=(0, 0, 0))
-    try:
-        while await sender.send_window():
-            pass
-    finally:
-        await channel.stop()
+    told = await _push(api, engine, tmp_path, retry_delays=(0, 0, 0))
     assert told == [] and Counter(statuses(engine).values()) == {"sent": 3}
     with session_scope(engine) as session:
         rows = session.exec(select(Member.chat_id, Delivery.status).join(Member).where(Member.role == "channel")).all()
@@ -121,15 +114,7 @@ async def test_pushes_and_cross_posts_name_an_author_only_as_the_wall_does(api, 
     for day in range(len(names)):
         with session_scope(engine) as session:
             assert publish_slot(session=session, kind="daily", now=morning + timedelta(days=day), config=config).status == "published"
-    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
-    channel = TelegramChannel(settings, _no_updates)
-    await channel.start()
-    sender = Sender(engine=engine, channel=channel, rate=500, public_url=PUBLIC_URL)
-    try:
-        while await sender.send_window():
-            pass
-    finally:
-        await channel.stop()
+    await _push(api, engine, tmp_path)
     for chat in (CAMPAIGN, 7):
         texts_seen = api.sent_texts(chat)
         assert len(texts_seen) == 3, chat
@@ -142,15 +127,7 @@ async def test_a_school_announcement_goes_to_the_schools_channel_too(api, engine
     with session_scope(engine) as session:
         session.get(School, 1).telegram_channel = SCHOOL
     announce_to(engine, 5)
-    settings = Settings(_env_file=None, telegram_bot_token=api.token, telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path))
-    channel = TelegramChannel(settings, _no_updates)
-    await channel.start()
-    sender = Sender(engine=engine, channel=channel, rate=500, public_url=PUBLIC_URL)
-    try:
-        while await sender.send_window():
-            pass
-    finally:
-        await channel.stop()
+    await _push(api, engine, tmp_path)
     posts = api.sent_to(int(SCHOOL))
     assert len(posts) == 1 and "dọn vệ sinh khu ký túc xá" in posts[0]["text"] and "reply_markup" not in posts[0]
     assert Counter(statuses(engine).values()) == {"sent": 5}
