@@ -113,7 +113,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: str | 
             member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
             roles.set_role(member, roles.SCHOOL_MODERATOR if school else roles.EDITOR, school.id if school else None)
             member.display_name = member.display_name or user
-    core = Core(engine=engine, config=core_config(settings, save_photo=MediaStore.from_settings(settings).save))
+    core = Core(engine=engine, config=core_config(settings, media=MediaStore.from_settings(settings)))
     console = ConsoleChannel(user=user, on_update=core.handle)
     core.attach(console)
     if sys.stdin.isatty():

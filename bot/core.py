@@ -6,11 +6,12 @@ Each update is handled in one transaction; the replies are sent only after it co
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import sqlalchemy as sa
 
 from bot.channels.base import Channel, ChannelError
+from bot.media import MediaStore
 from bot.settings import Settings
 from content import texts
 from handlers.context import CoreConfig, message_to
@@ -22,15 +23,18 @@ from storage.db import session_scope
 log = logging.getLogger(__name__)
 
 
-def core_config(settings: Settings, *, save_photo: Callable[[bytes], str] | None = None) -> CoreConfig:
-    """`save_photo` is the media store's, where charts made for replies are kept."""
+def core_config(settings: Settings, *, media: MediaStore | None = None) -> CoreConfig:
+    """With the media store, charts made for replies are kept there and an erased member's
+    photos removed from it."""
     return CoreConfig(
         admins=settings.admins,
         timezone=settings.timezone,
         daily_at=settings.daily_at,
         weekly_at=settings.weekly_at,
         push_rates=(("telegram", settings.tintot_telegram_rate), ("zalo", settings.tintot_zalo_rate)),
-        save_photo=save_photo,
+        save_photo=media.save if media else None,
+        delete_photo=media.delete if media else None,
+        stories_per_day=settings.tintot_stories_per_day,
         announcements_per_day=settings.tintot_announcements_per_day,
         public_url=settings.tintot_public_url,
         telegram_channel=settings.telegram_channel_id,

@@ -24,7 +24,7 @@ from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
 from handlers.publishing import channel_message, post_message
-from storage import pushes, wall
+from storage import pushes, retractions, wall
 from storage.db import session_scope
 from storage.models import Announcement, Post, School, Story
 
@@ -56,6 +56,7 @@ class Sender:
         idle_poll: float = IDLE_POLL,
         outage_pauses: tuple[float, ...] = OUTAGE_PAUSES,
         on_outage: Callable[[str], Awaitable[None]] | None = None,
+        on_retracted: Callable[[str], Awaitable[None]] | None = None,
         public_url: str | None = None,
     ) -> None:
         self.engine = engine
@@ -65,6 +66,7 @@ class Sender:
         self.idle_poll = idle_poll
         self.outage_pauses = outage_pauses
         self.on_outage = on_outage  # also told when a Telegram channel refuses a cross-post
+        self.on_retracted = on_retracted
         self.public_url = public_url  # story links in cross-posts
         self._outages = 0  # windows in a row that reached nobody
         self._last_error = ""
@@ -76,7 +78,7 @@ class Sender:
     async def run(self) -> None:
         """Sends until stopped; sleeps briefly when nothing waits."""
         while not self._stopping.is_set():
-            if not await self.send_window():
+            if not await self.send_window() and not await self.retract_window():
                 await pause(self._stopping, self.idle_poll)
 
     def stop(self) -> None:
@@ -91,8 +93,11 @@ class Sender:
             return 0
         outcomes = await asyncio.gather(*(self._deliver(messages.get(c.delivery_id)) for c in claimed))
         results: dict[str, list[pushes.Claimed]] = defaultdict(list)
-        for claim, status in zip(claimed, outcomes):
+        refs = {}
+        for claim, (status, ref) in zip(claimed, outcomes):
             results[status].append(claim)
+            if ref is not None:
+                refs[claim.delivery_id] = ref
         await self._report_refused_channels(results)
         unreached = results.pop(OUTAGE, [])
         if unreached and not results.get("sent"):
@@ -102,8 +107,48 @@ class Sender:
             results["failed"] += unreached
             self._outages = 0
         with session_scope(self.engine) as session:
-            pushes.record_results(session=session, results=results, channel=self.channel.name)
+            pushes.record_results(session=session, results=results, channel=self.channel.name, refs=refs)
         return len(claimed)
+
+    async def retract_window(self) -> int:
+        """Deletes one window of a taken-down story's messages, on channels that can delete."""
+        delete = getattr(self.channel, "delete_message", None)
+        if delete is None:
+            return 0
+        with session_scope(self.engine) as session:
+            claimed = retractions.claim(session=session, channel=self.channel.name)
+        if not claimed:
+            return 0
+        outcomes = await asyncio.gather(*(self._delete(delete, claim) for claim in claimed))
+        with session_scope(self.engine) as session:
+            retractions.record(
+                session=session,
+                deleted=[c.delivery_id for c, ok in zip(claimed, outcomes) if ok],
+                failed=[c.delivery_id for c, ok in zip(claimed, outcomes) if not ok],
+            )
+            done = retractions.finished(session=session, post_ids={c.post_id for c in claimed})
+        for story_id, deleted, failed in done:
+            if self.on_retracted is not None:
+                await self.on_retracted(texts.TAKEDOWN_DONE.format(id=story_id, deleted=deleted, failed=failed))
+        return len(claimed)
+
+    async def _delete(self, delete: Callable[[str, str], Awaitable[None]], claim: retractions.Claimed) -> bool:
+        """One deletion at the channel's rate; flood control waits, anything else is reported."""
+        floods = 0
+        while claim.chat_id is not None:
+            await self._wait_out_flood()
+            await self.limiter.acquire()
+            try:
+                async with self._in_flight:
+                    await delete(claim.chat_id, claim.message_ref)
+                return True
+            except ChannelError as error:
+                if error.retry_after is None or floods >= MAX_FLOOD_WAITS:
+                    log.info("%s: message %s not deleted: %s", self.channel.name, claim.message_ref, error)
+                    return False
+                floods += 1
+                self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + error.retry_after)
+        return False
 
     async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
         """A channel that refuses (the bot is not its admin: `blocked`) is no member who blocked
@@ -154,26 +199,26 @@ class Sender:
             post=post, story=story, school=school, author_adult=adult, chat_id=claim.chat_id, public_url=self.public_url
         )
 
-    async def _deliver(self, message: Outgoing | None) -> str:
-        """Sends one message; returns the delivery's final status."""
+    async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:
+        """Sends one message; returns the delivery's final status and the platform's message id."""
         if message is None:
-            return "skipped"  # unsubscribed, blocked or erased since the post was created
+            return "skipped", None  # unsubscribed, blocked, banned or erased since the post was created
         failures = floods = 0
         while True:
             await self._wait_out_flood()
             await self.limiter.acquire()
             try:
                 async with self._in_flight:
-                    await self.channel.send(message)
-                return "sent"
+                    ref = await self.channel.send(message)
+                return "sent", ref
             except ChannelError as error:
                 failure = error
             except Exception:
                 log.exception("%s: unexpected error sending to chat %s", self.channel.name, message.chat_id)
-                return "failed"
+                return "failed", None
             outcome = self._judge(failure, failures, floods)
             if outcome != "retry":
-                return outcome
+                return outcome, None
             if failure.retry_after is not None:
                 floods += 1
             else:
@@ -207,6 +252,7 @@ def recover(engine: sa.Engine) -> int:
     """At start: deliveries a crash left `sending` become `unknown` (never re-sent)."""
     with session_scope(engine) as session:
         count = pushes.mark_interrupted(session=session)
+        retractions.requeue_interrupted(session=session)
     if count:
         log.warning("%d deliveries were in flight when the bot stopped: marked unknown, not re-sent", count)
     return count

@@ -57,6 +57,11 @@ class MediaStore:
         path = self.directory / name
         return path if path.is_file() else None
 
+    def delete(self, ref: str) -> None:
+        """Removes the file behind a ``media:`` reference, if there is one (erasure)."""
+        path = self.path(ref)
+        if path is not None:
+            path.unlink(missing_ok=True)
     def web_path(self, ref: str | None) -> str | None:
         """The photo's path on this server (`/media/…`), or None (another kind of ref, or missing)."""
         return f"/media/{_name(ref)}" if self.path(ref) is not None else None

@@ -65,7 +65,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
     engine = open_database(settings.database_url)
     recover(engine)
     media = MediaStore.from_settings(settings)
-    core = Core(engine=engine, config=core_config(settings, save_photo=media.save))
+    core = Core(engine=engine, config=core_config(settings, media=media))
     channels = build_channels(settings, core, media)
     started: list[Channel] = []
     tasks: list[asyncio.Task] = []
@@ -89,6 +89,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         for channel in channels:
             sender = Sender(
                 engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators,
+                on_retracted=core.tell_moderators,
                 public_url=settings.tintot_public_url,
             )
             senders.append(sender)

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     tintot_http_port: int = Field(default=8080, ge=0, le=65535)
     tintot_public_url: str | None = None
     tintot_media_dir: str = "data/media"
+    tintot_stories_per_day: int = Field(default=3, ge=1, le=100)
 
     @field_validator(
         "telegram_bot_token",

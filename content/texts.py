@@ -59,7 +59,7 @@ STORY_TOO_LONG = (
     "Câu chuyện của bạn dài {length} ký tự, quá giới hạn {max} ký tự. "
     "Bạn rút gọn lại rồi gửi lần nữa nhé; câu chuyện chưa được lưu."
 )
-STORY_TOO_SHORT = "Câu chuyện hơi ngắn (cần ít nhất {min} ký tự). Bạn kể thêm một chút nhé."
+STORY_TOO_SHORT = "Câu chuyện hơi ngắn (cần ít nhất {min} chữ cái hoặc chữ số). Bạn kể thêm một chút nhé."
 STORY_WRONG_KIND = (
     "Mình chỉ nhận câu chuyện dạng chữ, hoặc ảnh kèm chú thích; nhãn dán, tệp hay tin nhắn thoại "
     "thì chưa nhận được. Bạn gửi lại giúp mình nhé."
@@ -89,8 +89,9 @@ ALREADY_PAUSED = "Bạn đang tạm dừng nhận tin rồi. Gõ /bat khi muốn
 ALREADY_RESUMED = "Bạn vẫn đang nhận tin đều đặn."
 
 CONFIRM_ERASE = (
-    "Bạn chắc chắn muốn xóa dữ liệu của mình? Tên, mã tài khoản chat và mọi liên kết tới câu chuyện "
-    "bạn đã gửi sẽ bị xóa ngay; bạn sẽ không nhận tin nữa. Số liệu thống kê chỉ còn ở dạng ẩn danh."
+    "Bạn chắc chắn muốn xóa dữ liệu của mình? Tên, mã tài khoản chat, những câu chuyện chưa đăng "
+    "(cả chữ và ảnh) và mọi liên kết tới câu chuyện đã đăng sẽ bị xóa ngay; bạn sẽ không nhận tin nữa. "
+    "Số liệu thống kê chỉ còn ở dạng ẩn danh."
 )
 ERASE_YES = "Xóa dữ liệu của tôi"
 ERASE_NO = "Thôi, giữ lại"
@@ -157,6 +158,7 @@ INDICATORS = {
     "submitted": "Bài gửi",
     "approved": "Bài được duyệt",
     "published": "Bài đã đăng",
+    "taken_down": "Bài bị gỡ",
     "announced": "Thông báo của trường",
     "active_channels": "Kênh hoạt động",
 }
@@ -227,6 +229,83 @@ PUSH_OUTAGE = (
     "Đợt gửi tạm dừng {seconds} giây rồi tự thử lại; không tin nào bị bỏ."
 )
 
+# --- Safety: screening, limits, bans, reports, takedowns, odd updates ---------------------------
+SCREEN_FLAGS = {
+    "phone": "⚠️ có số điện thoại: {shown}",
+    "cccd": "⚠️ có số căn cước (CCCD): {shown}",
+    "idnumber": "⚠️ có số chứng minh nhân dân: {shown}",
+    "email": "⚠️ có địa chỉ e-mail: {shown}",
+    "bank": "⚠️ có dãy số giống số tài khoản: {shown}",
+    "link": "⚠️ có đường link: {shown}",
+    "handle": "⚠️ có tên tài khoản mạng xã hội: {shown}",
+    "offensive": "⚠️ có từ ngữ thô tục: {shown}",
+    "duplicate": "⚠️ trùng với #{shown}",
+    "reported": "⚠️ bị {shown} thành viên báo cáo, cần xem lại",
+    "edited": "✏️ đã được {shown} sửa",
+}
+NO_MASK_WORD = "khongche"
+MASK_CHILD = "Tác giả dưới 16 tuổi: thông tin bị đánh dấu luôn được che, không bỏ che được."
+STORY_NO_SUBSTANCE = (
+    "Tin nhắn này chưa có chữ hay số nào nên mình chưa nhận làm câu chuyện. "
+    "Bạn viết câu chuyện bằng chữ nhé (ít nhất {min} chữ cái hoặc chữ số)."
+)
+EDIT_USAGE = "/sua SỐ_BÀI VĂN_BẢN_MỚI, ví dụ /sua 12 Lớp em trồng 50 cây xanh…"
+EDITED = "Đã sửa câu chuyện #{id} (bản gốc vẫn được lưu).{flags}"
+AUTHOR_EDITED = (
+    "Ban biên tập đã chỉnh sửa câu chuyện <b>#{id}</b> của bạn trước khi duyệt "
+    "(ví dụ để bỏ thông tin cá nhân). Gõ /bai để xem."
+)
+STORIES_PER_DAY_REACHED = (
+    "Hôm nay bạn đã gửi {limit} câu chuyện, đủ giới hạn mỗi ngày rồi. "
+    "Ngày mai bạn gửi tiếp nhé; câu chuyện này chưa được lưu."
+)
+SLOW_DOWN = "Bạn gửi nhanh quá, mình chưa kịp đọc. Bạn chậm lại một chút nhé: trong 1 phút tới mình sẽ tạm không trả lời."
+BAN_USAGE = "/chan KÊNH:ID LÝ_DO (ví dụ /chan telegram:123456789 gửi tin quảng cáo nhiều lần); /chan không kèm gì: danh sách đang bị chặn"
+UNBAN_USAGE = "/bochan KÊNH:ID, ví dụ /bochan telegram:123456789"
+BANNED = "Đã chặn {name}: không gửi được câu chuyện, không nhận tin nữa. Lý do: {reason}"
+ALREADY_BANNED = "{name} đang bị chặn rồi (lý do: {reason})."
+UNBANNED = "Đã bỏ chặn {name}."
+NOT_BANNED = "{name} không bị chặn."
+CANNOT_BAN_MODERATOR = "Không chặn được {name}: người này là thành viên ban biên tập hoặc quản trị viên."
+NOT_YOUR_MEMBER = "thành viên này"
+BANS_NONE = "Không có ai đang bị chặn."
+BANS_TITLE = "<b>Đang bị chặn</b>"
+BANS_ITEM = "{ref} · {name} · từ {when} · {reason}"
+YOU_ARE_BANNED = (
+    "Tài khoản của bạn đã bị ban biên tập tạm khóa: bạn không gửi được câu chuyện và không nhận tin. "
+    "Lý do: {reason}"
+)
+YOU_ARE_UNBANNED = "Ban biên tập đã mở khóa tài khoản của bạn: bạn lại gửi được câu chuyện và nhận tin như trước."
+REPORT_BUTTON = "⚠️ Báo nội dung"
+REPORT_USAGE = "/baocao SỐ_BÀI, ví dụ /baocao 12"
+REPORT_NOT_PUBLISHED = "Câu chuyện #{id} chưa được đăng, không cần báo cáo."
+REPORTED = "Cảm ơn bạn đã báo cáo câu chuyện #{id}. Ban biên tập sẽ xem lại."
+ALREADY_REPORTED = "Bạn đã báo cáo câu chuyện #{id} rồi. Ban biên tập sẽ xem lại."
+REPORT_FOR_MODERATORS = "⚠️ Câu chuyện <b>#{id}</b> đã đăng bị thành viên báo cáo ({count} lượt).{review}"
+REPORT_REVIEW = "\nĐã đủ {count} lượt báo cáo: cần xem lại. Gỡ bài: /go {id} LÝ_DO"
+TAKEDOWN_USAGE = "/go SỐ_BÀI LÝ_DO, ví dụ /go 12 thông tin chưa chính xác"
+TAKEDOWN_NOT_POSSIBLE = "Câu chuyện #{id} ({status}): chỉ gỡ được bài đã duyệt hoặc đã đăng."
+TAKEN_DOWN_SCHEDULED = "Đã gỡ câu chuyện #{id} khỏi lịch đăng."
+TAKEN_DOWN_PUBLISHED = (
+    "Đã gỡ câu chuyện #{id}. Đang xóa {deleting} tin đã gửi trên Telegram.{kept}"
+)
+TAKEDOWN_KEPT = (
+    "\nKhông xóa được {count} tin: tin trên Zalo (Zalo không cho xóa), tin gửi quá 48 giờ, "
+    "hoặc tin không rõ đã tới hay chưa."
+)
+TAKEDOWN_DONE = "Gỡ câu chuyện #{id}: đã xóa {deleted} tin; {failed} tin không xóa được."
+AUTHOR_TAKEN_DOWN = "Câu chuyện <b>#{id}</b> của bạn đã được ban biên tập gỡ xuống. Lý do: {reason}"
+STATUS_TAKEN_DOWN = "đã gỡ xuống: {reason}"
+ERASED_PUBLISHED = (
+    "Những câu chuyện bạn gửi mà chưa đăng đã được xóa hẳn. Các câu chuyện đã đăng vẫn còn, "
+    "không kèm tên bạn: {ids}. Muốn gỡ, bạn nhờ ban biên tập của trường."
+)
+GROUP_CHAT = (
+    "Chào mọi người! Tin Tốt chỉ trò chuyện riêng với từng bạn: bạn nhắn riêng cho bot "
+    "để tham gia nhé. Trong nhóm này mình sẽ không trả lời nữa."
+)
+EDITED_MESSAGE = "Mình không đọc lại được tin nhắn đã sửa. Bạn gửi tin mới giúp mình nhé."
+UNBLOCKED = "Chào mừng bạn quay lại! Gõ /bat để nhận tin tốt mỗi ngày trở lại."
 # --- The web: story wall, feeds, dashboard and its login links ---
 WEB_SITE_NAME = "Tin Tốt Cao Bằng"
 WEB_KINDS = {"daily": "Tin tốt", "weekly": "Câu chuyện đẹp"}

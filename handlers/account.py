@@ -70,5 +70,11 @@ def erase(ctx: Ctx, answer: str) -> None:
     repo.add_event(session=ctx.session, kind="deleted", member=member)
     lose_role(ctx, member)
     ctx.edit_or_reply(texts.ERASED)
-    # The reply above has captured the chat already; after this the row no longer knows it.
-    repo.erase_member(session=ctx.session, member=member)
+    # Replies go to the chat of the update, which the row is about to forget.
+    erased = repo.erase_member(session=ctx.session, member=member)
+    if ctx.config.delete_photo is not None:
+        for photo in erased.photos:
+            ctx.config.delete_photo(photo)
+    if erased.published:
+        ids = ", ".join(f"#{story_id}" for story_id in erased.published)
+        ctx.reply(texts.ERASED_PUBLISHED.format(ids=ids))

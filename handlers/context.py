@@ -33,6 +33,10 @@ class CoreConfig:
     # Stores a picture made for a reply (a chart) and returns its photo reference ("media:…");
     # the runtime supplies the media store's.
     save_photo: Callable[[bytes], str] | None = None
+    # Removes a stored photo by its reference (erasure); the runtime supplies the media store's.
+    delete_photo: Callable[[str], None] | None = None
+    stories_per_day: int = 3
+    messages_per_minute: int = 20
     # TINTOT_PUBLIC_URL: the base of story and login links; None when they cannot be given out.
     public_url: str | None = None
     # TELEGRAM_CHANNEL_ID: the campaign's channel, which gets every push too.

@@ -13,7 +13,9 @@ from typing import Literal
 
 from content import render
 
-IncomingKind = Literal["text", "photo", "callback", "sticker", "file", "other"]
+# "edited": a message changed after it was sent; "group": anything in a group chat (its content is
+# never passed on); "blocked"/"unblocked": the member blocked or unblocked the bot.
+IncomingKind = Literal["text", "photo", "callback", "sticker", "file", "other", "edited", "group", "blocked", "unblocked"]
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ is told to the author, and goes into the audit log.
 
 from __future__ import annotations
 
-from content import render, texts
+from content import render, screening, texts
 from content.numbers import whole_number
-from handlers import scope
+from handlers import review, scope
 from handlers.context import Ctx, one_row
 from handlers.io import Button
-from handlers.submission import MAX_STORY, MIN_STORY
+from handlers.submission import MAX_CAPTION, MAX_STORY, MIN_STORY
 from storage import repo
 from storage.models import Member, School, Story, utcnow
 
@@ -44,7 +44,7 @@ def queue(ctx: Ctx) -> None:
             school=render.esc(school.name if school else "—"),
             when=ctx.time(story.created_at),
             text=render.preview(story.text),
-        )
+        ) + review.flag_lines(story)
         buttons = one_row(
             Button(texts.BUTTON_APPROVE_DAILY, f"approve:{story.id}:daily"),
             Button(texts.BUTTON_APPROVE_WEEKLY, f"approve:{story.id}:weekly"),
@@ -63,14 +63,16 @@ def queue(ctx: Ctx) -> None:
 
 
 def approve_command(ctx: Ctx) -> None:
-    """/duyet N [ngay|tuan]."""
+    """/duyet N [ngay|tuan] [khongche]: "khongche" publishes a 16+ author's text unmasked."""
     parts = ctx.args.split()
+    unmasked = bool(parts) and parts[-1].lower() == texts.NO_MASK_WORD
+    parts = parts[:-1] if unmasked else parts
     story_id = _story_number(parts[0]) if parts else None
     slot = SLOTS.get(parts[1].lower()) if len(parts) > 1 else "daily"
     if story_id is None or slot is None or len(parts) > 2:
-        ctx.reply(texts.USAGE.format(usage="/duyet SỐ_BÀI [ngay|tuan], ví dụ /duyet 12 hoặc /duyet 12 tuan"))
+        ctx.reply(texts.USAGE.format(usage="/duyet SỐ_BÀI [ngay|tuan] [khongche], ví dụ /duyet 12 hoặc /duyet 12 tuan"))
         return
-    approve(ctx, story_id, slot)
+    approve(ctx, story_id, slot, mask=not unmasked)
 
 
 def approve_button(ctx: Ctx, story_id: str, slot: str) -> None:
@@ -81,13 +83,20 @@ def approve_button(ctx: Ctx, story_id: str, slot: str) -> None:
     approve(ctx, number, slot)
 
 
-def approve(ctx: Ctx, story_id: int, slot: str) -> None:
+def approve(ctx: Ctx, story_id: int, slot: str, *, mask: bool = True) -> None:
+    """Approves for a slot; what screening found is masked (always for an author under 16)."""
     story = _pending_or_explain(ctx, story_id)
     if story is None:
+        return
+    if not mask and review.author_is_child(ctx, story):
+        ctx.reply(texts.MASK_CHILD)
         return
     if not repo.decide_story(session=ctx.session, story_id=story_id, status="approved", slot=slot, decided_by=ctx.actor_name):
         _explain_decided(ctx, story_id)
         return
+    story = ctx.session.get(Story, story_id)
+    if mask:
+        review.mask_for_publishing(story)
     slot_name = texts.SLOT_WEEKLY if slot == "weekly" else texts.SLOT_DAILY
     repo.add_event(session=ctx.session, kind="approved", member=None, story_id=story_id, school_id=story.school_id)
     repo.audit(session=ctx.session, actor=ctx.member, action="approve", target=f"story:{story_id}", detail=slot)
@@ -159,11 +168,36 @@ def add_news(ctx: Ctx) -> None:
     ctx.reply(texts.NEWS_ADDED.format(id=story.id))
 
 
+def edit_command(ctx: Ctx) -> None:
+    """/sua N VĂN_BẢN: corrects a pending story; the original is kept, the author told."""
+    number, _, text = ctx.args.partition(" ")
+    story_id, text = _story_number(number), text.strip()
+    if story_id is None or screening.substance(text) < 1:
+        ctx.reply(texts.USAGE.format(usage=texts.EDIT_USAGE))
+        return
+    story = _pending_or_explain(ctx, story_id)
+    if story is None:
+        return
+    limit = MAX_CAPTION if story.photo else MAX_STORY
+    if len(text) > limit:
+        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
+        return
+    story.original_text = story.original_text or story.text
+    story.text = text
+    review.add_flag(story, "edited", ctx.actor_name)
+    review.screen_story(ctx, story)
+    # The audit names who edited; the texts stay on the story alone, so erasing it erases them.
+    repo.audit(session=ctx.session, actor=ctx.member, action="edit", target=f"story:{story.id}")
+    ctx.reply(texts.EDITED.format(id=story.id, flags=review.flag_lines(story)))
+    _tell_author(ctx, story, texts.AUTHOR_EDITED.format(id=story.id))
+
+
 def _story_number(text: str) -> int | None:
     return whole_number(text.lstrip("#"))
 
 
 def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:
+    """The pending story, if this moderator may decide it; otherwise the reply says why not."""
     story = ctx.session.get(Story, story_id)
     if story is None:
         ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))

@@ -17,8 +17,8 @@ from content import render, texts
 from content.numbers import whole_number
 from handlers.context import CoreConfig, Ctx, message_to
 from handlers.io import Button, Outgoing
-from storage import crossposts, pushes, repo, roles, wall
-from storage.models import Announcement, Member, Post, School, Story
+from storage import crossposts, pushes, repo, retractions, roles, wall
+from storage.models import Announcement, Delivery, Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
 REACTION_WINDOW = timedelta(hours=24)
@@ -135,9 +135,10 @@ def _post_text(post: Post, story: Story, school: School | None, author_adult: bo
 
 
 def post_message(*, post: Post, story: Story, school: School | None, author_adult: bool, channel: str, chat_id: str) -> Outgoing:
-    """A push as one member receives it, with its reaction buttons. `author_adult`: see
-    `storage.wall.author_is_adult`; the author is named only as on the wall."""
-    buttons = ((tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())),)
+    """A push as one member receives it, with its reaction buttons and the report button.
+    `author_adult`: see `storage.wall.author_is_adult`; the author is named only as on the wall."""
+    reactions = tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())
+    buttons = (reactions + (Button(texts.REPORT_BUTTON, f"report:{post.id}"),),)
     return Outgoing(channel, chat_id, _post_text(post, story, school, author_adult), photo=story.photo, buttons=buttons)
 
 
@@ -267,12 +268,21 @@ def progress_command(ctx: Ctx) -> None:
 
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
-    """❤️ / 👏 under a push: counted once per member and post."""
+    """❤️ / 👏 under a push: counted once per member and post, only on the push they received."""
     number = whole_number(post_id)
-    if number is None or kind not in texts.REACTIONS or ctx.session.get(Post, number) is None:
-        ctx.reply(texts.OPTION_EXPIRED)
+    if number is None or kind not in texts.REACTIONS or not received(ctx, number):
+        ctx.acknowledge(texts.OPTION_EXPIRED)
         return
     _react(ctx, number, kind)
+
+
+def received(ctx: Ctx, post_id: int) -> bool:
+    """Whether the push reached this member, and a button pressed for it is on that very message."""
+    delivery = retractions.delivery_of(session=ctx.session, post_id=post_id, member_id=ctx.member.id)
+    if delivery is None or delivery.status not in ("sent", "unknown"):
+        return False
+    pressed_on = ctx.incoming.message_ref
+    return ctx.incoming.kind != "callback" or not delivery.message_ref or pressed_on == delivery.message_ref
 
 
 def typed_reaction(ctx: Ctx) -> bool:
@@ -281,13 +291,21 @@ def typed_reaction(ctx: Ctx) -> bool:
     Only when no later message of the bot offered numbered options: those numbers win.
     """
     kind = TYPED_REACTIONS.get(ctx.incoming.text.strip().lower()) if ctx.incoming.kind == "text" else None
-    if kind is None or ctx.member.id is None:
-        return False
-    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=ctx.config.clock() - REACTION_WINDOW)
-    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+    delivery = recent_push(ctx) if kind is not None else None
+    if delivery is None:
         return False
     _react(ctx, delivery.post_id, kind)
     return True
+
+
+def recent_push(ctx: Ctx) -> Delivery | None:
+    """The push of the last 24 hours a typed number answers, unless a later message of the bot
+    offered numbered options (those numbers win)."""
+    since = ctx.config.clock() - REACTION_WINDOW
+    delivery = pushes.recent_delivery(session=ctx.session, member_id=ctx.member.id, since=since)
+    if delivery is None or (ctx.member.options and ctx.member.options_at and ctx.member.options_at > delivery.updated_at):
+        return None
+    return delivery
 
 
 def _react(ctx: Ctx, post_id: int, kind: str) -> None:

@@ -16,7 +16,10 @@ from sqlmodel import Session
 
 from content import texts
 from content.numbers import whole_number
-from handlers import account, announcements, channels, moderation, onboarding, publishing, stats, submission, team, weblogin
+from handlers import (
+    account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
+    weblogin,
+)
 from handlers.context import CoreConfig, Ctx
 from handlers.io import Incoming, Outgoing
 from storage import repo, roles
@@ -62,6 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin; /tat truong: chỉ tắt thông báo của trường"),
     Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại; /bat truong: bật thông báo của trường"),
     Command(("xoa", "deleteme"), account.ask_erase, "consented", "xóa dữ liệu của bạn"),
+    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ"),
     Command(("huongdan", "help"), show_help, "anyone", "các lệnh bạn dùng được"),
     Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt: /cho [MÃ_TRƯỜNG]"),
     Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
@@ -70,6 +74,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(("tiendo", "progress"), publishing.progress_command, "moderator", "tiến độ đợt gửi gần nhất"),
     Command(("thongke", "stats"), stats.stats, "moderator", "thống kê theo trường: /thongke [tuan|thang]"),
     Command(("siso", "enrolment"), stats.set_enrolment, "moderator", "đặt sĩ số: /siso MÃ_TRƯỜNG SĨ_SỐ"),
+    Command(("sua", "edit"), moderation.edit_command, "moderator", "sửa bài đang chờ: /sua SỐ VĂN_BẢN"),
+    Command(("go", "takedown"), reports.take_down, "moderator", "gỡ bài: /go SỐ LÝ_DO"),
+    Command(("chan", "ban"), bans.ban, "moderator", "chặn thành viên: /chan KÊNH:ID LÝ_DO"),
+    Command(("bochan", "unban"), bans.unban, "moderator", "bỏ chặn: /bochan KÊNH:ID"),
     Command(("web",), weblogin.web_command, "moderator", "đường dẫn đăng nhập bảng điều khiển trên web"),
     Command(("tin", "news"), moderation.add_news, "editor", "thêm tin tốt: /tin NỘI_DUNG"),
     Command(("lich", "calendar"), publishing.calendar, "editor", "lịch đăng 7 ngày tới"),
@@ -85,13 +93,14 @@ BY_NAME = {name: command for command in COMMANDS for name in command.names}
 CALLBACKS: dict[str, tuple[Callable[[Member], bool] | str, Callable[..., None]]] = {
     "consent": (lambda m: m.state == "consent", onboarding.consent),
     "age": (lambda m: m.state == "age", onboarding.age),
-    "school": (lambda m: m.consented_at is not None, onboarding.choose_school),
+    "school": (lambda m: m.state == "school", onboarding.choose_school),
     "erase": (lambda m: m.state == "erase", account.erase),
     "showname": ("member", submission.show_name),
     "approve": ("moderator", moderation.approve_button),
     "reject": ("moderator", moderation.ask_reject_reason),
     "announce": ("moderator", announcements.confirm_button),
     "react": ("member", publishing.react_button),
+    "report": ("member", reports.report_button),
 }
 
 # What the next message means while a member is in the middle of something.
@@ -123,10 +132,18 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
     if incoming.update_id and not repo.claim_update(session=session, channel=incoming.channel, update_id=incoming.update_id):
         log.info("%s update %s already processed", incoming.channel, incoming.update_id)
         return Handled([])
+    special = guard.outside_conversation(session=session, incoming=incoming)
+    if special is not None:
+        return Handled(special)
     member = repo.get_or_create_member(
         session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
+    flooding = None if ctx.is_moderator else guard.flood(session=session, member=member, config=config)
+    if flooding == "ignore":
+        return Handled([])
+    if flooding == "warn":
+        return Handled([Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN)])
     _route(ctx)
     _note_activity(ctx)
     return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks)
@@ -143,7 +160,12 @@ def _note_activity(ctx: Ctx) -> None:
 
 def _route(ctx: Ctx) -> None:
     incoming, member = ctx.incoming, ctx.member
-    if member.joined and incoming.command is None and member.state is None and publishing.typed_reaction(ctx):
+    if incoming.kind == "edited":
+        ctx.reply(texts.EDITED_MESSAGE)
+        return
+    if member.joined and incoming.command is None and member.state is None and (
+        publishing.typed_reaction(ctx) or reports.typed_report(ctx)
+    ):
         return
     token = incoming.callback_data if incoming.kind == "callback" else _picked_option(member, incoming)
     if token is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from content import render, texts
 from handlers.context import Ctx
 from storage import repo
-from storage.models import School
+from storage.models import Member, School
 
 
 def school_named(ctx: Ctx, code: str) -> School | None:
@@ -17,6 +17,18 @@ def school_named(ctx: Ctx, code: str) -> School | None:
         ctx.reply(texts.UNKNOWN_SCHOOL_CODES.format(code=render.esc(code), codes=codes))
         return None
     return school
+
+
+def member_named(ctx: Ctx, ref: str, usage: str) -> Member | None:
+    """The member a command names as KÊNH:ID; otherwise None, and the moderator is told why."""
+    channel, _, platform_id = ref.partition(":")
+    if not channel or not platform_id or " " in ref:
+        ctx.reply(texts.USAGE.format(usage=usage))
+        return None
+    target = repo.get_member(session=ctx.session, channel=channel.lower(), platform_id=platform_id)
+    if target is None:
+        ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=render.esc(ref)))
+    return target
 
 
 def allowed(ctx: Ctx, school_id: int | None, what: str) -> bool:

@@ -6,12 +6,19 @@ asks for one; a 16+ author is then asked whether to show their name.
 
 from __future__ import annotations
 
-from content import render, texts
+import logging
+import unicodedata
+from datetime import datetime
+
+from content import render, screening, texts
 from content.numbers import whole_number
+from handlers import review
 from handlers.context import Ctx, one_row
 from handlers.io import Button
 from storage import repo, roles
 from storage.models import School, Story
+
+log = logging.getLogger(__name__)
 
 MIN_STORY = 20
 MAX_STORY = 4000
@@ -21,6 +28,8 @@ MAX_CAPTION = 850
 
 def ask_story(ctx: Ctx) -> None:
     """/gui: takes the story from the arguments, or waits for the next message."""
+    if not may_submit(ctx):
+        return
     if ctx.args:
         take_story(ctx)
         return
@@ -31,6 +40,8 @@ def ask_story(ctx: Ctx) -> None:
 def take_story(ctx: Ctx) -> None:
     """The message after /gui: text, or a photo (with or without caption)."""
     incoming, member = ctx.incoming, ctx.member
+    if not may_submit(ctx):
+        return
     if incoming.kind == "photo" and incoming.photo:
         if not incoming.text.strip():
             member.state, member.state_data = "caption", incoming.photo
@@ -46,18 +57,44 @@ def take_story(ctx: Ctx) -> None:
     _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
 
 
+def may_submit(ctx: Ctx) -> bool:
+    """False, with the reason told, for a banned member (told once) or one at the daily limit."""
+    member = ctx.member
+    if member.banned_at is not None:
+        member.state = member.state_data = None
+        if not member.ban_told:
+            member.ban_told = True
+            ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
+        else:  # told once already: answering every attempt would only feed a spammer
+            log.info("banned member %s tried to submit again: ignored", member.id)
+        return False
+    limit = ctx.config.stories_per_day
+    if member.id is not None and repo.stories_since(session=ctx.session, member_id=member.id, since=_today_start(ctx)) >= limit:
+        member.state = member.state_data = None
+        ctx.reply(texts.STORIES_PER_DAY_REACHED.format(limit=limit))
+        return False
+    return True
+
+
+def _today_start(ctx: Ctx) -> datetime:
+    local = ctx.config.clock().astimezone(ctx.config.timezone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
-    text = text.strip()
+    text = unicodedata.normalize("NFC", text.strip())
     if len(text) > limit:
         ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
         return
-    if len(text) < MIN_STORY:
-        ctx.reply(texts.STORY_TOO_SHORT.format(min=MIN_STORY))
+    letters = screening.substance(text)
+    if letters < MIN_STORY:
+        ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
         return
     member = ctx.member
-    story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo)
+    story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo, created_at=ctx.config.clock())
     ctx.session.add(story)
     ctx.session.flush()
+    review.screen_story(ctx, story)
     member.state = member.state_data = None
     repo.add_event(session=ctx.session, kind="submitted", member=member, story_id=story.id)
     ctx.reply(texts.STORY_RECEIVED.format(id=story.id))
@@ -71,6 +108,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
         )
     school = ctx.session.get(School, member.school_id)
     notice = texts.NEW_STORY_FOR_MODERATORS.format(id=story.id, school=render.esc(school.name if school else ""))
+    notice += review.flag_lines(story)
     for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=member.school_id):
         ctx.notify(moderator, notice)
 
@@ -108,6 +146,8 @@ def status_text(ctx: Ctx, story: Story) -> str:
         return texts.STATUS_APPROVED_WEEKLY if story.slot == "weekly" else texts.STATUS_APPROVED_DAILY
     if story.status == "published" and story.published_at:
         return texts.STATUS_PUBLISHED.format(date=render.local_date(story.published_at, ctx.config.timezone))
+    if story.status == "retracted":
+        return texts.STATUS_TAKEN_DOWN.format(reason=render.esc(story.reason))
     if story.status == "rejected":
         return texts.STATUS_REJECTED.format(reason=render.esc(story.reason))
     return texts.STATUS_PENDING

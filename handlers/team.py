@@ -7,8 +7,9 @@ Usage: /mod KÊNH:ID → editor (every school); /mod KÊNH:ID MÃ_TRƯỜNG → 
 from __future__ import annotations
 
 from content import render, texts
+from handlers.bans import ban_lines
 from handlers.context import Ctx
-from handlers.scope import school_named
+from handlers.scope import member_named, school_named
 from storage import repo, roles
 from storage.models import Member, School
 
@@ -71,7 +72,8 @@ def show_team(ctx: Ctx) -> None:
     for school in repo.schools(session=ctx.session):
         names = _names(people.get(f"school:{school.id}"))
         lines.append(texts.TEAM_SCHOOL.format(school=render.esc(school.name), code=school.code, names=names))
-    ctx.reply("\n".join(lines))
+    banned = ban_lines(ctx)
+    ctx.reply("\n".join(lines + ([""] + banned if banned else [])))
 
 
 def lose_role(ctx: Ctx, member: Member) -> None:
@@ -83,13 +85,8 @@ def lose_role(ctx: Ctx, member: Member) -> None:
 
 
 def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
-    channel, _, platform_id = ref.partition(":")
-    if not channel or not platform_id:
-        ctx.reply(texts.USAGE.format(usage=usage))
-        return None
-    target = repo.get_member(session=ctx.session, channel=channel.lower(), platform_id=platform_id)
+    target = member_named(ctx, ref, usage)
     if target is None:
-        ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=render.esc(ref)))
         return None
     if (target.channel, target.platform_id) in ctx.config.admins:
         ctx.reply(texts.MOD_IS_ADMIN.format(name=_name(target)))

@@ -9,9 +9,9 @@ same words for the people who read the reports).
 - active: distinct members who reacted to a push or submitted a story in the last 7 days of the
   period (on Zalo a reply of "1"/"tim" is a reaction) — the plan's "tương tác thường xuyên".
   active rate = active ÷ enrolment, measured against TARGETS (Kế hoạch 3361-KH/UBND).
-- delivered, reactions, submitted, approved, published: events of that kind in the period, counted
-  for the school the member was in when it happened; announced: the school's announcements that
-  went out in the period.
+- delivered, reactions, submitted, approved, published, taken_down: events of that kind in the
+  period, counted for the school the member was in when it happened (a takedown: the story's);
+  announced: the school's announcements that went out in the period.
 - active channels: a school has an active channel in a period when it has at least one school
   moderator (now: roles are not kept as history) and sent at least one announcement or had at
   least one story published in the period; the province's share of schools with one is measured
@@ -46,6 +46,7 @@ EVENT_COUNTS = {
     "submitted": "submitted",
     "approved": "approved",
     "published": "published",
+    "taken_down": "taken_down",
     "announced": "announced",
 }
 # Summed into the total; `active_channels` is 1 or 0 for a school, `schools` 1.
@@ -68,6 +69,7 @@ class SchoolIndicators:
     submitted: int = 0
     approved: int = 0
     published: int = 0
+    taken_down: int = 0
     announced: int = 0
     active_channels: int = 0
     schools: int = 1

@@ -79,6 +79,15 @@ class Member(SQLModel, table=True):
     active_on: date | None = None
     created_at: datetime = _when(default_factory=utcnow)
     erased_at: datetime | None = _when(default=None)
+    # A ban by a moderator: no stories, no pushes. `ban_told`: the reason was shown once.
+    banned_at: datetime | None = _when(default=None)
+    ban_reason: str | None = Field(default=None, max_length=500)
+    ban_told: bool = False
+    # Flood control, in the database so it holds across processes: messages since `burst_at`,
+    # and until when the member is ignored after sending too many.
+    burst_at: datetime | None = _when(default=None)
+    burst_count: int = 0
+    quiet_until: datetime | None = _when(default=None)
 
     @property
     def joined(self) -> bool:
@@ -98,6 +107,11 @@ class Story(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     school_id: int | None = Field(default=None, foreign_key="school.id")
     text: str = Field(sa_type=sa.Text)
+    # The text as the author sent it, when a moderator corrected or masked it (`text` is then
+    # what gets published).
+    original_text: str | None = Field(default=None, sa_type=sa.Text)
+    # What screening found, one "kind<TAB>shown" a line (see `content.screening`).
+    flags: str | None = Field(default=None, sa_type=sa.Text)
     photo: str | None = Field(default=None, max_length=512)
     show_name: bool = False
     author_name: str | None = Field(default=None, max_length=128)
@@ -161,6 +175,8 @@ class Delivery(SQLModel, table=True):
     channel: str = Field(max_length=16)
     status: str = Field(default="waiting", max_length=16)
     attempts: int = 0
+    # The platform's id of the message sent, so a takedown can delete it.
+    message_ref: str | None = Field(default=None, max_length=64)
     updated_at: datetime = _when(default_factory=utcnow)
 
 
@@ -171,6 +187,17 @@ class Reaction(SQLModel, table=True):
     post_id: int = Field(foreign_key="post.id")
     member_id: int = Field(foreign_key="member.id")
     kind: str = Field(max_length=16)
+    at: datetime = _when(default_factory=utcnow)
+
+
+class Report(SQLModel, table=True):
+    """A member's report of a published story: one per member and story."""
+
+    __table_args__ = (sa.UniqueConstraint("story_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(foreign_key="story.id")
+    member_id: int = Field(foreign_key="member.id")
     at: datetime = _when(default_factory=utcnow)
 
 

@@ -45,7 +45,8 @@ def approved_weekly(*, session: Session) -> Story | None:
 
 
 def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
-    """The story approved for the week, else the daily item of the week with the most hearts."""
+    """The story approved for the week, else the daily item of the week with the most hearts
+    (among those still published)."""
     chosen = approved_weekly(session=session)
     if chosen is not None:
         return chosen
@@ -53,7 +54,9 @@ def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
     best = session.exec(
         select(Post.story_id, hearts)
         .join(Reaction, sa.and_(Reaction.post_id == Post.id, Reaction.kind == "heart"), isouter=True)
+        .join(Story, Story.id == Post.story_id)
         .where(Post.kind == "daily", Post.slot_date >= week_start, Post.slot_date < week_start + timedelta(days=7))
+        .where(Story.status == "published")  # not one taken down since
         .group_by(Post.story_id)
         .order_by(hearts.desc(), Post.story_id)
     ).first()
@@ -101,6 +104,7 @@ def add_deliveries(*, session: Session, post: Post, now: datetime, recipients: s
         recipients,
         Member.blocked == False,  # noqa: E712
         col(Member.chat_id).is_not(None),
+        col(Member.banned_at).is_(None),
     )
     columns = ["post_id", "member_id", "channel", "status", "attempts", "updated_at"]
     session.execute(sa.insert(Delivery).from_select(columns, subscribers))
@@ -126,22 +130,28 @@ class Claimed:
     to_channel: bool = False  # a Telegram channel that cross-posts (see storage.crossposts)
 
 
+def first_in_line(*, channel: str, status: str, size: int) -> sa.ScalarSelect:
+    """The ids of a channel's first `size` deliveries in `status`, for a conditional UPDATE; on
+    PostgreSQL it skips rows another sender has locked."""
+    return (
+        select(Delivery.id)
+        .where(Delivery.channel == channel, Delivery.status == status)
+        .order_by(Delivery.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
 def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
     """Marks up to `size` waiting deliveries `sending` (committed by the caller before sending).
 
     One UPDATE … WHERE id IN (…) statement, so two senders cannot claim the same rows; on
     PostgreSQL the inner select skips rows another sender has locked.
     """
-    waiting = (
-        select(Delivery.id)
-        .where(Delivery.channel == channel, Delivery.status == "waiting")
-        .order_by(Delivery.id)
-        .limit(size)
-        .with_for_update(skip_locked=True)
-    )
     claimed = session.execute(
         sa.update(Delivery)
-        .where(col(Delivery.id).in_(waiting.scalar_subquery()))
+        .where(col(Delivery.id).in_(first_in_line(channel=channel, status="waiting", size=size)))
         .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
         .returning(Delivery.id, Delivery.post_id, Delivery.member_id)
     ).all()
@@ -151,7 +161,8 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
         row.id: row
         for row in session.execute(
             select(
-                Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.school_news, Member.blocked, Member.role
+                Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.school_news, Member.blocked,
+                Member.role, Member.banned_at,
             ).where(
                 col(Member.id).in_([member_id for _, _, member_id in claimed])
             )
@@ -163,13 +174,16 @@ def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[
         member = members[member_id]
         to_channel = member.role == "channel"
         wanted = to_channel or wants(kinds[post_id], daily=member.daily, weekly=member.weekly, school_news=member.school_news)
-        wanted = wanted and not member.blocked and member.chat_id is not None
+        wanted = wanted and not member.blocked and member.banned_at is None and member.chat_id is not None
         result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted, to_channel))
     return result
 
 
-def record_results(*, session: Session, results: dict[str, list[Claimed]], channel: str) -> None:
-    """Writes what the platform answered: one UPDATE per status, events for the sent and blocked.
+def record_results(
+    *, session: Session, results: dict[str, list[Claimed]], channel: str, refs: dict[int, str] | None = None
+) -> None:
+    """Writes what the platform answered: one UPDATE per status, events for the sent and blocked,
+    and the platform's message ids (`refs`, by delivery id) so a takedown can delete them.
 
     Rows are matched by id whatever their status, so a result still lands on a row that a
     restarting process had meanwhile marked `unknown`.
@@ -180,6 +194,11 @@ def record_results(*, session: Session, results: dict[str, list[Claimed]], chann
             continue
         session.execute(
             sa.update(Delivery).where(col(Delivery.id).in_([r.delivery_id for r in rows])).values(status=status, updated_at=now)
+        )
+    if refs:
+        session.execute(
+            sa.update(Delivery.__table__).where(Delivery.__table__.c.id == sa.bindparam("delivery_id")).values(message_ref=sa.bindparam("ref")),
+            [{"delivery_id": delivery_id, "ref": ref} for delivery_id, ref in refs.items()],
         )
     events = [
         {"kind": "delivered", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}

@@ -208,6 +208,10 @@ class ZaloChannel:
         event = str(update.get("event_name") or "")
         kind = _KINDS.get(event, "other")
         chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        if str(chat.get("chat_type") or "").upper() == "GROUP":
+            # The bot talks one to one: a group gets one notice, and nothing of what was said.
+            return Incoming(channel=self.name, user_id=str(sender["id"]), chat_id=str(chat.get("id") or sender["id"]),
+                            kind="group", update_id=_update_id(message.get("message_id") or update.get("event_id")))
         extras: dict = {"event_name": event, "chat_type": chat.get("chat_type")}
         return Incoming(
             channel=self.name,

@@ -51,7 +51,7 @@ def test_xlsx_for_a_date_range(database, tmp_path, capsys):
     main(["report", "--format", "xlsx", "--from", str(today - timedelta(days=13)), "--to", str(today), "--out", str(out)])
     assert f"Đã ghi {out}" in capsys.readouterr().out
     book = load_workbook(out)
-    assert len(book.sheetnames) == 13
+    assert len(book.sheetnames) == 14
     assert 1 in [cell.value for cell in book["Kênh hoạt động"][5]][2:]  # the week of yesterday
     members = book["Thành viên"]
     assert members.max_column in (4, 5)  # two or three weeks, depending on the weekday

@@ -217,14 +217,17 @@ async def test_emulator_updates_with_missing_fields(api, make_channel, recorder)
     api.queue_update({"edited_message": {"message_id": 3, "chat": {"id": 77, "type": "private"},
                                          "from": bare_user, "text": "sửa"}})
     api.queue_update({"message": {"message_id": 4, "chat": {"id": -100, "type": "group"},
-                                  "from": bare_user, "text": "/start"}})  # group: ignored
+                                  "from": bare_user, "text": "/start"}})  # group: its text is never passed on
+    api.queue_update({"channel_post": {"message_id": 5, "chat": {"id": -200, "type": "channel"}, "text": "x"}})
+    api.queue_update({"my_chat_member": {"chat": {"id": 77, "type": "private"}, "from": bare_user,
+                                         "new_chat_member": {"status": "kicked"}}})
     api.queue_text(STUDENT, "cuối")
     await make_channel(recorder)
     # Different chats are handled side by side, so only update order within a chat is kept.
-    seen = sorted(await recorder.wait(5), key=lambda incoming: int(incoming.update_id))
+    seen = sorted(await recorder.wait(7), key=lambda incoming: int(incoming.update_id))
     assert [(i.kind, i.chat_id, i.text) for i in seen] == [
         ("text", "77", "/bai"), ("other", "77", ""), ("callback", "77", ""),
-        ("other", "77", ""), ("text", "501", "cuối")]
+        ("edited", "77", ""), ("group", "-100", ""), ("blocked", "77", ""), ("text", "501", "cuối")]
     assert seen[2].message_ref is None
     assert seen[0].display_name == "Minh" and seen[0].sent_at is None
 

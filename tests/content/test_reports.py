@@ -57,7 +57,7 @@ def test_text_table_carries_the_channel_indicator():
 def test_csv_has_one_row_per_school_and_a_total():
     lines = list(csv.reader(io.StringIO(report.csv_text(ROWS))))
     assert lines[0][:4] == ["Mã trường", "Trường", "Sĩ số", "Thành viên"]
-    assert lines[1] == ["CDCB", "Trường Cao đẳng Cao Bằng", "4", "3", "1", "75.0", "3", "75.0", "6", "2", "1", "0", "0", "2", "1"]
+    assert lines[1] == ["CDCB", "Trường Cao đẳng Cao Bằng", "4", "3", "1", "75.0", "3", "75.0", "6", "2", "1", "0", "0", "0", "2", "1"]
     assert lines[2][2] == lines[2][5] == "chưa có sĩ số"
     assert lines[4][:4] == ["", "Tổng", "chưa có sĩ số", "6"] and len(lines) == 5
     assert lines[0][-1] == "Kênh hoạt động" and [line[-1] for line in lines[1:]] == ["1", "0", "0", "1"]

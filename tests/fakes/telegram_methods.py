@@ -12,6 +12,8 @@ from typing import Any
 
 BOT_USER = {"id": 7000, "is_bot": True, "first_name": "Tin Tốt", "username": "TinTotBot"}
 
+DELETE_WINDOW = 48 * 3600  # seconds during which a bot may delete what it sent
+
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -35,6 +37,7 @@ class BotApiState:
     def __init__(self) -> None:
         self.updates: list[dict] = []  # queued and not yet confirmed by the bot
         self.messages: dict[int, dict] = {}  # what the bot sent, as it looks now
+        self.deleted: dict[int, dict] = {}  # what the bot sent and then deleted
         self.uploads: list[Any] = []
         self.files: dict[str, bytes] = {}  # what users sent, by file_id, for getFile and download
         self.webhook_url = ""
@@ -53,6 +56,7 @@ class BotApiState:
             "getWebhookInfo": self._get_webhook_info, "sendMessage": self._send_message,
             "sendPhoto": self._send_photo, "editMessageText": self._edit_text,
             "editMessageCaption": self._edit_caption, "editMessageReplyMarkup": self._edit_markup,
+            "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback, "setMyCommands": self._set_commands,
             "getMyCommands": self._get_commands, "getFile": self._get_file,
             "getChatMember": self._get_chat_member,
@@ -238,6 +242,16 @@ class BotApiState:
             raise ApiError(400, NOT_MODIFIED)
         self.messages[message["message_id"]] = edited
         return edited
+
+    async def _delete_message(self, params: dict) -> bool:
+        """As Telegram: only a message still there, in that chat, and sent less than 48 hours ago."""
+        message = self.messages.get(params.get("message_id"))
+        if message is None or message["chat"]["id"] != params.get("chat_id"):
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if time.time() - message["date"] > DELETE_WINDOW:
+            raise ApiError(400, "Bad Request: message can't be deleted for everyone")
+        self.deleted[message["message_id"]] = self.messages.pop(message["message_id"])
+        return True
 
     async def _answer_callback(self, params: dict) -> bool:
         if not params.get("callback_query_id"):

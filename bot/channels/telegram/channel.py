@@ -294,6 +294,15 @@ class TelegramChannel:
         except TelegramError as error:
             raise channel_error(error) from None
 
+    async def delete_message(self, chat_id: str, ref: str) -> None:
+        """Deletes a message the bot sent (a takedown); Telegram allows it for 48 hours."""
+        if not ref.isdigit():
+            raise ChannelError(f"Telegram: no message id {ref!r}", permanent=True)
+        try:
+            await self._call("deleteMessage", chat_id=chat_id, message_id=int(ref))
+        except TelegramError as error:
+            raise channel_error(error) from None
+
     async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
         """One Bot API call. While an update is handled, flood control is waited out and the
         call tried again (a reply must still arrive); otherwise `RetryAfter` goes to the caller

@@ -71,10 +71,12 @@ class Photos:
         """Copy a photo a user sent into the store; its `media:` reference, or None when that
         fails (an emulator without getFile, say): the file_id then stays the reference.
 
-        A photo seen before (an update delivered again) is not copied twice.
+        A photo seen before (an update delivered again) is not copied twice, unless its copy was
+        deleted since (its sender erased their data).
         """
-        if file_id in self._kept:
-            return self._kept[file_id]
+        kept = self._kept.get(file_id)
+        if kept is not None and self.store.path(kept) is not None:
+            return kept
         try:
             found = await call("getFile", file_id=file_id)
             ref = self.store.save(await download(found["file_path"]))

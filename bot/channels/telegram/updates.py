@@ -17,7 +17,11 @@ CHANNEL = "telegram"
 
 # What the bot asks Telegram for; anything else (from an emulator that ignores the list) is still
 # passed on as kind "other" when it comes from a user, so the core can answer with help.
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+# Posts in channels the bot administers: nobody to answer.
+_IGNORED = ("channel_post", "edited_channel_post")
+# `my_chat_member` statuses in a private chat: the user blocked the bot, or unblocked it.
+_MEMBER_STATUS = {"kicked": "blocked", "member": "unblocked"}
 
 _FILE_FIELDS = ("document", "video", "audio", "voice", "video_note", "animation")
 
@@ -25,13 +29,20 @@ _FILE_FIELDS = ("document", "video", "audio", "voice", "video_note", "animation"
 def to_incoming(update: dict[str, Any]) -> Incoming | None:
     """The update as an `Incoming`, or None when it is not for the bot to answer.
 
-    Updates without a user, and updates from group chats, are not for the bot: it only talks to
-    students one to one.
+    The bot talks to students one to one: a group chat becomes kind "group" with nothing of its
+    content; updates without a user (channel posts) are not for the bot.
     """
+    if any(key in update for key in _IGNORED):
+        return None
     if isinstance(update.get("callback_query"), dict):
         return _from_callback(update, update["callback_query"])
     if isinstance(update.get("message"), dict):
         return _from_message(update, update["message"])
+    if isinstance(update.get("edited_message"), dict):
+        message = update["edited_message"]
+        return _build(update, message.get("from"), message.get("chat"), "edited", sent_at=_timestamp(message.get("date")))
+    if isinstance(update.get("my_chat_member"), dict):
+        return _from_member_update(update, update["my_chat_member"])
     return _from_unknown(update)
 
 
@@ -53,6 +64,16 @@ def _from_callback(update: dict, query: dict) -> Incoming | None:
         message_ref=str(message_id) if message_id is not None else None,
         extras={"callback_query_id": str(query["id"])} if query.get("id") is not None else {},
     )
+
+
+def _from_member_update(update: dict, change: dict) -> Incoming | None:
+    """The user blocked or unblocked the bot; in a group, the bot was added (it says once that
+    it works in private chats)."""
+    status = _as_dict(change.get("new_chat_member")).get("status")
+    if _as_dict(change.get("chat")).get("type", "private") != "private":
+        return _build(update, change.get("from"), change.get("chat"), "group") if status in ("member", "administrator") else None
+    kind = _MEMBER_STATUS.get(status)
+    return _build(update, change.get("from"), change.get("chat"), kind) if kind else None
 
 
 def _from_unknown(update: dict) -> Incoming | None:
@@ -96,9 +117,15 @@ def _area(size: dict) -> int:
 
 def _build(update: dict, user: Any, chat: Any, kind: IncomingKind, **fields: Any) -> Incoming | None:
     user, chat = _as_dict(user), _as_dict(chat)
-    if user.get("id") is None or chat.get("type", "private") != "private":
+    if user.get("id") is None:
         return None
     update_id = update.get("update_id")
+    if chat.get("type", "private") != "private":
+        # Only a message or the bot joining can earn the group its one notice; never a button.
+        if kind == "callback" or chat.get("id") is None:
+            return None
+        return Incoming(channel=CHANNEL, user_id=str(user["id"]), chat_id=str(chat["id"]), kind="group",
+                        update_id=str(update_id) if update_id is not None else None)
     return Incoming(
         channel=CHANNEL,
         user_id=str(user["id"]),

@@ -145,9 +145,20 @@ async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, e
 
     push = student.inbox()[-1]
     assert push["method"] == "sendPhoto" and push["photo_bytes"] == JPEG
-    assert STORY in push["caption"] and "1. ❤️\n2. 👏\n(Trả lời 1 hoặc 2)" in push["caption"]
+    assert STORY in push["caption"] and "1. ❤️\n2. 👏\n3. ⚠️ Báo nội dung\n(Trả lời 1, 2 hoặc 3)" in push["caption"]
     assert "Cảm ơn bạn đã thả ❤️" in text_of(await student.say("tim"))
     assert "đã thả ❤️ cho tin này rồi" in text_of(await student.say("1"))
+    assert text_of(await student.say("3")) == texts.REPORTED.format(id=1)
+    assert "bị thành viên báo cáo (1 lượt)" in admin.inbox()[-1]["text"]
+
+
+async def test_a_group_hears_once_that_the_bot_works_in_private(zalo, people):
+    student = people("z-108", "Hùng")
+    for text in ("/start", "số của mình 0912 345 678"):
+        update = make_update(text=text, user_id="z-108", name="Hùng", chat_id="g-1")
+        update["message"]["chat"]["chat_type"] = "GROUP"
+        assert await student.deliver(update) == []  # nothing to the member's own chat
+    assert [m["text"] for m in zalo.messages if m["chat_id"] == "g-1"] == [texts.GROUP_CHAT]
 
 
 async def test_rejection_reason_reaches_the_author(people):

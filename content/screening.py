@@ -1,0 +1,212 @@
+"""Screening a story before a moderator reads it: personal data, links, offensive words, duplicates.
+
+Usage: `screen(text, earlier=[(id, text), …])` returns `Finding`s; `mask(text)` is the text as it
+may be published, with what was detected hidden (`0912 345 678` → `09•• ••• •78`).
+Screening only flags: the moderator decides. The offensive words are data, in
+`offensive_words.txt` beside this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import phonenumbers
+
+PERSONAL = ("phone", "cccd", "idnumber", "email", "bank")
+DOT = "•"
+NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
+WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A link ends before the punctuation that follows it in a sentence.
+_URL = re.compile(
+    r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|info|io|me|ly|gl|co|xyz|edu|gov|tv|link|site|online)"
+    r"(?:\.vn)?\b(?:/(?:[^\s<>\"]*[^\s<>\".,!?;:)])?)?",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{3,32}")
+# Digits grouped by single spaces, dots or dashes ("0012 0300 4567"); no group shorter than 3,
+# so a score "3-2" or a date never joins a run.
+_DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w,-]|\.\d)")
+# An amount of money is not an account: "150000000 đồng", "2000000đ", "500000 VND".
+_MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong)\b", re.IGNORECASE)
+_TOKEN = re.compile(r"[\w@$]+")
+_TEENCODE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "j": "i", "z": "d"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a moderator should see: `kind` (see `content.texts.SCREEN_FLAGS`), where it is
+    in the text, and `shown`, how it is named to the moderator (masked when it is personal)."""
+
+    kind: str
+    start: int
+    end: int
+    shown: str
+
+
+def screen(text: str, earlier: Iterable[tuple[int, str]] = ()) -> list[Finding]:
+    """Every finding in `text` (NFC), in reading order; a duplicate of an earlier story last."""
+    findings: list[Finding] = []
+    for finder in (_phones, _emails, _links, _handles, _digit_runs, _offensive):
+        taken = [(f.start, f.end) for f in findings]
+        findings += [f for f in finder(text) if not any(f.start < end and start < f.end for start, end in taken)]
+    findings.sort(key=lambda f: f.start)
+    twin = duplicate_of(text, earlier)
+    if twin is not None:
+        findings.append(Finding("duplicate", 0, 0, str(twin)))
+    return findings
+
+
+def mask(text: str) -> str:
+    """The text with every finding hidden: digits but the first and last two, e-mails but the
+    first letter, links but the domain, handles and offensive words but the first letter."""
+    for finding in sorted(screen(text), key=lambda f: f.start, reverse=True):
+        if finding.kind != "duplicate":
+            text = text[: finding.start] + _hidden(finding.kind, text[finding.start : finding.end]) + text[finding.end :]
+    return text
+
+
+def duplicate_of(text: str, earlier: Iterable[tuple[int, str]]) -> int | None:
+    """The first earlier story with the same or nearly the same words, whatever the spelling."""
+    mine = _shingles(text)
+    if not mine:
+        return None
+    for story_id, other in earlier:
+        if not NEAR_DUPLICATE <= len(other) / max(1, len(text)) <= 1 / NEAR_DUPLICATE:
+            continue  # lengths this far apart cannot share enough
+        theirs = _shingles(other)
+        if theirs and len(mine & theirs) / len(mine | theirs) >= NEAR_DUPLICATE:
+            return story_id
+    return None
+
+
+def substance(text: str) -> int:
+    """How many letters and digits the text has: invisible marks, emoji and punctuation are not
+    a story."""
+    return sum(1 for char in text if char.isalnum())
+
+
+def _phones(text: str) -> list[Finding]:
+    matches = phonenumbers.PhoneNumberMatcher(text, "VN", leniency=phonenumbers.Leniency.VALID)
+    return [Finding("phone", m.start, m.end, _hidden("phone", m.raw_string)) for m in matches]
+
+
+def _emails(text: str) -> list[Finding]:
+    return [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
+
+
+def _links(text: str) -> list[Finding]:
+    return [Finding("link", m.start(), m.end(), _domain(m.group())) for m in _URL.finditer(text)]
+
+
+def _handles(text: str) -> list[Finding]:
+    return [Finding("handle", m.start(), m.end(), m.group()) for m in _HANDLE.finditer(text)]
+
+
+def _digit_runs(text: str) -> list[Finding]:
+    """12 digits: a citizen ID (CCCD); 9: an old ID card; 10 to 19 otherwise: a bank account."""
+    findings = []
+    for match in _DIGITS.finditer(text):
+        if _MONEY_AFTER.match(text, match.end()):
+            continue
+        count = sum(char.isdigit() for char in match.group())
+        kind = {12: "cccd", 9: "idnumber"}.get(count, "bank" if 10 <= count <= 19 else None)
+        if kind is not None:
+            findings.append(Finding(kind, match.start(), match.end(), _hidden(kind, match.group())))
+    return findings
+
+
+def _offensive(text: str) -> list[Finding]:
+    """Whole words in a row matching an entry of the list; the longest entry wins."""
+    tokens = [_Token(m.start(), m.end(), _exact(m.group()), _skeleton(m.group())) for m in _TOKEN.finditer(text)]
+    exact_index, plain_index = _entries()
+    findings, index = [], 0
+    while index < len(tokens):
+        token = tokens[index]
+        candidates = [(e, True) for e in exact_index.get(token.exact, ())] + [(e, False) for e in plain_index.get(token.plain, ())]
+        for entry, exact in sorted(candidates, key=lambda c: -len(c[0])):
+            window = tokens[index : index + len(entry)]
+            if len(window) == len(entry) and all((t.exact if exact else t.plain) == w for t, w in zip(window, entry)):
+                findings.append(Finding("offensive", token.start, window[-1].end, text[token.start : window[-1].end]))
+                index += len(entry) - 1
+                break
+        index += 1
+    return findings
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    exact: str  # lower case, diacritics kept
+    plain: str  # no diacritics, chat spellings undone
+
+
+@cache
+def _entries() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]]:
+    """The word list as two indexes by first word: entries matched as written, and plain ones."""
+    exact: dict[str, list[tuple[str, ...]]] = {}
+    plain: dict[str, list[tuple[str, ...]]] = {}
+    for line in WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("="):
+            words = tuple(_exact(word) for word in _TOKEN.findall(line[1:]))
+            exact.setdefault(words[0], []).append(words)
+        else:
+            words = tuple(_skeleton(word) for word in _TOKEN.findall(line))
+            plain.setdefault(words[0], []).append(words)
+    return exact, plain
+
+
+def _exact(word: str) -> str:
+    return _squeeze(unicodedata.normalize("NFC", word).lower())
+
+
+@lru_cache(maxsize=65_536)  # a language's everyday words are few: comparing stories reuses them
+def _skeleton(word: str) -> str:
+    """A word without diacritics, with the chat spellings of letters undone ("djt" → "dit",
+    "kặc" → "cac", "ngu000" → "nguo"); a number stays a number."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if any(char.isalpha() for char in bare):
+        bare = re.sub(r"k(?!h)", "c", bare.translate(_TEENCODE))
+    return _squeeze(bare)
+
+
+def _squeeze(word: str) -> str:
+    """Letters typed three times or more count once ("nguuuu" → "ngu")."""
+    return re.sub(r"(.)\1{2,}", r"\1", word)
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [_skeleton(word) for word in _TOKEN.findall(text)]
+    if len(words) < 3:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def _domain(link: str) -> str:
+    host = re.sub(r"^(?:https?://)?(?:www\.)?", "", link, flags=re.IGNORECASE)
+    return re.split(r"[/?#:]", host, maxsplit=1)[0].lower()
+
+
+def _hidden(kind: str, found: str) -> str:
+    if kind == "email":
+        local, _, domain = found.partition("@")
+        return local[:1] + DOT * 3 + "@" + domain
+    if kind == "link":
+        return _domain(found) + "/…" if "/" in found.rstrip("/").split("//")[-1] else _domain(found)
+    if kind in ("handle", "offensive"):
+        return found[:1] + DOT * 3
+    digits = [i for i, char in enumerate(found) if char.isdigit()]
+    keep = set(digits[:2] + digits[-2:])
+    return "".join(DOT if char.isdigit() and i not in keep else char for i, char in enumerate(found))

@@ -1,0 +1,86 @@
+"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID, and /chan alone (or /bbt) to list them.
+
+Usage: editors ban anyone; a school moderator only members of their own school
+(`Ctx.may_moderate`). A banned member cannot submit (told once, with the reason) and gets no
+pushes; the ban lives on the member row, so every process sees it. Every ban is audited.
+"""
+
+from __future__ import annotations
+
+from content import render, texts
+from handlers import scope
+from handlers.context import Ctx
+from storage import repo
+from storage.models import Member, utcnow
+
+MIN_REASON = 5
+
+
+def ban(ctx: Ctx) -> None:
+    """/chan KÊNH:ID LÝ_DO; /chan alone lists the current bans."""
+    if not ctx.args:
+        list_bans(ctx)
+        return
+    ref, _, reason = ctx.args.partition(" ")
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        ctx.reply(texts.USAGE.format(usage=texts.BAN_USAGE))
+        return
+    target = _target(ctx, ref, texts.BAN_USAGE)
+    if target is None:
+        return
+    name = _name(target)
+    if target.role != "student" or (target.channel, target.platform_id) in ctx.config.admins:
+        ctx.reply(texts.CANNOT_BAN_MODERATOR.format(name=name))
+        return
+    if target.banned_at is not None:
+        ctx.reply(texts.ALREADY_BANNED.format(name=name, reason=render.esc(target.ban_reason)))
+        return
+    target.banned_at, target.ban_reason, target.ban_told = utcnow(), reason[:500], False
+    target.state = target.state_data = None
+    repo.audit(session=ctx.session, actor=ctx.member, action="ban", target=f"member:{target.id}", detail=reason)
+    ctx.reply(texts.BANNED.format(name=name, reason=render.esc(reason)))
+
+
+def unban(ctx: Ctx) -> None:
+    """/bochan KÊNH:ID."""
+    target = _target(ctx, ctx.args.strip(), texts.UNBAN_USAGE)
+    if target is None:
+        return
+    if target.banned_at is None:
+        ctx.reply(texts.NOT_BANNED.format(name=_name(target)))
+        return
+    target.banned_at = target.ban_reason = None
+    target.ban_told = False
+    repo.audit(session=ctx.session, actor=ctx.member, action="unban", target=f"member:{target.id}")
+    ctx.reply(texts.UNBANNED.format(name=_name(target)))
+    ctx.notify(target, texts.YOU_ARE_UNBANNED)
+
+
+def list_bans(ctx: Ctx) -> None:
+    """Who is banned now, within this moderator's scope."""
+    ctx.reply("\n".join(ban_lines(ctx)) or texts.BANS_NONE)
+
+
+def ban_lines(ctx: Ctx) -> list[str]:
+    """The current bans within this moderator's scope, under a title; empty without any (/bbt too)."""
+    banned = repo.banned_members(session=ctx.session, school_id=ctx.school_scope)
+    return [texts.BANS_TITLE] + [
+        texts.BANS_ITEM.format(
+            ref=f"{member.channel}:{member.platform_id}", name=_name(member),
+            when=ctx.time(member.banned_at), reason=render.esc(member.ban_reason),
+        )
+        for member in banned
+    ] if banned else []
+
+
+def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
+    """The member named KÊNH:ID, if this moderator may act on them; otherwise says why not."""
+    target = scope.member_named(ctx, ref, usage)
+    if target is None:
+        return None
+    return target if scope.allowed(ctx, target.school_id, texts.NOT_YOUR_MEMBER) else None
+
+
+def _name(member: Member) -> str:
+    return render.esc(member.display_name or f"{member.channel}:{member.platform_id}")

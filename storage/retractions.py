@@ -1,0 +1,90 @@
+"""Taking a pushed story back: which deliveries can still be deleted, and their progress.
+
+A retraction follows the push's own crash rules: rows are marked `deleting` and committed before
+the platform is asked, and the answer is recorded after (`retracted` or `retract_failed`). Rows
+a crash left `deleting` are asked again at the next start: deleting twice only fails the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Delivery, Member, Post, utcnow
+from storage.pushes import first_in_line
+
+WINDOW = 32
+RETRACTING = ("retracting", "deleting")
+
+
+def delivery_of(*, session: Session, post_id: int, member_id: int) -> Delivery | None:
+    return session.exec(select(Delivery).where(Delivery.post_id == post_id, Delivery.member_id == member_id)).first()
+
+
+def retract(*, session: Session, story_id: int, windows: dict[str, datetime]) -> tuple[int, int]:
+    """Cancels the story's unsent deliveries and queues the deletable ones for deletion.
+
+    `windows` names the channels that can delete and since when a message is still deletable.
+    Returns (queued for deletion, reached members whose message stays).
+    """
+    posts = select(Post.id).where(Post.story_id == story_id)
+    ours = col(Delivery.post_id).in_(posts)
+    session.execute(sa.update(Delivery).where(ours, Delivery.status == "waiting").values(status="cancelled", updated_at=utcnow()))
+    queued = 0
+    for channel, since in windows.items():
+        queued += session.execute(
+            sa.update(Delivery)
+            .where(ours, Delivery.channel == channel, Delivery.status == "sent", col(Delivery.message_ref).is_not(None),
+                   Delivery.updated_at >= since)
+            .values(status="retracting", updated_at=utcnow())
+        ).rowcount
+    kept = session.exec(
+        select(sa.func.count()).select_from(Delivery).where(ours, col(Delivery.status).in_(("sent", "unknown", "sending")))
+    ).one()
+    return queued, kept
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    post_id: int
+    chat_id: str | None
+    message_ref: str
+
+
+def claim(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
+    """Marks up to `size` deliveries waiting for deletion `deleting` (committed by the caller)."""
+    rows = session.execute(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(first_in_line(channel=channel, status="retracting", size=size)))
+        .values(status="deleting", updated_at=utcnow())
+        .returning(Delivery.id, Delivery.post_id, Delivery.member_id, Delivery.message_ref)
+    ).all()
+    chats = dict(session.execute(select(Member.id, Member.chat_id).where(col(Member.id).in_([r[2] for r in rows]))).all())
+    return [Claimed(delivery_id, post_id, chats.get(member_id), ref) for delivery_id, post_id, member_id, ref in sorted(rows)]
+
+
+def record(*, session: Session, deleted: list[int], failed: list[int]) -> None:
+    for status, ids in (("retracted", deleted), ("retract_failed", failed)):
+        if ids:
+            session.execute(sa.update(Delivery).where(col(Delivery.id).in_(ids)).values(status=status, updated_at=utcnow()))
+
+
+def finished(*, session: Session, post_ids: set[int]) -> list[tuple[int, int, int]]:
+    """(story id, deleted, not deleted) of each of these posts whose retraction is over."""
+    done = []
+    for post_id in sorted(post_ids):
+        counts = dict(session.execute(
+            select(Delivery.status, sa.func.count()).where(Delivery.post_id == post_id).group_by(Delivery.status)
+        ).all())
+        if not any(counts.get(status) for status in RETRACTING):
+            done.append((session.get(Post, post_id).story_id, counts.get("retracted", 0), counts.get("retract_failed", 0)))
+    return done
+
+
+def requeue_interrupted(*, session: Session) -> int:
+    """At start: deletions a crash left in flight are asked again."""
+    return session.execute(sa.update(Delivery).where(Delivery.status == "deleting").values(status="retracting")).rowcount

@@ -1,0 +1,76 @@
+"""Screening on real Vietnamese texts, and its precision and recall on a labelled set."""
+
+from pathlib import Path
+
+import pytest
+
+from content.screening import PERSONAL, duplicate_of, mask, screen, substance
+
+CASES = Path(__file__).with_name("screening_cases.tsv")
+
+
+def _kinds(text: str) -> set[str]:
+    return {finding.kind for finding in screen(text)}
+
+
+@pytest.mark.parametrize("text, kind, shown", [
+    ("Gọi em 0912 345 678 nhé", "phone", "09•• ••• •78"),
+    ("+84 912.345.678", "phone", "+84 •••.•••.•78"),
+    ("CCCD 079203004567", "cccd", "07••••••••67"),
+    ("CMND 123456789", "idnumber", "12•••••89"),
+    ("mail lan.nong@gmail.com", "email", "l•••@gmail.com"),
+    ("STK 19036789012345", "bank", "19••••••••••45"),
+    ("xem https://www.example.com/bai-viet", "link", "example.com"),
+    ("theo dõi @lan_nong", "handle", "@lan_nong"),
+    ("djt me may", "offensive", "djt me"),
+])
+def test_what_is_found_and_how_it_is_shown(text, kind, shown):
+    [finding] = screen(text)
+    assert (finding.kind, finding.shown) == (kind, shown)
+
+
+def test_the_published_text_masks_what_was_found():
+    masked = mask("Gọi 0912 345 678 hoặc lan@gmail.com, đồ ngu, xem fb.com/lan.")
+    assert masked == "Gọi 09•• ••• •78 hoặc l•••@gmail.com, đ•••, xem fb.com/…."
+
+
+@pytest.mark.parametrize("text", [
+    "Đội bóng thắng 3-2 năm 2024", "Lớp K45 có 32 bạn", "Bạn Nguyễn Văn Nguyên đi ngủ sớm",
+    "đeo khẩu trang, lon nước, buổi sáng, các bạn", "vượt qua khốn khó", "ngày 20/11/2024 lúc 7.30",
+    "quyên góp 150000000 đồng và 2000000đ",
+])
+def test_innocent_texts_are_not_flagged(text):
+    assert screen(text) == []
+
+
+def test_the_same_or_nearly_the_same_text_is_a_duplicate():
+    earlier = [(4, "Bạn Tú nhặt được ví và trả lại người mất ở chợ Xanh."), (7, "Một chuyện khác hẳn.")]
+    assert duplicate_of("ban tu nhat duoc vi va tra lai nguoi mat o cho Xanh!!", earlier) == 4
+    assert duplicate_of("Bạn Tú nhặt được ví và trả lại người mất ở chợ Xanh hôm qua.", earlier) == 4
+    assert duplicate_of("Lớp em trồng cây ở sân trường sáng nay.", earlier) is None
+    assert _kinds("Bạn Tú nhặt được ví và trả lại người mất ở chợ Xanh.") == set()
+
+
+def test_only_letters_and_digits_count():
+    assert substance("\u200f\u200b😀😀!!! ...") == 0
+    assert substance("Tin tốt 2026") == 10
+
+
+def test_precision_and_recall_on_the_labelled_set(capsys):
+    cases = [line.split("\t", 1) for line in CASES.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(cases) >= 100
+    scores = {}
+    for group, label, flagged in (("PII", "pii", PERSONAL), ("insults", "insult", ("offensive",))):
+        hits = [(label_ == label, bool(_kinds(text) & set(flagged))) for label_, text in cases]
+        true_positive = sum(1 for expected, got in hits if expected and got)
+        precision = true_positive / max(1, sum(got for _, got in hits))
+        recall = true_positive / sum(expected for expected, _ in hits)
+        scores[group] = (precision, recall)
+    links = [bool(_kinds(text) & {"link", "handle"}) for label, text in cases if label == "link"]
+    false_pii = [text for label, text in cases if label == "clean" and _kinds(text) & set(PERSONAL)]
+    with capsys.disabled():
+        for group, (precision, recall) in scores.items():
+            print(f"\nscreening {group}: precision {precision:.2f}, recall {recall:.2f} ({len(cases)} texts)", end="")
+    assert scores["PII"][1] == 1.0 and scores["insults"][1] >= 0.9
+    assert false_pii == [] and all(links)
+    assert not [text for label, text in cases if label == "clean" and _kinds(text)]

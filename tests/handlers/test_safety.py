@@ -1,0 +1,234 @@
+"""Safety in the conversation: screening shown to moderators, masking, /sua, limits, bans,
+reports, takedowns, odd updates and forged buttons."""
+
+from dataclasses import replace
+
+from sqlmodel import select
+
+from bot.core import Core
+from bot.database import open_database
+from content import texts
+from handlers.wall import Site, story_page
+from storage import pushes
+from storage.db import session_scope
+from storage.wall import published_stories
+from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
+from tests.conftest import Person, text_of
+
+SITE = Site(base_url="https://tintot.example")
+PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
+
+
+def _story(engine, story_id: int) -> Story:
+    with session_scope(engine) as session:
+        return session.get(Story, story_id)
+
+
+async def test_flags_reach_the_moderator_and_the_published_text_is_masked(engine, student, moderator):
+    await student.join()
+    await student.say(f"/gui {PHONE_STORY} Xem fb.com/vi-cua-lan")
+    notice = moderator.inbox()[-1].text
+    assert "⚠️ có số điện thoại: 09•• ••• •78" in notice and "⚠️ có đường link: fb.com" in notice
+    assert "⚠️ có số điện thoại" in text_of(await moderator.say("/cho"))
+    await moderator.say("/duyet 1")
+    story = _story(engine, 1)
+    assert "09•• ••• •78" in story.text and "0912 345 678" in story.original_text
+
+
+async def test_an_adult_author_may_be_published_unmasked_a_child_never(core, channels, engine, moderator):
+    adult, child = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["telegram"], "102", "Páo")
+    await adult.join()
+    await child.join(adult=False)
+    await adult.say(f"/gui {PHONE_STORY}")
+    await child.say(f"/gui {PHONE_STORY} (lần nữa)")
+    assert "trùng với #1" in moderator.inbox()[-1].text
+    await moderator.say("/duyet 1 ngay khongche")
+    assert text_of(await moderator.say("/duyet 2 khongche")) == texts.MASK_CHILD
+    await moderator.say("/duyet 2")
+    assert "0912 345 678" in _story(engine, 1).text and "0912" not in _story(engine, 2).text
+
+
+async def test_a_moderator_corrects_a_pending_story(engine, student, moderator):
+    await student.join()
+    await student.say(f"/gui {PHONE_STORY}")
+    edited = text_of(await moderator.say("/sua 1 Ai nhặt được ví của em thì báo ban biên tập giúp em với."))
+    assert "Đã sửa câu chuyện #1" in edited and "có số điện thoại" not in edited and "đã được Thầy Minh sửa" in edited
+    assert student.inbox()[-1].text == texts.AUTHOR_EDITED.format(id=1)
+    story = _story(engine, 1)
+    assert story.original_text == PHONE_STORY and "báo ban biên tập" in story.text
+    with session_scope(engine) as session:
+        assert session.exec(select(AuditEntry.action).where(AuditEntry.action == "edit")).one()
+    assert texts.USAGE.split(":")[0] in text_of(await moderator.say("/sua 1"))
+
+
+async def test_noise_is_not_a_story(engine, student):
+    await student.join()
+    await student.say("/gui")
+    assert "chưa có chữ hay số" in text_of(await student.say("\u200f\u202e😀😀😀🎉🎉🎉🎉🎉🎉🎉\u200b\u200b!!!!!!!…"))
+    assert "ít nhất 20 chữ cái" in text_of(await student.say("👍 hay quá 👍👍👍👍👍👍👍👍👍👍👍👍👍"))
+    assert _story(engine, 1) is None
+
+
+async def test_stories_per_day_and_messages_per_minute(core, channels, config, clock, engine):
+    clock.set_local("2026-11-30 09:00")
+    limited = Core(engine=engine, config=replace(config, stories_per_day=2, messages_per_minute=5), channels=channels)
+    lan = Person(limited, channels["telegram"], "101", "Lan")
+    await lan.join()  # 4 messages
+    await lan.say("/gui Câu chuyện thứ nhất về lớp học tình nguyện mùa hè.")
+    clock.set_local("2026-11-30 09:02")
+    await lan.say("/gui Câu chuyện thứ hai về buổi trồng cây ở bản Nà Giàng.")
+    assert "đủ giới hạn mỗi ngày" in text_of(await lan.say("/gui Câu chuyện thứ ba về hội thao của trường."))
+    for _ in range(3):
+        await lan.say("/bai")
+    assert text_of(await lan.say("/bai")) == texts.SLOW_DOWN  # the 6th message within a minute
+    assert await lan.say("/bai") == []
+    clock.set_local("2026-11-30 09:04")
+    assert "Câu chuyện của bạn" in text_of(await lan.say("/bai"))
+    clock.set_local("2026-12-01 08:00")
+    assert "#3" in text_of(await lan.say("/gui Câu chuyện thứ ba về hội thao của trường, hôm sau."))
+
+
+async def test_a_ban_stops_stories_and_pushes_and_is_listed(engine, clock, student, moderator, admin):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    assert "đã chặn" not in text_of(await moderator.say("/chan telegram:101"))  # a reason is needed
+    assert "Đã chặn Lan" in text_of(await moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần"))
+    assert "quảng cáo" in text_of(await moderator.say("/chan")) and "telegram:101" in text_of(await moderator.say("/bbt"))
+    assert "gửi quảng cáo" in text_of(await student.say("/gui"))  # told once, with the reason
+    assert await student.say("/gui Một câu chuyện nữa dài hơn hai mươi chữ cái.") == []
+    assert texts.CANNOT_BAN_MODERATOR.format(name="Thầy Minh") in text_of(await admin.say("/chan zalo:501 thử chặn"))
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    with session_scope(engine) as session:
+        reached = set(session.exec(select(Delivery.member_id)).all())
+        student_id = session.exec(select(Member.id).where(Member.platform_id == "101")).one()
+    assert student_id not in reached
+    assert text_of(await moderator.say("/bochan telegram:101")) == texts.UNBANNED.format(name="Lan")
+    assert student.inbox()[-1].text == texts.YOU_ARE_UNBANNED
+    assert "#2" in text_of(await student.say("/gui Một câu chuyện nữa dài hơn hai mươi chữ cái."))
+
+
+async def test_three_reports_flag_a_story_and_a_takedown_retracts_it(core, channels, engine, clock, moderator):
+    clock.set_local("2026-11-30 09:00")
+    readers = [Person(core, channels["telegram"], str(200 + n), f"Bạn {n}") for n in range(3)]
+    for reader in readers:
+        await reader.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    assert "chưa được đăng" in text_of(await readers[0].say("/baocao 1"))
+    await moderator.say("/dang ngay")
+    for reader in readers:
+        await reader.say("/baocao 1")
+    await readers[0].say("/baocao 1")
+    notices = [m.text for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
+    assert len(notices) == 3 and "(3 lượt)" in notices[-1] and "cần xem lại" in notices[-1]
+    assert "reported\t3" in _story(engine, 1).flags
+    assert text_of(await moderator.say("/go 1")) == texts.USAGE.format(usage=texts.TAKEDOWN_USAGE)  # a reason is needed
+    with session_scope(engine) as session:
+        assert story_page(session=session, site=SITE, story_id=1).status == 200
+    reply = text_of(await moderator.say("/go 1 thông tin chưa được kiểm chứng"))
+    assert "Đã gỡ câu chuyện #1" in reply
+    assert _story(engine, 1).status == "retracted"
+    with session_scope(engine) as session:  # gone from the wall too
+        assert story_page(session=session, site=SITE, story_id=1).status == 410
+        assert published_stories(session=session, limit=20) == []
+    with session_scope(engine) as session:
+        assert {d.status for d in session.exec(select(Delivery)).all()} == {"cancelled"}
+        assert session.exec(select(Event).where(Event.kind == "taken_down")).one()
+
+
+async def test_a_takedown_of_a_scheduled_story_empties_its_slot(student, moderator, clock):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    await student.say(f"/gui {PHONE_STORY}")
+    await moderator.say("/duyet 1")
+    assert text_of(await moderator.say("/go 1 tác giả xin rút lại")) == texts.TAKEN_DOWN_SCHEDULED.format(id=1)
+    assert "Lý do: tác giả xin rút lại" in student.inbox()[-1].text
+    assert "đã gỡ xuống" in text_of(await student.say("/bai"))
+    assert "Hàng chờ tin tốt đang trống" in text_of(await moderator.say("/dang ngay"))
+
+
+async def test_forged_buttons_change_nothing(engine, student, moderator):
+    await student.join("CDCB")
+    await student.say(f"/gui {PHONE_STORY}")
+    await student.press("approve:1:daily")
+    await student.press("school:HOAAN")  # an old school button, pressed outside /truong
+    await student.press("react:1:heart")
+    await student.press("consent:no")
+    assert _story(engine, 1).status == "pending"
+    with session_scope(engine) as session:
+        lan = session.exec(select(Member).where(Member.platform_id == "101")).one()
+        assert lan.school_id == 1 and lan.consented_at is not None
+        assert session.exec(select(Reaction)).all() == []
+    await student.say("/truong")
+    await student.press("school:HOAAN")
+    with session_scope(engine) as session:
+        assert session.exec(select(Member.school_id).where(Member.platform_id == "101")).one() != 1
+
+
+async def test_groups_blocks_and_edits(core, engine, channels, student):
+    await student.join()
+    group = Person(core, channels["telegram"], "-100", "Nhóm lớp")  # a group's chat id is its own
+    assert text_of(await group.send(kind="group")) == texts.GROUP_CHAT
+    assert await group.send(kind="group") == []
+    with session_scope(engine) as session:  # nobody in the group became a member
+        assert session.exec(select(Member).where(Member.platform_id == "-100")).all() == []
+    assert text_of(await student.send(kind="edited")) == texts.EDITED_MESSAGE
+    assert await student.send(kind="blocked") == []
+    with session_scope(engine) as session:
+        lan = session.exec(select(Member).where(Member.platform_id == "101")).one()
+        assert lan.blocked and not lan.daily and session.exec(select(Event).where(Event.kind == "blocked")).one()
+    assert text_of(await student.send(kind="unblocked")) == texts.UNBLOCKED
+    assert text_of(await student.say("/bat")) == texts.RESUMED
+
+
+async def test_a_story_taken_down_is_never_the_weekly_story(clock, student, moderator):
+    await student.join()
+    clock.set_local("2026-11-30 08:00")  # a Monday
+    await moderator.say("/tin Tin tốt thứ Hai: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    await moderator.say("/go 1 thông tin chưa được kiểm chứng")
+    clock.set_local("2026-12-06 19:00")  # Sunday
+    assert "Chưa có câu chuyện của tuần" in text_of(await moderator.say("/dang tuan"))
+
+
+async def test_a_school_moderator_bans_and_takes_down_only_in_their_school(core, channels, clock, school_moderator, moderator):
+    clock.set_local("2026-11-30 09:00")
+    own, other = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["telegram"], "102", "Páo")
+    await own.join("CDCB")
+    await other.join("HOAAN")
+    await other.say(f"/gui {PHONE_STORY}")
+    assert "Hòa An" in text_of(await school_moderator.say("/chan telegram:102 gửi quảng cáo nhiều lần"))
+    assert "Hòa An" in text_of(await school_moderator.say("/go 1 thông tin chưa kiểm chứng"))
+    assert "Đã chặn Lan" in text_of(await school_moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần"))
+    assert "Đã chặn Páo" in text_of(await moderator.say("/chan telegram:102 gửi quảng cáo nhiều lần"))  # an editor
+    listed = text_of(await school_moderator.say("/chan"))
+    assert "telegram:101" in listed and "telegram:102" not in listed
+
+
+async def test_limits_hold_across_processes(engine, database_url, channels, config, clock):
+    clock.set_local("2026-11-30 09:00")
+    tight = replace(config, messages_per_minute=6, stories_per_day=1)
+    other_process = open_database(database_url)  # its own engine and connections, as a second `tintot run`
+    here = Person(Core(engine=engine, config=tight, channels=channels), channels["telegram"], "101", "Lan")
+    there = Person(Core(engine=other_process, config=tight, channels=channels), channels["telegram"], "101", "Lan")
+    await here.join()  # 4 messages
+    assert "#1" in text_of(await there.say("/gui Câu chuyện thứ nhất về lớp học tình nguyện mùa hè."))
+    assert "đủ giới hạn mỗi ngày" in text_of(await here.say("/gui Câu chuyện thứ hai về buổi trồng cây."))
+    assert text_of(await there.say("/bai")) == texts.SLOW_DOWN  # the 7th message between the two
+    assert await here.say("/bai") == []
+    other_process.dispose()
+
+
+async def test_an_announcement_is_not_a_story_to_report(engine, clock, school_moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Thứ Hai chào cờ lúc 7 giờ.")
+    await school_moderator.press(preview[-1].buttons[0][0].data)
+    with session_scope(engine) as session:
+        claimed = pushes.claim_window(session=session, channel="telegram")
+        pushes.record_results(session=session, results={"sent": claimed}, channel="telegram", refs={c.delivery_id: "7" for c in claimed})
+    clock.now = None  # a reply within 24 hours of the announcement as delivered
+    assert text_of(await student.say("3")) == texts.PLAIN_TEXT_HINT
+    await student.press("report:1", message_ref="7")
+    with session_scope(engine) as session:
+        assert session.exec(select(Report)).all() == []
