@@ -75,11 +75,13 @@ class DashboardPages:
         with read_scope(self.site.engine) as session:
             known = self._viewer(session, request) is not None
             behind = known and not up_to_date(session=session, zone=self.site.timezone, now=now)
+        if not known:
+            return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
         if behind:
             with session_scope(self.site.engine) as session:
                 roll_up(session=session, zone=self.site.timezone, now=now)
         with read_scope(self.site.engine) as session:
-            viewer = self._viewer(session, request) if known else None
+            viewer = self._viewer(session, request)  # again: its member, loaded in this session
             return RedirectResponse(weblogin.LOGIN_PATH, status_code=303) if viewer is None else read(session, viewer)
 
     def page(self, request: Request) -> Response:

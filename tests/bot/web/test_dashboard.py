@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from bot.core import Core
 from bot.web import WebSite, build_app
 from handlers.weblogin import make_token
 from storage.db import session_scope
-from storage.models import utcnow
+from storage.models import DailyCount, Event, utcnow
 from storage.periods import EARLIEST, Period, report_period
 from tests.bot.web.conftest import PUBLIC_URL
 from tests.conftest import Person, text_of
@@ -200,3 +201,12 @@ async def test_a_login_form_that_is_not_one_is_refused(web, moderator):
                           headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert huge.status_code == 403 and "set-cookie" not in huge.headers
     assert (await web.post("/dang-nhap", data={"t": token})).status_code == 303  # the link was not used up
+
+
+async def test_the_dashboard_brings_the_daily_rollup_up_to_date(web, engine, moderator):
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    with session_scope(engine) as session:
+        session.add(Event(kind="delivered", school_id=1, at=utcnow() - timedelta(days=3)))
+    assert (await web.get("/bang-dieu-khien.json", headers=cookie)).status_code == 200
+    with session_scope(engine) as session:
+        assert [(row.school_id, row.kind, row.count) for row in session.exec(select(DailyCount))] == [(1, "delivered", 1)]
