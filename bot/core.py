@@ -1,6 +1,7 @@
 """The campaign core as the channels see it: an update in, replies out through the right channel.
 
-Each update is handled in one transaction; the replies are sent only after it committed.
+Each update is handled in one transaction, in a database thread (the event loop goes on with
+other updates meanwhile); the replies are sent only after it committed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import sqlalchemy as sa
 from bot.channels.base import Channel, ChannelError
 from bot.media import MediaStore
 from bot.settings import Settings
+from bot.threads import off_loop
 from content import texts
-from handlers.context import CoreConfig, message_to
+from handlers.context import CoreConfig, Later, message_to
 from handlers.io import Incoming, Outgoing
 from handlers.routes import Handled, handle_update
 from storage import roles
 from storage.db import session_scope
+from storage.models import Member
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +59,7 @@ class Core:
         Returns the acknowledgement for a button press, if any.
         """
         try:
-            with session_scope(self.engine) as session:
-                handled = handle_update(session=session, incoming=incoming, config=self.config)
+            handled = await off_loop(self._handle_in_transaction, incoming)
         except Exception:
             log.exception("update %s from %s failed", incoming.update_id, incoming.channel)
             handled = Handled([Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)])
@@ -67,7 +69,20 @@ class Core:
         for chat in handled.channel_checks:
             if await self.refuses_posts(chat):
                 await self.send(Outgoing(incoming.channel, incoming.chat_id, texts.CROSSPOST_REFUSED.format(channel=chat)))
+        for job in handled.later:
+            await self.send_all(await self._run_later(job, incoming))
         return handled.acknowledgement
+
+    async def _run_later(self, job: Later, incoming: Incoming) -> list[Outgoing]:
+        try:
+            return await off_loop(job, self.engine)
+        except Exception:
+            log.exception("a reply to update %s from %s failed", incoming.update_id, incoming.channel)
+            return [Outgoing(incoming.channel, incoming.chat_id, texts.INTERNAL_ERROR)]
+
+    def _handle_in_transaction(self, incoming: Incoming) -> Handled:
+        with session_scope(self.engine) as session:
+            return handle_update(session=session, incoming=incoming, config=self.config)
 
     async def refuses_posts(self, chat: str) -> bool:
         """True when Telegram says the bot may not post in this channel (not when it could not
@@ -88,17 +103,22 @@ class Core:
 
     async def tell_moderators(self, text: str) -> None:
         """A notice from the bot itself (the delivery engine) to the editors and admins."""
-        with session_scope(self.engine) as session:
-            notices = [message_to(m, text) for m in roles.editors(session=session, admins=self.config.admins)]
+        notices = [message_to(m, text) for m in await off_loop(self._editors)]
         await self.send_all([notice for notice in notices if notice is not None])
 
     async def refresh_moderator_menus(self) -> None:
         """At start: every moderator's and admin's chat gets the menu of their role."""
+        for channel_name, chat_id, role in await off_loop(self._team_menus):
+            await self.set_menu(channel_name, chat_id, role=role)
+
+    def _editors(self) -> list[Member]:
+        with session_scope(self.engine) as session:
+            return list(roles.editors(session=session, admins=self.config.admins))
+
+    def _team_menus(self) -> list[tuple[str, str, str]]:
         with session_scope(self.engine) as session:
             team = roles.team(session=session, admins=self.config.admins)
-            chats = [(m.channel, m.chat_id, roles.role_of(m, self.config.admins).name) for m in team]
-        for channel_name, chat_id, role in chats:
-            await self.set_menu(channel_name, chat_id, role=role)
+            return [(m.channel, m.chat_id, roles.role_of(m, self.config.admins).name) for m in team]
 
     async def send_all(self, messages: list[Outgoing]) -> None:
         for message in messages:

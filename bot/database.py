@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from content.schools import builtin_schools
 from storage import repo
-from storage.db import make_engine, session_scope, upgrade
+from storage.db import make_engine, one_at_a_time, session_scope, upgrade
 from storage.models import School
 
 
@@ -22,6 +22,7 @@ def open_database(url: str) -> sa.Engine:
         reason = " ".join(str(error.orig).split())  # drivers answer on several lines
         raise SystemExit(f"Cấu hình sai: DATABASE_URL: không mở được cơ sở dữ liệu ({reason})") from None
     with session_scope(engine) as session:
+        one_at_a_time(session.connection())
         if session.exec(select(School.id).limit(1)).first() is None:
             rows = [(row.code, row.name, row.enrolment) for row in builtin_schools()]
             repo.import_schools(session=session, rows=rows)

@@ -1,10 +1,14 @@
 """The delivery engine: one `Sender` per channel sends waiting deliveries at the channel's push rate.
 
-Crash safety: a window (≤ 32) is marked `sending` and committed before any message leaves; the
-platform's answers are recorded after. A crash leaves `sending` rows, which the next start marks
-`unknown` (`mark_interrupted`) and never sends again. Only what provably did not reach the
-platform is retried; when a whole window reaches nobody, the channel pauses and tells the
-moderators instead of marking every member failed.
+Crash safety: a window (≤ 32) is marked `sending` under this sender's lease and committed before
+any message leaves; the platform's answers are recorded after. The lease is renewed while the
+window is in flight; when a sender dies its lease runs out and its rows become `unknown`
+(`mark_interrupted`), never sent again; a live sender's rows are never touched. Only what
+provably did not reach the platform is retried; when a whole window reaches nobody, the channel
+pauses and tells the moderators instead of marking every member failed.
+
+With several processes, only the one elected for the channel sends (`leads`); the others wait
+and take over when it is gone. Every database call runs in a database thread (`off_loop`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,15 @@ import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import sqlalchemy as sa
 from aiolimiter import AsyncLimiter
 
 from bot.channels.base import Channel, ChannelError
+from bot.election import process_identity
 from bot.pause import pause
+from bot.threads import off_loop
 from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
@@ -41,6 +48,10 @@ IN_FLIGHT = 8
 # channel pauses, longer each time, instead of marking the whole list failed.
 OUTAGE_PAUSES = (30.0, 60.0, 120.0, 300.0)
 OUTAGE = "outage"  # an internal outcome: did not reach the platform, worth trying later
+# A window in flight is held for LEASE and renewed four times as often: flood control can keep
+# a window out for minutes. A dead sender's rows wait out the rest of its lease, then `unknown`.
+LEASE = timedelta(seconds=10)
+SWEEP = 5.0  # seconds between looks for rows whose sender is gone
 
 
 class Sender:
@@ -58,7 +69,11 @@ class Sender:
         on_outage: Callable[[str], Awaitable[None]] | None = None,
         on_retracted: Callable[[str], Awaitable[None]] | None = None,
         public_url: str | None = None,
+        leads: Callable[[], Awaitable[bool]] | None = None,
+        owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
+        """`leads` says whether this process is the channel's sender now (None: always)."""
         self.engine = engine
         self.channel = channel
         self.limiter = AsyncLimiter(rate, 1)
@@ -68,6 +83,10 @@ class Sender:
         self.on_outage = on_outage  # also told when a Telegram channel refuses a cross-post
         self.on_retracted = on_retracted
         self.public_url = public_url  # story links in cross-posts
+        self.leads = leads
+        self.owner = owner or process_identity()
+        self.lease = lease
+        self._swept_at = float("-inf")
         self._outages = 0  # windows in a row that reached nobody
         self._last_error = ""
         self._paused_until = 0.0
@@ -76,22 +95,39 @@ class Sender:
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
-        """Sends until stopped; sleeps briefly when nothing waits."""
+        """Sends until stopped while elected; sleeps briefly when nothing waits or another
+        process sends."""
         while not self._stopping.is_set():
+            if self.leads is not None and not await self.leads():
+                await pause(self._stopping, self.idle_poll)
+                continue
+            await self._sweep()
             if not await self.send_window() and not await self.retract_window():
                 await pause(self._stopping, self.idle_poll)
+
+    async def _sweep(self) -> None:
+        """Rows of a sender that is gone (its lease ran out) become `unknown`, now and then."""
+        now = asyncio.get_running_loop().time()
+        if now - self._swept_at < SWEEP:
+            return
+        self._swept_at = now
+        count = await off_loop(interrupted, self.engine, self.channel.name)
+        if count:
+            log.warning("%s: %d deliveries were in flight in a sender that is gone: marked unknown, not re-sent", self.channel.name, count)
 
     def stop(self) -> None:
         self._stopping.set()
 
     async def send_window(self) -> int:
         """Claims, sends and records one window; returns how many deliveries it handled."""
-        with session_scope(self.engine) as session:
-            claimed = pushes.claim_window(session=session, channel=self.channel.name)
-            messages = {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
+        claimed, messages = await off_loop(self._claim)
         if not claimed:
             return 0
-        outcomes = await asyncio.gather(*(self._deliver(messages.get(c.delivery_id)) for c in claimed))
+        keeping = asyncio.create_task(self._keep_lease([c.delivery_id for c in claimed]))
+        try:
+            outcomes = await asyncio.gather(*(self._deliver(messages.get(c.delivery_id)) for c in claimed))
+        finally:
+            keeping.cancel()
         results: dict[str, list[pushes.Claimed]] = defaultdict(list)
         refs = {}
         for claim, (status, ref) in zip(claimed, outcomes):
@@ -106,27 +142,42 @@ class Sender:
         else:
             results["failed"] += unreached
             self._outages = 0
+        await off_loop(self._record, results, refs)
+        return len(claimed)
+
+    def _claim(self) -> tuple[list[pushes.Claimed], dict[int, Outgoing]]:
+        with session_scope(self.engine) as session:
+            claimed = pushes.claim_window(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
+            return claimed, {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
+
+    def _record(self, results: dict[str, list[pushes.Claimed]], refs: dict[int, str]) -> None:
         with session_scope(self.engine) as session:
             pushes.record_results(session=session, results=results, channel=self.channel.name, refs=refs)
-        return len(claimed)
+
+    async def _keep_lease(self, delivery_ids: list[int]) -> None:
+        """Renews the window's lease until cancelled (when the window is done)."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 4)
+            await off_loop(self._renew, delivery_ids)
+
+    def _renew(self, delivery_ids: list[int]) -> None:
+        with session_scope(self.engine) as session:
+            pushes.renew_leases(session=session, delivery_ids=delivery_ids, owner=self.owner, lease=self.lease)
 
     async def retract_window(self) -> int:
         """Deletes one window of a taken-down story's messages, on channels that can delete."""
         delete = getattr(self.channel, "delete_message", None)
         if delete is None:
             return 0
-        with session_scope(self.engine) as session:
-            claimed = retractions.claim(session=session, channel=self.channel.name)
+        claimed = await off_loop(self._claim_retractions)
         if not claimed:
             return 0
-        outcomes = await asyncio.gather(*(self._delete(delete, claim) for claim in claimed))
-        with session_scope(self.engine) as session:
-            retractions.record(
-                session=session,
-                deleted=[c.delivery_id for c, ok in zip(claimed, outcomes) if ok],
-                failed=[c.delivery_id for c, ok in zip(claimed, outcomes) if not ok],
-            )
-            done = retractions.finished(session=session, post_ids={c.post_id for c in claimed})
+        keeping = asyncio.create_task(self._keep_lease([c.delivery_id for c in claimed]))
+        try:
+            outcomes = await asyncio.gather(*(self._delete(delete, claim) for claim in claimed))
+        finally:
+            keeping.cancel()
+        done = await off_loop(self._record_retractions, claimed, outcomes)
         for story_id, deleted, failed in done:
             if self.on_retracted is not None:
                 await self.on_retracted(texts.TAKEDOWN_DONE.format(id=story_id, deleted=deleted, failed=failed))
@@ -149,6 +200,19 @@ class Sender:
                 floods += 1
                 self._paused_until = max(self._paused_until, asyncio.get_running_loop().time() + error.retry_after)
         return False
+
+    def _claim_retractions(self) -> list[retractions.Claimed]:
+        with session_scope(self.engine) as session:
+            return retractions.claim(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
+
+    def _record_retractions(self, claimed: list[retractions.Claimed], outcomes: list[bool]) -> list[tuple[int, int, int]]:
+        with session_scope(self.engine) as session:
+            retractions.record(
+                session=session,
+                deleted=[c.delivery_id for c, ok in zip(claimed, outcomes) if ok],
+                failed=[c.delivery_id for c, ok in zip(claimed, outcomes) if not ok],
+            )
+            return list(retractions.finished(session=session, post_ids={c.post_id for c in claimed}))
 
     async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
         """A channel that refuses (the bot is not its admin: `blocked`) is no member who blocked
@@ -248,13 +312,22 @@ class Sender:
             await asyncio.sleep(delay)
 
 
-def recover(engine: sa.Engine) -> int:
-    """At start: deliveries a crash left `sending` become `unknown` (never re-sent)."""
+def interrupted(engine: sa.Engine, channel: str | None = None, *, alone: bool = False) -> int:
+    """Deliveries whose sender is gone (lease expired; any, when this process is `alone` on the
+    database) become `unknown` (never re-sent); its deletions are queued again. Returns how
+    many became `unknown`."""
     with session_scope(engine) as session:
-        count = pushes.mark_interrupted(session=session)
-        retractions.requeue_interrupted(session=session)
+        retractions.requeue_interrupted(session=session, channel=channel, every_lease=alone)
+        return pushes.mark_interrupted(session=session, channel=channel, every_lease=alone)
+
+
+def recover(engine: sa.Engine, *, alone: bool = False) -> int:
+    """At start: deliveries a crashed sender left `sending` become `unknown` once its lease ran
+    out, or at once when this process is `alone` on the database (so no sender is alive);
+    deletions a crash interrupted are queued again."""
+    count = interrupted(engine, alone=alone)
     if count:
-        log.warning("%d deliveries were in flight when the bot stopped: marked unknown, not re-sent", count)
+        log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count
 
 

@@ -20,7 +20,7 @@ from storage.db import read_scope, session_scope
 from storage.indicators import SchoolIndicators, school_indicators, weekly
 from storage.models import utcnow
 from storage.periods import EARLIEST, Period, local_day, report_period
-from storage.rollup import roll_up
+from storage.rollup import roll_up_in_steps
 
 FORMATS = ("text", "csv", "xlsx", "png")
 
@@ -53,8 +53,7 @@ def run_report(settings: Settings, args: argparse.Namespace) -> None:
     if period is None:
         raise SystemExit(f"--from/--to: chiến dịch có số liệu từ {EARLIEST} đến hôm nay, không có ngày nào để thống kê.")
     engine = open_database(settings.database_url)
-    with session_scope(engine) as session:
-        roll_up(session=session, zone=zone, now=now)
+    roll_up_in_steps(engine=engine, zone=zone, now=now)
     with read_scope(engine) as session:
         rows = school_indicators(session=session, period=period, zone=zone, now=now)
         weeks = weekly(session=session, period=period, zone=zone, now=now) if args.format == "xlsx" else []

@@ -3,6 +3,10 @@ one delivery sender per channel and the scheduler, until SIGINT or SIGTERM.
 
 Start-up checks each channel against its platform first: a wrong setting stops here, with one
 line naming it, before anything is sent.
+
+Several processes on one PostgreSQL all serve webhooks; each channel's sender and the scheduler
+run in one of them at a time (`bot.election`). A channel in long polling has one consumer: a
+second process that would poll the same bot is refused at start.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from bot.channels.base import Channel
 from bot.core import Core, core_config
 from bot.database import open_database
 from bot.delivery import Sender, recover
+from bot.election import Election
 from bot.media import MediaStore
 from bot.scheduler import Scheduler
 from bot.settings import Settings
+from bot.threads import off_loop
 from bot.web import WebSite, build_app, listen, make_server
 from content import texts
 
@@ -63,17 +69,20 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
     stop = stop or _stop_on_signals()
     sock = listen(settings.tintot_http_host, settings.tintot_http_port)
     engine = open_database(settings.database_url)
-    recover(engine)
+    election = Election(engine)
+    recover(engine, alone=election.alone())
     media = MediaStore.from_settings(settings)
     core = Core(engine=engine, config=core_config(settings, media=media))
     channels = build_channels(settings, core, media)
     started: list[Channel] = []
     tasks: list[asyncio.Task] = []
     senders: list[Sender] = []
-    scheduler = Scheduler(engine=engine, config=core.config, send=core.send_all)
+    scheduler = Scheduler(engine=engine, config=core.config, send=core.send_all, leads=_role(election, "scheduler"))
     server = None
     try:
         for channel in channels:
+            if not getattr(channel, "webhook_mode", False):
+                await _only_poller(election, channel.name)
             await channel.start()
             started.append(channel)
             core.attach(channel)
@@ -88,9 +97,13 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(
-                engine=engine, channel=channel, rate=rates.get(channel.name, 10.0), on_outage=core.tell_moderators,
+                engine=engine,
+                channel=channel,
+                rate=rates.get(channel.name, 10.0),
+                on_outage=core.tell_moderators,
                 on_retracted=core.tell_moderators,
                 public_url=settings.tintot_public_url,
+                leads=_role(election, f"send:{channel.name}"),
             )
             senders.append(sender)
             tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))
@@ -109,7 +122,25 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         for channel in reversed(started):
             await channel.stop()
         sock.close()
+        await off_loop(election.release_all)  # another process takes over at once
         engine.dispose()
+
+
+def _role(election: Election, role: str):  # noqa: ANN202
+    async def leads() -> bool:
+        return await off_loop(election.leads, role)
+
+    return leads
+
+
+async def _only_poller(election: Election, channel: str) -> None:
+    """A platform hands each update to one long-polling consumer: a second one is refused."""
+    if not await off_loop(election.leads, f"poll:{channel}"):
+        variable = f"{channel.upper()}_WEBHOOK_URL"
+        raise SystemExit(
+            f"Cấu hình sai: {variable}: một tiến trình khác đang nhận tin {channel} bằng long polling trên cùng "
+            f"cơ sở dữ liệu; muốn chạy nhiều tiến trình, hãy dùng webhook (đặt {variable})"
+        )
 
 
 async def _until_stopped(stop: asyncio.Event, tasks: list[asyncio.Task]) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from content import render
@@ -43,6 +44,10 @@ class CoreConfig:
     telegram_channel: str | None = None
 
 
+# Replies made after the update's commit: given the engine, returns the messages to send.
+Later = Callable[[sa.Engine], list[Outgoing]]
+
+
 @dataclass
 class Ctx:
     session: Session
@@ -55,6 +60,8 @@ class Ctx:
     menu_changes: list[tuple[str, str, str]] = field(default_factory=list)
     # Telegram channels to check at once for the bot's right to post (after /kenh).
     channel_checks: list[str] = field(default_factory=list)
+    # Work too long for the update's own transaction (see `reply_later`).
+    later: list[Later] = field(default_factory=list)
 
     @property
     def args(self) -> str:
@@ -91,6 +98,13 @@ class Ctx:
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons))
         self.member.options = "\n".join(b.data for row in buttons for b in row) or None
         self.member.options_at = utcnow()
+
+    def reply_later(self, job: Later) -> None:
+        """Replies that take long to make (a report over a million events): the runtime runs
+        `job` after this update committed, with sessions of its own (`storage.db`), and sends
+        what it returns. Its reads then hold no lock that other members' updates wait for."""
+        self.later.append(job)
+        self.member.options = None  # the last message with buttons is no longer the last one
 
     def acknowledge(self, text: str) -> None:
         """A short answer to a button press (a passing notice on Telegram); a reply otherwise."""

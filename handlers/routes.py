@@ -20,7 +20,7 @@ from handlers import (
     account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
     weblogin,
 )
-from handlers.context import CoreConfig, Ctx
+from handlers.context import CoreConfig, Ctx, Later
 from handlers.io import Incoming, Outgoing
 from storage import repo, roles
 from storage.models import Member
@@ -125,6 +125,7 @@ class Handled:
     acknowledgement: str | None = None
     menu_changes: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)
     channel_checks: list[str] = dataclasses.field(default_factory=list)
+    later: list[Later] = dataclasses.field(default_factory=list)  # replies made after the commit
 
 
 def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -> Handled:
@@ -146,7 +147,7 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
         return Handled([Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN)])
     _route(ctx)
     _note_activity(ctx)
-    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks)
+    return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks, ctx.later)
 
 
 def _note_activity(ctx: Ctx) -> None:

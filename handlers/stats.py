@@ -7,14 +7,22 @@ A school moderator sees their school beside the province total, and sets only it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+import sqlalchemy as sa
+
 from content import chart, render, report, texts
 from content.numbers import whole_number
 from handlers import scope
-from handlers.context import Ctx
+from handlers.context import CoreConfig, Ctx
+from handlers.io import Outgoing
 from storage import repo
+from storage.db import read_scope
 from storage.indicators import school_indicators
-from storage.periods import all_time, local_day, month_of, week_of
-from storage.rollup import roll_up
+from storage.periods import Period, all_time, local_day, month_of, week_of
+from storage.rollup import roll_up_in_steps
 
 MAX_ENROLMENT = 1_000_000  # a school's students; more is a typing slip
 PERIODS = {"tuan": week_of, "week": week_of, "thang": month_of, "month": month_of}
@@ -29,13 +37,27 @@ def stats(ctx: Ctx) -> None:
     now = ctx.config.clock()
     today = local_day(now, ctx.config.timezone)
     period = PERIODS[word](today) if word else all_time(today)
-    roll_up(session=ctx.session, zone=ctx.config.timezone, now=now)
-    rows = school_indicators(session=ctx.session, period=period, zone=ctx.config.timezone, now=now)
     own = scope.own_school(ctx)  # a school moderator: their school beside the province total
-    ctx.reply(report.chat_summary(rows, period, only=own.code if own else None))
-    caption = texts.CHART_CAPTION.format(period=report.period_label(period))
-    shown = [row for row in rows if own is None or row.code == own.code]
-    ctx.reply_picture(chart.active_rate_png(shown, period), caption)
+    to = partial(Outgoing, ctx.incoming.channel, ctx.incoming.chat_id)
+    job = partial(_report, period=period, now=now, config=ctx.config, only=own.code if own else None, to=to)
+    ctx.reply_later(job)
+
+
+def _report(
+    engine: sa.Engine, *, period: Period, now: datetime, config: CoreConfig, only: str | None, to: Callable[..., Outgoing]
+) -> list[Outgoing]:
+    """The table and the chart, after the command's commit: the rollup one day per transaction,
+    then the reads in a read-only one, so that other members' replies never wait for them.
+    `only`: a school moderator's school, shown beside the province total."""
+    roll_up_in_steps(engine=engine, zone=config.timezone, now=now)
+    with read_scope(engine) as session:
+        rows = school_indicators(session=session, period=period, zone=config.timezone, now=now)
+    messages = [to(report.chat_summary(rows, period, only=only))]
+    if config.save_photo is not None:  # the chart only illustrates the table
+        caption = texts.CHART_CAPTION.format(period=report.period_label(period))
+        shown = [row for row in rows if only is None or row.code == only]
+        messages.append(to(caption, photo=config.save_photo(chart.active_rate_png(shown, period))))
+    return messages
 
 
 def set_enrolment(ctx: Ctx) -> None:

@@ -178,6 +178,11 @@ class Delivery(SQLModel, table=True):
     # The platform's id of the message sent, so a takedown can delete it.
     message_ref: str | None = Field(default=None, max_length=64)
     updated_at: datetime = _when(default_factory=utcnow)
+    # The sender that claimed the row (host:pid:nonce), and while `sending` until when it holds
+    # it (renewed while the window is in flight). Only a row whose lease ran out, its sender
+    # gone, becomes `unknown`.
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = _when(default=None)
 
 
 class Reaction(SQLModel, table=True):

@@ -143,16 +143,18 @@ def first_in_line(*, channel: str, status: str, size: int) -> sa.ScalarSelect:
     )
 
 
-def claim_window(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
-    """Marks up to `size` waiting deliveries `sending` (committed by the caller before sending).
+def claim_window(*, session: Session, channel: str, owner: str, lease: timedelta, size: int = WINDOW) -> list[Claimed]:
+    """Marks up to `size` waiting deliveries `sending` under `owner`'s lease (committed by the
+    caller before sending).
 
     One UPDATE … WHERE id IN (…) statement, so two senders cannot claim the same rows; on
     PostgreSQL the inner select skips rows another sender has locked.
     """
+    now = utcnow()
     claimed = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id).in_(first_in_line(channel=channel, status="waiting", size=size)))
-        .values(status="sending", attempts=Delivery.attempts + 1, updated_at=utcnow())
+        .values(status="sending", attempts=Delivery.attempts + 1, updated_at=now, lease_owner=owner, lease_until=now + lease)
         .returning(Delivery.id, Delivery.post_id, Delivery.member_id)
     ).all()
     if not claimed:
@@ -193,7 +195,9 @@ def record_results(
         if not rows:
             continue
         session.execute(
-            sa.update(Delivery).where(col(Delivery.id).in_([r.delivery_id for r in rows])).values(status=status, updated_at=now)
+            sa.update(Delivery)
+            .where(col(Delivery.id).in_([r.delivery_id for r in rows]))
+            .values(status=status, updated_at=now, lease_until=None)
         )
     if refs:
         session.execute(
@@ -217,11 +221,27 @@ def record_results(
         session.execute(sa.insert(Event), events)
 
 
-def mark_interrupted(*, session: Session) -> int:
-    """At start: deliveries left `sending` by a crash may or may not have arrived: `unknown`."""
+def renew_leases(*, session: Session, delivery_ids: list[int], owner: str, lease: timedelta) -> int:
+    """Extends `owner`'s lease on its rows still in flight (`sending`, or `deleting` for a
+    retraction): a window slowed by flood control."""
     return session.execute(
-        sa.update(Delivery).where(Delivery.status == "sending").values(status="unknown", updated_at=utcnow())
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(delivery_ids), col(Delivery.status).in_(("sending", "deleting")), Delivery.lease_owner == owner)
+        .values(lease_until=utcnow() + lease)
     ).rowcount
+
+
+def mark_interrupted(*, session: Session, channel: str | None = None, every_lease: bool = False) -> int:
+    """Deliveries whose sender is gone (their lease ran out; rows from before leases have none)
+    may or may not have arrived: `unknown`. A live sender's rows are never touched; only a process
+    that knows it is alone on the database (SQLite) passes `every_lease`."""
+    now = utcnow()
+    query = sa.update(Delivery).where(Delivery.status == "sending")
+    if not every_lease:
+        query = query.where(sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now))
+    if channel is not None:
+        query = query.where(Delivery.channel == channel)
+    return session.execute(query.values(status="unknown", updated_at=now, lease_until=None)).rowcount
 
 
 @dataclass(frozen=True)

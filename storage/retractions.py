@@ -1,14 +1,15 @@
 """Taking a pushed story back: which deliveries can still be deleted, and their progress.
 
-A retraction follows the push's own crash rules: rows are marked `deleting` and committed before
-the platform is asked, and the answer is recorded after (`retracted` or `retract_failed`). Rows
-a crash left `deleting` are asked again at the next start: deleting twice only fails the second time.
+A retraction follows the push's own crash rules: rows are marked `deleting` under the sender's
+lease and committed before the platform is asked, and the answer is recorded after (`retracted`
+or `retract_failed`). Rows whose sender is gone (its lease ran out) are asked again: deleting
+twice only fails the second time. A live sender's rows are never touched.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -55,12 +56,14 @@ class Claimed:
     message_ref: str
 
 
-def claim(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed]:
-    """Marks up to `size` deliveries waiting for deletion `deleting` (committed by the caller)."""
+def claim(*, session: Session, channel: str, owner: str, lease: timedelta, size: int = WINDOW) -> list[Claimed]:
+    """Marks up to `size` deliveries waiting for deletion `deleting` under `owner`'s lease
+    (committed by the caller)."""
+    now = utcnow()
     rows = session.execute(
         sa.update(Delivery)
         .where(col(Delivery.id).in_(first_in_line(channel=channel, status="retracting", size=size)))
-        .values(status="deleting", updated_at=utcnow())
+        .values(status="deleting", updated_at=now, lease_owner=owner, lease_until=now + lease)
         .returning(Delivery.id, Delivery.post_id, Delivery.member_id, Delivery.message_ref)
     ).all()
     chats = dict(session.execute(select(Member.id, Member.chat_id).where(col(Member.id).in_([r[2] for r in rows]))).all())
@@ -70,7 +73,9 @@ def claim(*, session: Session, channel: str, size: int = WINDOW) -> list[Claimed
 def record(*, session: Session, deleted: list[int], failed: list[int]) -> None:
     for status, ids in (("retracted", deleted), ("retract_failed", failed)):
         if ids:
-            session.execute(sa.update(Delivery).where(col(Delivery.id).in_(ids)).values(status=status, updated_at=utcnow()))
+            session.execute(
+                sa.update(Delivery).where(col(Delivery.id).in_(ids)).values(status=status, updated_at=utcnow(), lease_until=None)
+            )
 
 
 def finished(*, session: Session, post_ids: set[int]) -> list[tuple[int, int, int]]:
@@ -85,6 +90,12 @@ def finished(*, session: Session, post_ids: set[int]) -> list[tuple[int, int, in
     return done
 
 
-def requeue_interrupted(*, session: Session) -> int:
-    """At start: deletions a crash left in flight are asked again."""
-    return session.execute(sa.update(Delivery).where(Delivery.status == "deleting").values(status="retracting")).rowcount
+def requeue_interrupted(*, session: Session, channel: str | None = None, every_lease: bool = False) -> int:
+    """Deletions whose sender is gone (lease ran out; any, for a process alone on the database)
+    are asked again."""
+    query = sa.update(Delivery).where(Delivery.status == "deleting")
+    if not every_lease:
+        query = query.where(sa.or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < utcnow()))
+    if channel is not None:
+        query = query.where(Delivery.channel == channel)
+    return session.execute(query.values(status="retracting", lease_until=None)).rowcount

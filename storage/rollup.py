@@ -5,7 +5,8 @@ it is counted once into `DailyCount` and reports sum those few rows. Only the da
 rollup (today, mostly) are counted from the events themselves, so a report's cost does not grow
 with the campaign's history. Rolling up writes; counting only reads: whoever reports rolls up
 first, in a short write transaction of its own, then counts (a day not rolled up yet is counted
-from its events, so a report is right either way, only slower).
+from its events, so a report is right either way, only slower). `roll_up_in_steps` does it
+one day per transaction.
 
 A day is rolled up only once SETTLE has passed since its end: a transaction that began just
 before midnight may commit an event for that day a little after it.
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from storage.db import session_scope
 from storage.models import DailyCount, Event
 from storage.periods import Period, local_day, midnight
 
@@ -32,7 +34,7 @@ Counts = Counter[tuple[int, str]]
 def period_counts(*, session: Session, period: Period, zone: tzinfo, now: datetime) -> Counts:
     """Events of the COUNTED kinds per (school id, kind) in the period: the days the rollup holds
     from it, the others from the events. Only reads (a web page may call it without the write
-    lock): bring the rollup up to date with `roll_up` first, in a write transaction of its own."""
+    lock): bring the rollup up to date first (`roll_up_in_steps`), in write transactions of its own."""
     through = session.exec(select(sa.func.max(DailyCount.day))).one()
     counts: Counts = Counter()
     raw_from = period.start(zone)
@@ -56,32 +58,53 @@ def roll_up(*, session: Session, zone: tzinfo, now: datetime) -> date:
 
     Safe to run from several processes at once: a day another one counted first is skipped.
     """
-    final = _last_settled(zone, now)
-    day = _first_not_rolled(session=session)
-    while (day := _next_event_day(session=session, since=day, zone=zone)) is not None and day <= final:
-        rows = _raw_counts(session=session, start=midnight(day, zone), end=midnight(day + timedelta(days=1), zone))
-        try:
-            with session.begin_nested():
-                session.add_all(DailyCount(day=day, school_id=s, kind=k, count=n) for (s, k), n in rows.items())
-        except IntegrityError:
-            pass
-        day += timedelta(days=1)
+    final = settled_through(zone=zone, now=now)
+    day = None
+    while (day := roll_up_next(session=session, after=day, zone=zone, final=final)) is not None:
+        pass
     return final
 
 
-def up_to_date(*, session: Session, zone: tzinfo, now: datetime) -> bool:
-    """Whether `roll_up` has nothing to do (a reader checks, and takes no write lock when so)."""
-    day = _next_event_day(session=session, since=_first_not_rolled(session=session), zone=zone)
-    return day is None or day > _last_settled(zone, now)
+def roll_up_in_steps(*, engine: sa.Engine, zone: tzinfo, now: datetime) -> None:
+    """The same, one day per transaction: the first report of a long campaign then holds the
+    (SQLite) write lock for one day's counting at a time, not for all of them."""
+    final = settled_through(zone=zone, now=now)
+    day = None
+    while True:
+        with session_scope(engine) as session:
+            day = roll_up_next(session=session, after=day, zone=zone, final=final)
+        if day is None:
+            return
 
 
-def _last_settled(zone: tzinfo, now: datetime) -> date:
+def settled_through(*, zone: tzinfo, now: datetime) -> date:
+    """The last day that can no longer change (see SETTLE)."""
     return local_day(now - SETTLE, zone) - timedelta(days=1)
 
 
-def _first_not_rolled(*, session: Session) -> date | None:
+def roll_up_next(*, session: Session, after: date | None, zone: tzinfo, final: date) -> date | None:
+    """Counts the first day with events after `after` (None: after the rollup's last day), if it
+    is settled by `final`; returns that day, or None when nothing is left to count."""
+    if after is None:
+        after = session.exec(select(sa.func.max(DailyCount.day))).one()
+    since = after + timedelta(days=1) if after is not None else None
+    day = _next_event_day(session=session, since=since, zone=zone)
+    if day is None or day > final:
+        return None
+    rows = _raw_counts(session=session, start=midnight(day, zone), end=midnight(day + timedelta(days=1), zone))
+    try:
+        with session.begin_nested():
+            session.add_all(DailyCount(day=day, school_id=s, kind=k, count=n) for (s, k), n in rows.items())
+    except IntegrityError:
+        pass
+    return day
+
+
+def up_to_date(*, session: Session, zone: tzinfo, now: datetime) -> bool:
+    """Whether the rollup has nothing to count (a reader checks, and takes no write lock when so)."""
     done = session.exec(select(sa.func.max(DailyCount.day))).one()
-    return done + timedelta(days=1) if done is not None else None
+    day = _next_event_day(session=session, since=done + timedelta(days=1) if done is not None else None, zone=zone)
+    return day is None or day > settled_through(zone=zone, now=now)
 
 
 def _next_event_day(*, session: Session, since: date | None, zone: tzinfo) -> date | None:

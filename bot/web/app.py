@@ -24,6 +24,7 @@ from bot.media import MediaStore
 from bot.web.dashboard import dashboard_routes
 from bot.web.respond import page_response, read_body
 from bot.web.site import WebSite
+from bot.threads import off_loop
 from bot.web.wall import wall_routes
 from content.pages import stylesheet
 from handlers.wall import not_found
@@ -59,7 +60,7 @@ def build_app(
         return Response(status_code=status)
 
     async def healthz(request: Request) -> Response:
-        ok = health() if health is not None else True
+        ok = await off_loop(health) if health is not None else True  # it asks the database
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
     async def media_file(request: Request) -> Response:

@@ -26,7 +26,7 @@ from handlers.wall import Page
 from storage import logins
 from storage.db import read_scope, session_scope
 from storage.models import utcnow
-from storage.rollup import roll_up, up_to_date
+from storage.rollup import roll_up_in_steps, up_to_date
 
 COOKIE = "tintot_phien"
 HOME = "/bang-dieu-khien"
@@ -68,8 +68,8 @@ class DashboardPages:
         """`read(session, viewer)` for the request's viewer; anyone else is sent to the login page.
 
         Reports only read, so they run in `read_scope`: on SQLite they never hold the write lock a
-        student's message needs. The daily rollup, which writes, is brought up to date first in a
-        short transaction of its own, only when it is behind and only for a viewer: a stranger's
+        student's message needs. The daily rollup, which writes, is brought up to date first in
+        short transactions of its own (a day each), only when it is behind and only for a viewer: a stranger's
         request takes no lock, nor does a viewer's on most days."""
         now = utcnow()
         with read_scope(self.site.engine) as session:
@@ -78,8 +78,7 @@ class DashboardPages:
         if not known:
             return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
         if behind:
-            with session_scope(self.site.engine) as session:
-                roll_up(session=session, zone=self.site.timezone, now=now)
+            roll_up_in_steps(engine=self.site.engine, zone=self.site.timezone, now=now)
         with read_scope(self.site.engine) as session:
             viewer = self._viewer(session, request)  # again: its member, loaded in this session
             return RedirectResponse(weblogin.LOGIN_PATH, status_code=303) if viewer is None else read(session, viewer)

@@ -22,18 +22,23 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.core import Core
 from bot.database import open_database
-from bot.delivery import Sender
+from bot.delivery import IN_FLIGHT, Sender
 from bot.media import MediaStore
 from bot.settings import Settings
 from handlers.context import CoreConfig
-from tests.campaign import publish_to, statuses
+from tests.campaign import FIRST_CHAT, publish_to, statuses
 from tests.fakes.telegram_api import FakeTelegramAPI
 
 UNLIMITED = 1_000_000.0
+POST_TEXT = "Tin tốt: cả trường cùng trồng 500 cây xanh."  # the post of tests.campaign
 
 
 def run() -> None:
@@ -51,7 +56,9 @@ def run() -> None:
     for platform, make in (("zalo", _zalo_channel), ("telegram", _telegram_channel)):
         with _fake_in_own_process(platform) as (url, token):
             per_second = asyncio.run(_headroom(lambda folder: make(url, token, folder), platform, members=10_000))
-            print(f"  engine headroom over HTTP, {platform}: {per_second:,.0f} delivered/s (goal ≥ 1,000/s)")
+            plain = asyncio.run(PLAIN_LOOPS[platform](url, token, messages=10_000))
+            print(f"  engine headroom over HTTP, {platform}: {per_second:,.0f} delivered/s (goal ≥ 1,000/s); "
+                  f"a plain {LIBRARIES[platform]} send loop on the same server: {plain:,.0f}/s ({per_second / plain:.2f} of it)")
 
 
 def _settings(url: str, token: str, folder: str) -> Settings:
@@ -121,6 +128,41 @@ class NowhereChannel:
 
     async def send(self, message) -> None:  # noqa: ANN001
         await asyncio.sleep(0)
+
+
+LIBRARIES = {"zalo": "httpx", "telegram": "python-telegram-bot"}
+
+
+async def _plain_loop(send, messages: int) -> float:  # noqa: ANN001
+    """`messages` sends through `send(chat_id)`, IN_FLIGHT at a time, as the engine sends."""
+    chats = iter(range(FIRST_CHAT, FIRST_CHAT + messages))
+
+    async def worker() -> None:
+        for chat in chats:
+            await send(chat)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+    return messages / (time.perf_counter() - started)
+
+
+async def _plain_telegram(url: str, token: str, messages: int) -> float:
+    """python-telegram-bot as its documentation shows it: `Bot.send_message`, nothing else."""
+    async with Bot(token, base_url=f"{url}/bot", request=HTTPXRequest(connection_pool_size=IN_FLIGHT)) as bot:
+        return await _plain_loop(lambda chat: bot.send_message(chat, POST_TEXT), messages)
+
+
+async def _plain_zalo(url: str, token: str, messages: int) -> float:
+    async with httpx.AsyncClient() as client:
+
+        async def send(chat: int) -> None:
+            answer = await client.post(f"{url}/bot{token}/sendMessage", json={"chat_id": str(chat), "text": POST_TEXT})
+            answer.raise_for_status()
+
+        return await _plain_loop(send, messages)
+
+
+PLAIN_LOOPS = {"zalo": _plain_zalo, "telegram": _plain_telegram}
 
 
 def _telegram_channel(url: str, token: str, folder: str) -> TelegramChannel:

@@ -2,15 +2,17 @@
 
 import asyncio
 import time
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.channels.base import ChannelError
 from bot.delivery import Sender, recover
 from handlers.context import CoreConfig
 from handlers.publishing import publish_slot
-from storage import pushes
+from storage import pushes, retractions
 from storage.db import session_scope
 from storage.models import Delivery, Event, Member, Story, utcnow
 
@@ -112,8 +114,8 @@ async def test_member_who_paused_since_the_post_was_created_is_skipped(engine):
 
 async def test_after_a_crash_in_flight_rows_are_unknown_and_the_rest_resumes(engine):
     _push_to(engine, 40)
-    with session_scope(engine) as session:
-        in_flight = pushes.claim_window(session=session, channel="telegram")  # then the process dies
+    with session_scope(engine) as session:  # then the process dies, and its lease runs out
+        in_flight = pushes.claim_window(session=session, channel="telegram", owner="dead", lease=timedelta(0))
     assert recover(engine) == len(in_flight) == 32
     channel = ScriptedChannel()
     await _drain(Sender(engine=engine, channel=channel, rate=1000))
@@ -166,3 +168,44 @@ async def test_a_refused_message_fails_at_once_and_does_not_look_like_an_outage(
     channel = ScriptedChannel({"0": [ChannelError("Bad Request: chat not found", permanent=True)]})
     await _drain(Sender(engine=engine, channel=channel, rate=1000))
     assert _statuses(engine) == {"0": "failed", "1": "sent"} and channel.attempts.count("0") == 1
+
+
+async def test_a_live_senders_rows_are_never_marked_unknown_and_its_lease_is_renewed(engine):
+    _push_to(engine, 40)
+    with session_scope(engine) as session:  # another process's window, in flight
+        in_flight = pushes.claim_window(session=session, channel="telegram", owner="other", lease=timedelta(minutes=1))
+    assert recover(engine) == 0
+    slow = ChannelError("Too Many Requests", retry_after=0.3)
+    channel = ScriptedChannel({"32": [slow]})
+    sender = Sender(engine=engine, channel=channel, rate=1000, owner="me", lease=timedelta(seconds=0.2))
+    swept = []
+
+    async def sweep_meanwhile() -> None:  # as a process starting elsewhere would
+        while True:
+            swept.append(recover(engine))
+            await asyncio.sleep(0.03)
+
+    sweeping = asyncio.create_task(sweep_meanwhile())
+    await _drain(sender)  # the flood wait outlasts the lease: renewals keep the window ours
+    sweeping.cancel()
+    assert len(swept) > 5 and sum(swept) == 0
+    statuses = _statuses(engine)
+    assert [statuses[str(n)] for n in range(32)] == ["sending"] * 32 and len(in_flight) == 32
+    assert {statuses[str(n)] for n in range(32, 40)} == {"sent"}
+    with session_scope(engine) as session:
+        owners = set(session.exec(select(Delivery.lease_owner).where(Delivery.status == "sending")).all())
+    assert owners == {"other"}
+
+
+async def test_deletions_in_flight_are_asked_again_only_when_their_sender_is_gone(engine):
+    _push_to(engine, 4)
+    with session_scope(engine) as session:  # sent, then taken back: waiting for deletion
+        session.execute(sa.update(Delivery).values(status="retracting", message_ref="m1"))
+    with session_scope(engine) as session:
+        dead = retractions.claim(session=session, channel="telegram", owner="dead", lease=timedelta(0), size=2)
+        live = retractions.claim(session=session, channel="telegram", owner="live", lease=timedelta(minutes=1), size=2)
+    recover(engine)
+    with session_scope(engine) as session:
+        status = dict(session.exec(select(Delivery.id, Delivery.status)).all())
+    assert {status[c.delivery_id] for c in dead} == {"retracting"}
+    assert {status[c.delivery_id] for c in live} == {"deleting"}

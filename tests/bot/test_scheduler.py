@@ -2,15 +2,20 @@
 post per slot however many processes race for it."""
 
 import asyncio
+import functools
 import multiprocessing
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import select
 
 from bot.core import Core
 from bot.database import open_database
+from bot.election import Election
 from bot.scheduler import Scheduler
+from bot.threads import off_loop
 from handlers.context import CoreConfig
 from handlers.io import Incoming
 from storage.db import session_scope
@@ -126,3 +131,41 @@ async def test_processed_update_ids_are_forgotten_after_two_days(engine, core):
     with session_scope(engine) as session:
         assert session.exec(select(ProcessedUpdate.update_id)).all() == ["recent"]
         assert repo.claim_update(session=session, channel="zalo", update_id="old")
+
+
+async def test_three_processes_one_scheduler_then_another_takes_over(engine, database_url):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one process: it holds every role")
+    _prepare(engine)
+    ticks: list[Counter] = []
+    elections, schedulers = [], []
+    for _ in range(3):  # as three processes: an engine (its own connections) and an election each
+        election = Election(open_database(database_url))
+        counted = Counter()
+        ticks.append(counted)
+
+        async def send(notices, counted=counted) -> None:
+            counted["checks"] += 1
+
+        leads = functools.partial(off_loop, election.leads, "scheduler")
+        config = CoreConfig(admins=frozenset({ADMIN}), clock=lambda: _at("2026-11-30 07:00"))
+        schedulers.append(Scheduler(engine=election.engine, config=config, send=send, clock=config.clock, tick=0.05, leads=leads))
+        elections.append(election)
+    running = [asyncio.create_task(s.run()) for s in schedulers]
+    await asyncio.sleep(0.5)
+    leader = next(n for n, counted in enumerate(ticks) if counted["checks"])
+    assert [bool(counted["checks"]) for counted in ticks].count(True) == 1
+    schedulers[leader].stop()
+    await running[leader]
+    elections[leader].release_all()  # the leader stops: another one goes on within a tick
+    before = [counted["checks"] for counted in ticks]
+    await asyncio.sleep(0.5)
+    for n, scheduler in enumerate(schedulers):
+        scheduler.stop()
+    await asyncio.gather(*running)
+    for election in elections:
+        election.release_all()
+        election.engine.dispose()
+    grown = [n for n in range(3) if ticks[n]["checks"] > before[n]]
+    assert len(grown) == 1 and grown[0] != leader
+    assert _posts(engine) == [("daily", "2026-11-30")]

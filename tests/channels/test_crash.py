@@ -3,13 +3,8 @@ started again: everyone gets the post exactly once, except the few in flight at 
 are `unknown` and never re-sent; the Telegram channel that cross-posts it gets it exactly once."""
 
 import asyncio
-import os
 import signal
-import sys
-import time
 from collections import Counter
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,6 +15,7 @@ from storage import pushes
 from storage.db import session_scope
 from storage.models import Member, School
 from tests.campaign import FIRST_CHAT, announce_to, publish_to, statuses
+from tests.processes import bot_environment, start_bot, wait_until
 
 # What is pushed, and to how many: the announcement's push runs through the same engine, so a
 # smaller one is enough to show it is crash-safe too.
@@ -28,37 +24,6 @@ PUSHES = {
     "daily": (lambda engine, members: publish_to(engine, members, config=CoreConfig(telegram_channel=CHANNEL)), 5000),
     "announcement": (announce_to, 1500),
 }
-WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
-
-
-def _environment(api, database_url: str, tmp_path) -> dict[str, str]:
-    tomorrow = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")) + timedelta(days=1)
-    return dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        TELEGRAM_BOT_TOKEN=api.token,
-        TELEGRAM_BOT_API_URL=api.url,
-        TINTOT_TELEGRAM_RATE="1000",
-        TINTOT_MEDIA_DIR=str(tmp_path / "media"),
-        TELEGRAM_CHANNEL_ID=CHANNEL,
-        TINTOT_HTTP_PORT="0",  # the web server on a free port: tests run side by side
-        # Keep the scheduler from adding a weekly push of its own to what this test counts.
-        TINTOT_WEEKLY_AT=f"{WEEKDAYS[tomorrow.weekday()]} 19:00",
-    )
-
-
-async def _start_bot(env: dict[str, str], log_path) -> asyncio.subprocess.Process:
-    log = open(log_path, "ab")  # noqa: SIM115 (the child owns it)
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log
-    )
-
-
-async def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 def _finished(engine) -> bool:
@@ -74,20 +39,20 @@ async def test_killed_midway_every_member_gets_the_post_at_most_once(push, api, 
     with session_scope(engine) as session:
         session.get(School, 1).telegram_channel = CHANNEL
     prepare(engine, members)
-    env = _environment(api, database_url, tmp_path)
+    env = bot_environment(api, database_url, tmp_path, TELEGRAM_CHANNEL_ID=CHANNEL)
     log_path = tmp_path / "bot.log"
 
-    first = await _start_bot(env, log_path)
-    await _wait(lambda: len(api.calls_of("sendMessage")) >= members // 3, 90, "the push to get going")
+    first = await start_bot(env, log_path)
+    await wait_until(lambda: len(api.calls_of("sendMessage")) >= members // 3, 90, "the push to get going")
     first.send_signal(signal.SIGKILL)
     await first.wait()
     sent_before_kill = len(api.calls_of("sendMessage"))
     assert len(api.sent_to(CHANNEL)) == 1  # the channel's delivery comes first
     assert sent_before_kill < members, "the push finished before the kill: nothing was tested"
 
-    second = await _start_bot(env, log_path)
+    second = await start_bot(env, log_path)
     try:
-        await _wait(lambda: _finished(engine), 120, "the push to finish after the restart")
+        await wait_until(lambda: _finished(engine), 120, "the push to finish after the restart")
     finally:
         second.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.wait(), 30)

@@ -73,11 +73,15 @@ class BotApiState:
         return update["update_id"]
 
     def queue_message(self, sender: int | dict, **content: Any) -> int:
+        return self.queue_update(self.message_update(sender, **content))
+
+    def message_update(self, sender: int | dict, **content: Any) -> dict:
+        """An update with a message, not queued (to post to a webhook by hand); no update_id."""
         person = user(sender) if isinstance(sender, int) else sender
         chat = {"id": person["id"], "type": "private", "first_name": person["first_name"]}
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": chat, "from": person}
-        return self.queue_update({"message": message | content})
+        return {"message": message | content}
 
     def queue_text(self, sender: int | dict, text: str) -> int:
         return self.queue_message(sender, text=text)

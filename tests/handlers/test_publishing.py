@@ -1,4 +1,5 @@
 import dataclasses
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -23,7 +24,7 @@ def _delivered(engine) -> None:
     """The waiting pushes as the senders leave them: sent, each with its message id."""
     with session_scope(engine) as session:
         for channel in ("telegram", "zalo"):
-            claimed = pushes.claim_window(session=session, channel=channel)
+            claimed = pushes.claim_window(session=session, channel=channel, owner="test", lease=timedelta(minutes=1))
             refs = {c.delivery_id: f"m{c.delivery_id}" for c in claimed}
             pushes.record_results(session=session, results={"sent": claimed}, channel=channel, refs=refs)
 
@@ -114,7 +115,7 @@ async def test_progress_counts_each_status(engine, clock, student, moderator):
     await _approved_story(student, moderator)
     await moderator.say("/dang ngay")
     with session_scope(engine) as session:
-        pushes.claim_window(session=session, channel="telegram")
+        pushes.claim_window(session=session, channel="telegram", owner="gone", lease=timedelta(0))
         pushes.mark_interrupted(session=session)
     report = text_of(await moderator.say("/tiendo"))
     assert "2 người nhận" in report and "Không rõ: 1" in report and "Đang chờ: 1" in report
@@ -146,7 +147,7 @@ async def test_numbered_options_win_over_a_typed_reaction(engine, student, moder
     await moderator.say("/tin Tin tốt để thử phản hồi bằng số trên Zalo.")
     await moderator.say("/dang ngay")
     with session_scope(engine) as session:
-        claimed = pushes.claim_window(session=session, channel="zalo")
+        claimed = pushes.claim_window(session=session, channel="zalo", owner="test", lease=timedelta(minutes=1))
         pushes.record_results(session=session, results={"sent": claimed}, channel="zalo")
     clock.now = None
     await moderator.say("/xoa")  # offers numbered options after the push

@@ -2,6 +2,7 @@
 reports, takedowns, odd updates and forged buttons."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -225,7 +226,7 @@ async def test_an_announcement_is_not_a_story_to_report(engine, clock, school_mo
     preview = await school_moderator.say("/thongbao Thứ Hai chào cờ lúc 7 giờ.")
     await school_moderator.press(preview[-1].buttons[0][0].data)
     with session_scope(engine) as session:
-        claimed = pushes.claim_window(session=session, channel="telegram")
+        claimed = pushes.claim_window(session=session, channel="telegram", owner="test", lease=timedelta(minutes=1))
         pushes.record_results(session=session, results={"sent": claimed}, channel="telegram", refs={c.delivery_id: "7" for c in claimed})
     clock.now = None  # a reply within 24 hours of the announcement as delivered
     assert text_of(await student.say("3")) == texts.PLAIN_TEXT_HINT

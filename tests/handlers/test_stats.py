@@ -70,4 +70,6 @@ async def test_without_a_media_store_the_table_comes_alone(engine, moderator):
     incoming = Incoming(channel="zalo", user_id="501", chat_id="501", text="/thongke")
     with session_scope(engine) as session:
         handled = handle_update(session=session, incoming=incoming, config=CoreConfig())
-    assert len(handled.outbox) == 1 and handled.outbox[0].text.startswith("<b>Thống kê theo trường")
+    assert handled.outbox == [] and len(handled.later) == 1  # made after the commit
+    replies = handled.later[0](engine)
+    assert len(replies) == 1 and replies[0].text.startswith("<b>Thống kê theo trường")

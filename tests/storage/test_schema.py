@@ -28,3 +28,12 @@ def test_import_renames_without_losing_members_and_replace_deactivates(engine):
         active = [s.code for s in repo.schools(session=session)]
     assert school.name.endswith("cơ sở Hòa An") and school.enrolment == 500
     assert active == ["HOAAN", "NEW"]
+
+
+def test_an_update_id_is_claimed_once_per_channel(engine):
+    with session_scope(engine) as session:
+        assert repo.claim_update(session=session, channel="telegram", update_id="7")
+        assert not repo.claim_update(session=session, channel="telegram", update_id="7")
+        assert repo.claim_update(session=session, channel="zalo", update_id="7")
+    with session_scope(engine) as session:
+        assert not repo.claim_update(session=session, channel="zalo", update_id="7")
