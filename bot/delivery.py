@@ -91,7 +91,7 @@ class Sender:
         self._last_error = ""
         self._paused_until = 0.0
         self._stopping = asyncio.Event()
-        self._posts: dict[int, Outgoing] = {}
+        self._posts: dict[int, Outgoing] = {}  # this window's rendered posts
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
@@ -146,6 +146,8 @@ class Sender:
         return len(claimed)
 
     def _claim(self) -> tuple[list[pushes.Claimed], dict[int, Outgoing]]:
+        # Rendered afresh each window: an author who erased their data since is no longer named.
+        self._posts.clear()
         with session_scope(self.engine) as session:
             claimed = pushes.claim_window(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
             return claimed, {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
@@ -153,6 +155,8 @@ class Sender:
     def _record(self, results: dict[str, list[pushes.Claimed]], refs: dict[int, str]) -> None:
         with session_scope(self.engine) as session:
             pushes.record_results(session=session, results=results, channel=self.channel.name, refs=refs)
+            if refs and getattr(self.channel, "delete_message", None) is not None:
+                retractions.retract_late(session=session, delivery_ids=list(refs))
 
     async def _keep_lease(self, delivery_ids: list[int]) -> None:
         """Renews the window's lease until cancelled (when the window is done)."""
@@ -237,7 +241,7 @@ class Sender:
             await self.on_outage(texts.PUSH_OUTAGE.format(channel=self.channel.name, seconds=int(seconds)))
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
-        """The post as this member gets it; rendered once per post, not once per member."""
+        """The post as this member gets it; rendered once per post and window, not once per member."""
         if claim.to_channel:
             return self._channel_message(session, claim)
         if claim.post_id not in self._posts:

@@ -137,6 +137,7 @@ AUTHOR_REJECTED = (
     "Bạn có thể chỉnh lại và gửi lần nữa bằng /gui nhé."
 )
 NEWS_ADDED = "Đã thêm tin <b>#{id}</b> vào hàng chờ tin tốt mỗi ngày."
+NEWS_FLAGGED = "Tin sẽ được đăng đúng như bạn viết. Nếu cần sửa, gỡ bằng /go {id} LÝ_DO rồi thêm lại."
 NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_DUNG"
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."

@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from content import render, texts
-from content.numbers import whole_number
 from handlers import scope
-from handlers.context import CoreConfig, Ctx, message_to, one_row
+from handlers.context import CoreConfig, Ctx, message_to, number, one_row
 from handlers.io import Button, Outgoing
 from handlers.publishing import QUIET_UNTIL, is_quiet
 from handlers.submission import MAX_CAPTION, MAX_STORY
@@ -82,10 +81,9 @@ def _school_and_text(ctx: Ctx) -> tuple[School, str] | None:
 
 def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     """The preview's buttons: send (now, or at 06:00 in quiet hours) or cancel."""
-    number = whole_number(announcement_id)
-    draft = ctx.session.get(Announcement, number) if number is not None else None
-    if draft is None or answer not in ("send", "cancel"):
-        ctx.reply(texts.OPTION_EXPIRED)
+    draft = ctx.session.get(Announcement, number(announcement_id)) if number(announcement_id) is not None else None
+    if draft is None or answer not in ("send", "cancel") or draft.author_id != ctx.member.id:
+        ctx.reply(texts.OPTION_EXPIRED)  # the preview's buttons were offered to its author alone
         return
     if not scope.allowed(ctx, draft.school_id, texts.NOT_YOUR_SCHOOL_ANNOUNCEMENT):
         return

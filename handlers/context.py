@@ -157,3 +157,11 @@ def one_column(*buttons: Button) -> Keyboard:
 
 def one_row(*buttons: Button) -> Keyboard:
     return (tuple(buttons),)
+
+
+def number(text: str, *, digits: int = 9) -> int | None:
+    """A number someone typed or a button carries ("12", "#12"), or None. Only ASCII digits, and
+    few enough for an integer column: "²" or "٣" passes `str.isdigit` but not `int`, and a number
+    too big for PostgreSQL fails the query; both are answered, never a crash."""
+    text = text.strip().removeprefix("#")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None

@@ -8,9 +8,8 @@ is told to the author, and goes into the audit log.
 from __future__ import annotations
 
 from content import render, screening, texts
-from content.numbers import whole_number
 from handlers import review, scope
-from handlers.context import Ctx, one_row
+from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from handlers.submission import MAX_CAPTION, MAX_STORY, MIN_STORY
 from storage import repo
@@ -67,7 +66,7 @@ def approve_command(ctx: Ctx) -> None:
     parts = ctx.args.split()
     unmasked = bool(parts) and parts[-1].lower() == texts.NO_MASK_WORD
     parts = parts[:-1] if unmasked else parts
-    story_id = _story_number(parts[0]) if parts else None
+    story_id = number(parts[0]) if parts else None
     slot = SLOTS.get(parts[1].lower()) if len(parts) > 1 else "daily"
     if story_id is None or slot is None or len(parts) > 2:
         ctx.reply(texts.USAGE.format(usage="/duyet SỐ_BÀI [ngay|tuan] [khongche], ví dụ /duyet 12 hoặc /duyet 12 tuan"))
@@ -76,11 +75,10 @@ def approve_command(ctx: Ctx) -> None:
 
 
 def approve_button(ctx: Ctx, story_id: str, slot: str) -> None:
-    number = whole_number(story_id)
-    if number is None or slot not in ("daily", "weekly"):
+    if number(story_id) is None or slot not in ("daily", "weekly"):
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    approve(ctx, number, slot)
+    approve(ctx, number(story_id), slot)
 
 
 def approve(ctx: Ctx, story_id: int, slot: str, *, mask: bool = True) -> None:
@@ -107,8 +105,8 @@ def approve(ctx: Ctx, story_id: int, slot: str, *, mask: bool = True) -> None:
 
 def reject_command(ctx: Ctx) -> None:
     """/tuchoi N LÝ_DO."""
-    number, _, reason = ctx.args.partition(" ")
-    story_id = _story_number(number)
+    written, _, reason = ctx.args.partition(" ")
+    story_id = number(written)
     if story_id is None or len(reason.strip()) < MIN_REASON:
         ctx.reply(texts.USAGE.format(usage="/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"))
         return
@@ -117,11 +115,10 @@ def reject_command(ctx: Ctx) -> None:
 
 def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
     """The reject button: the next message from this moderator is the reason."""
-    number = whole_number(story_id)
-    if number is None:
+    if number(story_id) is None:
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    story = _pending_or_explain(ctx, number)
+    story = _pending_or_explain(ctx, number(story_id))
     if story is None:
         return
     ctx.member.state, ctx.member.state_data = "reject_reason", str(story.id)
@@ -164,14 +161,18 @@ def add_news(ctx: Ctx) -> None:
     story = Story(text=text, status="approved", slot="daily", decided_by=ctx.actor_name, decided_at=utcnow())
     ctx.session.add(story)
     ctx.session.flush()
+    # Screened like a student's story, and the editor told what was found; not masked: the
+    # editor chose the words (a school's own hotline is meant to be read).
+    review.screen_story(ctx, story)
     repo.audit(session=ctx.session, actor=ctx.member, action="news", target=f"story:{story.id}")
-    ctx.reply(texts.NEWS_ADDED.format(id=story.id))
+    flags = review.flag_lines(story)
+    ctx.reply(texts.NEWS_ADDED.format(id=story.id) + (flags + "\n" + texts.NEWS_FLAGGED.format(id=story.id) if flags else ""))
 
 
 def edit_command(ctx: Ctx) -> None:
     """/sua N VĂN_BẢN: corrects a pending story; the original is kept, the author told."""
-    number, _, text = ctx.args.partition(" ")
-    story_id, text = _story_number(number), text.strip()
+    written, _, text = ctx.args.partition(" ")
+    story_id, text = number(written), text.strip()
     if story_id is None or screening.substance(text) < 1:
         ctx.reply(texts.USAGE.format(usage=texts.EDIT_USAGE))
         return
@@ -190,10 +191,6 @@ def edit_command(ctx: Ctx) -> None:
     repo.audit(session=ctx.session, actor=ctx.member, action="edit", target=f"story:{story.id}")
     ctx.reply(texts.EDITED.format(id=story.id, flags=review.flag_lines(story)))
     _tell_author(ctx, story, texts.AUTHOR_EDITED.format(id=story.id))
-
-
-def _story_number(text: str) -> int | None:
-    return whole_number(text.lstrip("#"))
 
 
 def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:

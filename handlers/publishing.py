@@ -14,8 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from content import render, texts
-from content.numbers import whole_number
-from handlers.context import CoreConfig, Ctx, message_to
+from handlers.context import CoreConfig, Ctx, message_to, number
 from handlers.io import Button, Outgoing
 from storage import crossposts, pushes, repo, retractions, roles, wall
 from storage.models import Announcement, Delivery, Member, Post, School, Story
@@ -79,7 +78,10 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
     lead = crossposts.targets_for(session=session, story=story, campaign_chat=config.telegram_channel)
     post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now, lead=lead)
     if post is None:  # another process or a moderator published this slot a moment ago
-        return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
+        existing = pushes.post_for(session=session, kind=kind, slot_date=day)
+        if existing is None:  # no: the story was taken down a moment ago; the next one goes
+            return publish_slot(session=session, kind=kind, now=now, config=config)
+        return Published("exists", kind, day, existing)
     result.status, result.post = "published", post
     result.recipients = pushes.progress(session=session, post=post).total
     repo.add_event(session=session, kind="published", member=None, story_id=story.id, post_id=post.id, school_id=story.school_id)
@@ -269,11 +271,11 @@ def progress_command(ctx: Ctx) -> None:
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
     """❤️ / 👏 under a push: counted once per member and post, only on the push they received."""
-    number = whole_number(post_id)
-    if number is None or kind not in texts.REACTIONS or not received(ctx, number):
+    post = number(post_id)
+    if post is None or kind not in texts.REACTIONS or not received(ctx, post):
         ctx.acknowledge(texts.OPTION_EXPIRED)
         return
-    _react(ctx, number, kind)
+    _react(ctx, post, kind)
 
 
 def received(ctx: Ctx, post_id: int) -> bool:

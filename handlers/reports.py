@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from content import render, texts
-from content.numbers import whole_number
 from handlers import review, scope
-from handlers.context import Ctx
+from handlers.context import Ctx, number
 from handlers.publishing import received, recent_push
+from handlers.submission import drop_unused_photos
 from storage import repo, retractions, roles
 from storage.models import Member, Post, Story
 
@@ -27,12 +27,12 @@ DELETABLE = {"telegram": timedelta(hours=48)}
 
 def report_command(ctx: Ctx) -> None:
     """/baocao N: reports a published story."""
-    number = whole_number(ctx.args.strip().lstrip("#"))
-    story = ctx.session.get(Story, number) if number is not None else None
-    if number is None:
+    story_id = number(ctx.args)
+    story = ctx.session.get(Story, story_id) if story_id is not None else None
+    if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.REPORT_USAGE))
     elif story is None:
-        ctx.reply(texts.STORY_NOT_FOUND.format(id=number))
+        ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))
     elif story.status != "published":
         ctx.reply(texts.REPORT_NOT_PUBLISHED.format(id=story.id))
     else:
@@ -41,8 +41,7 @@ def report_command(ctx: Ctx) -> None:
 
 def report_button(ctx: Ctx, post_id: str) -> None:
     """The report button under a push: only on a push this member received, on that message."""
-    number = whole_number(post_id)
-    post = ctx.session.get(Post, number) if number is not None else None
+    post = ctx.session.get(Post, number(post_id)) if number(post_id) is not None else None
     story = _published_story(ctx, post)
     if story is None or not received(ctx, post.id):
         ctx.acknowledge(texts.OPTION_EXPIRED)
@@ -85,14 +84,14 @@ def _report(ctx: Ctx, story: Story) -> None:
 
 def take_down(ctx: Ctx) -> None:
     """/go N LÝ_DO: retracts a scheduled or published story; the author is told; audited."""
-    word, _, reason = ctx.args.partition(" ")
-    number, reason = whole_number(word.lstrip("#")), reason.strip()[:500]
-    if number is None or len(reason) < MIN_REASON:
+    written, _, reason = ctx.args.partition(" ")
+    story_id, reason = number(written), reason.strip()[:500]
+    if story_id is None or len(reason) < MIN_REASON:
         ctx.reply(texts.USAGE.format(usage=texts.TAKEDOWN_USAGE))
         return
-    story = ctx.session.get(Story, number)
+    story = ctx.session.get(Story, story_id)
     if story is None:
-        ctx.reply(texts.STORY_NOT_FOUND.format(id=number))
+        ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))
         return
     if not scope.allowed(ctx, story.school_id, texts.NOT_YOUR_STORY.format(id=story.id)):
         return
@@ -101,6 +100,7 @@ def take_down(ctx: Ctx) -> None:
         ctx.reply(texts.TAKEDOWN_NOT_POSSIBLE.format(id=story.id, status=_status_word(was)))
         return
     story = ctx.session.get(Story, story.id)
+    drop_unused_photos(ctx, {story.photo} - {None})  # its page is gone: its photo's address too
     if was == "published":
         now = ctx.config.clock()
         deleting, kept = retractions.retract(session=ctx.session, story_id=story.id, windows={c: now - w for c, w in DELETABLE.items()})

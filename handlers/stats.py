@@ -14,9 +14,8 @@ from functools import partial
 import sqlalchemy as sa
 
 from content import chart, render, report, texts
-from content.numbers import whole_number
 from handlers import scope
-from handlers.context import CoreConfig, Ctx
+from handlers.context import CoreConfig, Ctx, number
 from handlers.io import Outgoing
 from storage import repo
 from storage.db import read_scope
@@ -24,7 +23,6 @@ from storage.indicators import school_indicators
 from storage.periods import Period, all_time, local_day, month_of, week_of
 from storage.rollup import roll_up_in_steps
 
-MAX_ENROLMENT = 1_000_000  # a school's students; more is a typing slip
 PERIODS = {"tuan": week_of, "week": week_of, "thang": month_of, "month": month_of}
 
 
@@ -63,8 +61,7 @@ def _report(
 def set_enrolment(ctx: Ctx) -> None:
     """/siso MÃ_TRƯỜNG SĨ_SỐ."""
     parts = ctx.args.split()
-    enrolment = whole_number(parts[1], most=MAX_ENROLMENT) if len(parts) == 2 else None
-    if not enrolment:
+    if len(parts) != 2 or not number(parts[1]):
         ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
         return
     school = repo.school_by_code(session=ctx.session, code=parts[0])
@@ -74,7 +71,7 @@ def set_enrolment(ctx: Ctx) -> None:
         return
     if not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_ENROLMENT):
         return
-    old, school.enrolment = school.enrolment, enrolment
+    old, school.enrolment = school.enrolment, number(parts[1])
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")
     ctx.reply(
         texts.ENROLMENT_SET.format(

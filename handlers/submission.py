@@ -11,12 +11,11 @@ import unicodedata
 from datetime import datetime
 
 from content import render, screening, texts
-from content.numbers import whole_number
 from handlers import review
-from handlers.context import Ctx, one_row
+from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from storage import repo, roles
-from storage.models import School, Story
+from storage.models import Member, School, Story
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,22 @@ def take_story(ctx: Ctx) -> None:
     _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
 
 
+def waiting_photo(member: Member) -> str | None:
+    """The photo the member sent that waits for its caption, if any."""
+    return member.state_data if member.state == "caption" else None
+
+
+def drop_unused_photos(ctx: Ctx, photos: set[str]) -> None:
+    """Removes from the media store the photos an update brought or left that nothing keeps: no
+    story or announcement shows them and none waits for its caption (a photo from someone not
+    yet joined, ignored, banned, or abandoned for a command). Kept, nobody could ever erase them."""
+    if ctx.config.delete_photo is None:
+        return
+    for photo in photos - {waiting_photo(ctx.member)}:
+        if not repo.photo_in_use(session=ctx.session, photo=photo):
+            ctx.config.delete_photo(photo)
+
+
 def may_submit(ctx: Ctx) -> bool:
     """False, with the reason told, for a banned member (told once) or one at the daily limit."""
     member = ctx.member
@@ -83,12 +98,14 @@ def _today_start(ctx: Ctx) -> datetime:
 
 def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
     text = unicodedata.normalize("NFC", text.strip())
-    if len(text) > limit:
-        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
-        return
     letters = screening.substance(text)
-    if letters < MIN_STORY:
-        ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
+    if len(text) > limit or letters < MIN_STORY:
+        if photo:  # the photo waits for a better caption, instead of being lost (and its file left behind)
+            ctx.member.state, ctx.member.state_data = "caption", photo
+        if len(text) > limit:
+            ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
+        else:
+            ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
         return
     member = ctx.member
     story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo, created_at=ctx.config.clock())
@@ -115,8 +132,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
 
 def show_name(ctx: Ctx, story_id: str, answer: str) -> None:
     """A 16+ author's choice for one story; only their own, only while not yet published."""
-    number = whole_number(story_id)
-    story = ctx.session.get(Story, number) if number is not None else None
+    story = ctx.session.get(Story, number(story_id)) if number(story_id) is not None else None
     member = ctx.member
     if story is None or story.member_id != member.id or not member.adult or story.status == "published":
         ctx.reply(texts.OPTION_EXPIRED)

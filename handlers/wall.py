@@ -19,13 +19,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from content import render, texts
-from content.numbers import fits_id, whole_number
+from content.numbers import fits_id
 from storage import repo, wall
 from storage.models import School
 from storage.wall import WallStory
 
 PAGE_SIZE = 20
-MAX_PAGE = 999_999
 FEED_SIZE = 30
 RETRACTED = "retracted"
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # Atom needs a date even with no entry
@@ -100,7 +99,7 @@ def parse_page(text: str | None) -> int:
     """'?trang=2' → 2; anything that is not a page number → 0 (answered 404)."""
     if text is None or text == "":
         return 1
-    return whole_number(text, most=MAX_PAGE) or 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
 
 
 def wall_page(*, session: Session, site: Site, school_code: str | None, page: int) -> Page:

@@ -76,3 +76,13 @@ async def test_an_announcement_held_for_the_morning_is_cancelled_and_never_relea
         assert release_due(session=session, now=clock(), config=config) == []
         assert session.exec(select(Post)).all() == []
         assert session.exec(select(Announcement.status)).one() == "cancelled"
+async def test_a_preview_is_confirmed_only_by_whoever_wrote_it(engine, clock, school_moderator, moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Thứ Hai chào cờ lúc 7 giờ.")
+    send = preview[-1].buttons[0][0].data
+    assert text_of(await moderator.press(send)) == texts.OPTION_EXPIRED  # an editor with a forged button
+    assert text_of(await student.press(send)) == texts.NOT_MODERATOR
+    with session_scope(engine) as session:
+        assert session.exec(select(Announcement.status)).one() == "draft"
+    assert "Đã gửi thông báo" in text_of(await school_moderator.press(send))

@@ -119,3 +119,11 @@ async def test_numbers_typed_or_sent_back_that_are_not_ours_get_an_answer(engine
     await moderator.say("/cho")  # a message with buttons: a typed number picks one of them
     assert text_of(await moderator.say("²")) and text_of(await moderator.say(huge))
     assert "Đã duyệt câu chuyện #1" in text_of(await moderator.say("/duyet #1"))
+async def test_news_is_screened_and_the_editor_warned_not_masked(engine, moderator):
+    """An editor's own item is theirs to word (a school's hotline stays), but they see the flags."""
+    reply = text_of(await moderator.say("/tin Bạn Lan lớp K45 (số 0912 345 678) nhặt được ví; tổng đài 1800 1567 hỗ trợ."))
+    assert "#1" in reply and "⚠️ có số điện thoại: 09•• ••• •78" in reply and "/go 1" in reply
+    with session_scope(engine) as session:
+        story = session.get(Story, 1)
+    assert "0912 345 678" in story.text and "phone" in story.flags
+    assert "⚠️" not in text_of(await moderator.say("/tin Tỉnh khánh thành cây cầu mới qua sông Bằng Giang."))

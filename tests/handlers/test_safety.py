@@ -233,3 +233,37 @@ async def test_an_announcement_is_not_a_story_to_report(engine, clock, school_mo
     await student.press("report:1", message_ref="7")
     with session_scope(engine) as session:
         assert session.exec(select(Report)).all() == []
+
+
+async def test_odd_numbers_in_commands_and_buttons_are_answered_not_crashes(student, moderator):
+    """"²" passes `str.isdigit` but not `int`; 11 digits overflow PostgreSQL's integer column."""
+    await student.join()
+    await student.say("/xoa")  # a message with options: a typed number picks one
+    odd = ("²", "99999999999")
+    said = [await student.say(text) for text in ("²", "/baocao ²", "/baocao 99999999999", "/siso CDCB ²")]
+    said += [await student.press(f"{prefix}:{n}{rest}") for n in odd
+             for prefix, rest in (("showname", ":yes"), ("report", ""), ("react", ":heart"))]
+    said += [await moderator.say(f"{command} {n} lý do đủ dài") for n in odd for command in ("/duyet", "/go", "/sua", "/tuchoi")]
+    said += [await moderator.say(f"/siso CDCB {n}") for n in odd]
+    said += [await moderator.press(f"{prefix}:{n}{rest}") for n in odd
+             for prefix, rest in (("approve", ":daily"), ("reject", ""), ("announce", ":send"))]
+    assert not [m for messages in said for m in messages if m.text == texts.INTERNAL_ERROR]
+
+
+async def test_a_start_code_longer_than_any_school_code_is_ignored(core, channels):
+    newcomer = Person(core, channels["telegram"], "333", "Lan")
+    assert texts.INTERNAL_ERROR not in text_of(await newcomer.say("/start " + "A" * 600))
+    assert "Chào bạn" in text_of(await newcomer.say("/start " + "A" * 600))
+
+
+async def test_a_takedown_removes_the_story_photo_from_the_media_store(clock, media, student, moderator):
+    lan, minh = student, moderator
+    await lan.join()
+    clock.set_local("2026-11-30 09:00")
+    photo = media.save(b"\x89PNG\r\n\x1a\n" + b"a classmate's face")
+    await lan.send(kind="photo", photo=photo, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    assert media.path(photo) is not None
+    await minh.say("/go 1 ảnh có mặt bạn chưa xin phép")
+    assert media.path(photo) is None  # /media/… answers 404: the photo is not reachable either

@@ -35,7 +35,7 @@ async def test_wall_pages(web, engine, campaign):
     school = await web.get("/", params={"truong": "CDCB", "trang": "2"})
     assert 'rel="prev" href="/?truong=CDCB&amp;trang=1"' in school.text
     assert 'rel="prev" href="/truong/CDCB?trang=1"' in (await web.get("/truong/CDCB", params={"trang": "2"})).text
-    for wrong in ("3", "0", "abc", "-1"):
+    for wrong in ("3", "0", "abc", "-1", "²"):  # "²" passes str.isdigit, not int
         assert (await web.get("/", params={"trang": wrong})).status_code == 404
 
 
