@@ -332,7 +332,10 @@ WEB_LOGIN_FAILED = (
     "Bạn nhắn /web cho bot Tin Tốt để nhận đường dẫn mới."
 )
 WEB_BAD_PERIOD_TITLE = "Khoảng thời gian không đúng"
-WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và ngày đầu không sau ngày cuối."
+WEB_BAD_PERIOD = (
+    "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30), ngày đầu không sau ngày cuối, "
+    "và khoảng thời gian phải nằm trong các ngày từ 01/01/2025 đến hôm nay."
+)
 
 # --- Telegram channel cross-posts ---
 CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"
@@ -393,10 +396,11 @@ ANNOUNCE_PREVIEW_QUIET = "Bây giờ là giờ nghỉ (21:00–06:00): nếu xá
 BUTTON_ANNOUNCE_SEND = "📣 Gửi"
 BUTTON_ANNOUNCE_CANCEL = "Hủy"
 ANNOUNCE_CANCELLED = "Đã hủy thông báo, không gửi cho ai."
+ANNOUNCE_HELD_CANCELLED = "Đã hủy thông báo đang chờ đến sáng: thông báo sẽ không được gửi cho ai."
 ANNOUNCE_SENT = "Đã gửi thông báo của {school} tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_HELD = (
     "Bây giờ là giờ nghỉ (21:00–06:00): thông báo của {school} sẽ được gửi lúc {when}, "
-    "không làm phiền học sinh ban đêm."
+    "không làm phiền học sinh ban đêm. Đến lúc đó bạn vẫn có thể hủy."
 )
 ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_LIMIT = (

@@ -25,6 +25,8 @@ from storage.models import Announcement, Member, Post, School
 # A preview shows a recipient count of that moment; pressed later, "send" would go out to a
 # different list than the one the moderator approved.
 PREVIEW_VALID = timedelta(hours=1)
+# What the moderator is told after "Hủy", by what the announcement was.
+CANCELLED = {"draft": texts.ANNOUNCE_CANCELLED, "held": texts.ANNOUNCE_HELD_CANCELLED}
 
 
 def announce(ctx: Ctx) -> None:
@@ -86,11 +88,11 @@ def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     if not scope.allowed(ctx, draft.school_id, texts.NOT_YOUR_SCHOOL_ANNOUNCEMENT):
         return
     if answer == "cancel":
-        done = announcements.cancel(session=ctx.session, announcement_id=draft.id)
-        ctx.edit_or_reply(texts.ANNOUNCE_CANCELLED if done else texts.ANNOUNCE_DONE_ALREADY)
+        was = announcements.cancel(session=ctx.session, announcement_id=draft.id)
+        ctx.edit_or_reply(CANCELLED.get(was, texts.ANNOUNCE_DONE_ALREADY))
         return
     if draft.status == "draft" and ctx.config.clock() - draft.created_at > PREVIEW_VALID:
-        announcements.cancel(session=ctx.session, announcement_id=draft.id)
+        announcements.cancel(session=ctx.session, announcement_id=draft.id, stages=("draft",))
         ctx.edit_or_reply(texts.ANNOUNCE_PREVIEW_EXPIRED)
         return
     _confirm(ctx, draft)
@@ -114,7 +116,8 @@ def _confirm(ctx: Ctx, draft: Announcement) -> None:
         return
     repo.audit(session=ctx.session, actor=ctx.member, action="announce", target=f"announcement:{draft.id}", detail=school.code)
     if send_at > now:
-        ctx.edit_or_reply(texts.ANNOUNCE_HELD.format(school=render.esc(school.name), when=ctx.time(send_at)))
+        cancel = one_row(Button(texts.BUTTON_ANNOUNCE_CANCEL, f"announce:{draft.id}:cancel"))  # until the morning
+        ctx.edit_or_reply(texts.ANNOUNCE_HELD.format(school=render.esc(school.name), when=ctx.time(send_at)), cancel)
         return
     _, count = _publish(ctx.session, ctx.session.get(Announcement, draft.id), now)
     ctx.edit_or_reply(texts.ANNOUNCE_SENT.format(school=render.esc(school.name), count=render.number(count)))

@@ -138,13 +138,13 @@ class Ctx:
         if self.config.save_photo is not None:
             self.reply_photo(self.config.save_photo(png), caption)
 
-    def edit_or_reply(self, text: str) -> None:
+    def edit_or_reply(self, text: str, buttons: Keyboard = ()) -> None:
         """Replaces the message whose button was pressed (so the choice shows where it was made)."""
         if self.incoming.message_ref is None:
-            self.reply(text)
+            self.reply(text, buttons)
             return
         self.outbox.append(
-            Outgoing(self.incoming.channel, self.incoming.chat_id, text, edit_ref=self.incoming.message_ref)
+            Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons, edit_ref=self.incoming.message_ref)
         )
 
     def notify(self, member: Member, text: str, buttons: Keyboard = ()) -> None:

@@ -65,6 +65,9 @@ def schools(*, session: Session, active_only: bool = True) -> Sequence[School]:
 
 
 def school_by_code(*, session: Session, code: str) -> School | None:
+    """None for a code no school can have; one with a NUL character would fail PostgreSQL's query."""
+    if not (code.isascii() and code.isprintable()):
+        return None
     return session.exec(select(School).where(School.code == code.upper())).first()
 
 

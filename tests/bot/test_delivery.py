@@ -215,7 +215,10 @@ async def test_a_push_in_progress_stops_naming_an_author_who_erased_their_data(e
     _push_to(engine, pushes.WINDOW + 2)
     with session_scope(engine) as session:
         story = session.exec(select(Story)).one()
-        story.show_name, story.author_name = True, "Nông Thị Lan"
+        author = Member(channel="telegram", platform_id="lan", adult=True, school_id=story.school_id)  # 16+: may be named
+        session.add(author)
+        session.flush()
+        story.member_id, story.show_name, story.author_name = author.id, True, "Nông Thị Lan"
     texts: list[str] = []
     channel = ScriptedChannel()
     send = channel.send

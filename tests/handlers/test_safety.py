@@ -120,7 +120,7 @@ async def test_three_reports_flag_a_story_and_a_takedown_retracts_it(core, chann
     await moderator.say("/dang ngay")
     for reader in readers:
         await reader.say("/baocao 1")
-    await readers[0].say("/baocao 1")
+    assert text_of(await readers[0].say("/baocao 1")) == texts.ALREADY_REPORTED.format(id=1)  # once per member
     notices = [m.text for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
     assert len(notices) == 3 and "(3 lượt)" in notices[-1] and "cần xem lại" in notices[-1]
     assert "reported\t3" in _story(engine, 1).flags

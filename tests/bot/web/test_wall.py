@@ -123,3 +123,28 @@ async def test_the_wall_answers_while_a_writer_holds_the_database(web, engine, c
         page = await web.get("/feed.xml", timeout=5)
         writer.rollback()
     assert page.status_code == 200
+
+
+async def test_a_stored_control_character_does_not_break_the_feed(web, engine, campaign):
+    """Rows stored before the bot cleaned incoming text: the pages drop what XML forbids."""
+    from storage.db import session_scope
+    from storage.models import Story
+
+    with session_scope(engine) as session:
+        session.get(Story, campaign.adult).text = "Lớp em\x0b trồng\x0c 200 cây xanh\x1f"  # PostgreSQL refuses \x00 itself
+    for path in ("/feed.xml", "/truong/CDCB/feed.xml"):
+        feed = feedparser.parse((await web.get(path)).content)
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert feed.entries[0].title == "Lớp em trồng 200 cây xanh"
+    page = await web.get(f"/cau-chuyen/{campaign.adult}")
+    assert page.status_code == 200 and "\x0b" not in page.text and "Lớp em trồng 200 cây xanh" in page.text
+
+
+async def test_numbers_and_codes_that_are_not_ours_are_not_found_rather_than_errors(web, campaign):
+    """"²" is a digit to Python but not to int(); ids past the database's integers fail its
+    queries; PostgreSQL refuses a NUL character in a school code."""
+    for path in ("/?trang=²", "/?trang=٣", "/truong/CDCB?trang=²", "/?trang=99999999999999999999",
+                 "/cau-chuyen/99999999999999999999", "/cau-chuyen/3000000000", "/cau-chuyen/3000000000.json",
+                 "/cau-chuyen/0", "/?truong=%00", "/truong/%00", "/truong/C%00DCB/feed.xml", "/truong/%C2%B2"):
+        assert (await web.get(path)).status_code == 404, path
+    assert (await web.get(f"/cau-chuyen/{campaign.adult}.json")).json()["id"] == campaign.adult
