@@ -6,7 +6,6 @@ import html
 import re
 from datetime import datetime, tzinfo
 
-from content import texts
 
 # What XML 1.0 forbids (control characters but tab and line breaks, lone surrogates, U+FFFE/FFFF).
 # Word pastes \x0b as its line break; one such story, stored, makes every feed invalid.

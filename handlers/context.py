@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from content import render
+from content.numbers import whole_number
 from handlers.io import Button, Incoming, Keyboard, Outgoing
 from storage import roles
 from storage.models import Member, utcnow
@@ -176,8 +177,6 @@ def one_row(*buttons: Button) -> Keyboard:
 
 
 def number(text: str, *, digits: int = 9) -> int | None:
-    """A number someone typed or a button carries ("12", "#12"), or None. Only ASCII digits, and
-    few enough for an integer column: "²" or "٣" passes `str.isdigit` but not `int`, and a number
-    too big for PostgreSQL fails the query; both are answered, never a crash."""
-    text = text.strip().removeprefix("#")
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
+    """A number someone typed or a button carries ("12", "#12"), or None, which the caller
+    answers: read by `content.numbers.whole_number`, at most `digits` long."""
+    return whole_number(text.strip().removeprefix("#"), most=10**digits - 1)

@@ -14,7 +14,7 @@ async def test_wall_lists_published_stories_newest_first_and_filters_by_school(w
     for hidden in (campaign.pending, campaign.rejected, campaign.approved, campaign.retracted):
         assert f"/cau-chuyen/{hidden}\"" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text and "<script>" not in page.text
-    assert f'alt="Ảnh minh họa cho câu chuyện: Lớp em trồng 200 cây xanh"' in page.text
+    assert 'alt="Ảnh minh họa cho câu chuyện: Lớp em trồng 200 cây xanh"' in page.text
     school = await web.get("/", params={"truong": "hoaan"})
     assert f"/cau-chuyen/{campaign.anonymous}\"" in school.text and f"/cau-chuyen/{campaign.adult}\"" not in school.text
     assert (await web.get("/", params={"truong": "KHONGCO"})).status_code == 404
