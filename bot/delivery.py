@@ -31,7 +31,7 @@ from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
 from handlers.publishing import channel_message, post_message
-from storage import pushes, retractions
+from storage import pushes, retractions, wall
 from storage.db import session_scope
 from storage.models import Announcement, Post, School, Story
 
@@ -91,7 +91,7 @@ class Sender:
         self._last_error = ""
         self._paused_until = 0.0
         self._stopping = asyncio.Event()
-        self._posts: dict[int, Outgoing] = {}
+        self._posts: dict[int, Outgoing] = {}  # this window's rendered posts
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
@@ -146,6 +146,8 @@ class Sender:
         return len(claimed)
 
     def _claim(self) -> tuple[list[pushes.Claimed], dict[int, Outgoing]]:
+        # Rendered afresh each window: an author who erased their data since is no longer named.
+        self._posts.clear()
         with session_scope(self.engine) as session:
             claimed = pushes.claim_window(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
             return claimed, {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
@@ -153,6 +155,8 @@ class Sender:
     def _record(self, results: dict[str, list[pushes.Claimed]], refs: dict[int, str]) -> None:
         with session_scope(self.engine) as session:
             pushes.record_results(session=session, results=results, channel=self.channel.name, refs=refs)
+            if refs and getattr(self.channel, "delete_message", None) is not None:
+                retractions.retract_late(session=session, delivery_ids=list(refs))
 
     async def _keep_lease(self, delivery_ids: list[int]) -> None:
         """Renews the window's lease until cancelled (when the window is done)."""
@@ -215,16 +219,18 @@ class Sender:
             return list(retractions.finished(session=session, post_ids={c.post_id for c in claimed}))
 
     async def _report_refused_channels(self, results: dict[str, list[pushes.Claimed]]) -> None:
-        """A channel that refuses (the bot is not its admin) is no member who blocked the bot: the
-        delivery fails, the channel stays a target, and the editors are told at once."""
-        for status in ("blocked", "failed"):
-            refused = [claim for claim in results.get(status, []) if claim.to_channel]
-            for claim in refused:
-                results[status].remove(claim)
-                results["failed"].append(claim)
-                log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
-                if self.on_outage is not None:
-                    await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
+        """A channel that refuses (the bot is not its admin: `blocked`) is no member who blocked
+        the bot: the delivery fails, the channel stays a target, and the editors are told at once.
+        A cross-post that failed otherwise (a message the platform rejected) is only logged: the
+        editors could do nothing about it, and "make the bot an admin" would mislead them."""
+        for claim in [claim for claim in results.get("failed", []) if claim.to_channel]:
+            log.warning("%s: a cross-post to the channel %s failed", self.channel.name, claim.chat_id)
+        for claim in [claim for claim in results.get("blocked", []) if claim.to_channel]:
+            results["blocked"].remove(claim)
+            results["failed"].append(claim)
+            log.warning("%s: the channel %s refused a cross-post", self.channel.name, claim.chat_id)
+            if self.on_outage is not None:
+                await self.on_outage(texts.CROSSPOST_REFUSED.format(channel=claim.chat_id))
 
     async def _pause_for_outage(self) -> None:
         seconds = self.outage_pauses[min(self._outages, len(self.outage_pauses) - 1)]
@@ -235,7 +241,7 @@ class Sender:
             await self.on_outage(texts.PUSH_OUTAGE.format(channel=self.channel.name, seconds=int(seconds)))
 
     def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
-        """The post as this member gets it; rendered once per post, not once per member."""
+        """The post as this member gets it; rendered once per post and window, not once per member."""
         if claim.to_channel:
             return self._channel_message(session, claim)
         if claim.post_id not in self._posts:
@@ -247,9 +253,8 @@ class Sender:
             announcement = session.get(Announcement, post.announcement_id)
             school = session.get(School, announcement.school_id)
             return announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
-        story = session.get(Story, post.story_id)
-        school = session.get(School, story.school_id) if story.school_id else None
-        return post_message(post=post, story=story, school=school, channel=self.channel.name, chat_id="")
+        story, school, adult = _story_of(session, post)
+        return post_message(post=post, story=story, school=school, author_adult=adult, channel=self.channel.name, chat_id="")
 
     def _channel_message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
         """The post as a Telegram channel carries it: no reaction buttons (its readers are not
@@ -257,9 +262,10 @@ class Sender:
         post = session.get(Post, claim.post_id)
         if post.announcement_id is not None:
             return dataclasses.replace(self._render(session, post), chat_id=claim.chat_id, buttons=())
-        story = session.get(Story, post.story_id)
-        school = session.get(School, story.school_id) if story.school_id else None
-        return channel_message(post=post, story=story, school=school, chat_id=claim.chat_id, public_url=self.public_url)
+        story, school, adult = _story_of(session, post)
+        return channel_message(
+            post=post, story=story, school=school, author_adult=adult, chat_id=claim.chat_id, public_url=self.public_url
+        )
 
     async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:
         """Sends one message; returns the delivery's final status and the platform's message id."""
@@ -327,3 +333,10 @@ def recover(engine: sa.Engine, *, alone: bool = False) -> int:
     if count:
         log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count
+
+
+def _story_of(session, post: Post) -> tuple[Story, School | None, bool]:  # noqa: ANN001
+    """A push's story, its school, and whether its author may be named (`storage.wall`)."""
+    story = session.get(Story, post.story_id)
+    school = session.get(School, story.school_id) if story.school_id else None
+    return story, school, wall.author_is_adult(session=session, story=story)

@@ -16,10 +16,11 @@ from bot.database import open_database
 from bot.settings import Settings
 from content import chart, links, report, workbook
 from storage import repo
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.indicators import SchoolIndicators, school_indicators, weekly
 from storage.models import utcnow
-from storage.periods import Period, local_day
+from storage.periods import EARLIEST, Period, local_day, report_period
+from storage.rollup import roll_up_in_steps
 
 FORMATS = ("text", "csv", "xlsx", "png")
 
@@ -45,20 +46,22 @@ def _day(text: str) -> date:
 
 
 def run_report(settings: Settings, args: argparse.Namespace) -> None:
-    now = utcnow()
-    last = args.last or local_day(now, settings.timezone)
-    if args.first is not None and args.first > last:
-        raise SystemExit(f"--from {args.first} sau --to {last}: không có ngày nào để thống kê.")
-    period = Period(args.first, last)
+    now, zone = utcnow(), settings.timezone
+    if args.first is not None and args.first > (args.last or local_day(now, zone)):
+        raise SystemExit(f"--from {args.first} sau --to {args.last or local_day(now, zone)}: không có ngày nào để thống kê.")
+    period = report_period(args.first, args.last, today=local_day(now, zone))
+    if period is None:
+        raise SystemExit(f"--from/--to: chiến dịch có số liệu từ {EARLIEST} đến hôm nay, không có ngày nào để thống kê.")
     engine = open_database(settings.database_url)
-    with session_scope(engine) as session:
-        rows = school_indicators(session=session, period=period, zone=settings.timezone, now=now)
-        weeks = weekly(session=session, period=period, zone=settings.timezone, now=now) if args.format == "xlsx" else []
+    roll_up_in_steps(engine=engine, zone=zone, now=now)
+    with read_scope(engine) as session:
+        rows = school_indicators(session=session, period=period, zone=zone, now=now)
+        weeks = weekly(session=session, period=period, zone=zone, now=now) if args.format == "xlsx" else []
     output = _render(args.format, rows, period, weeks)
     if args.out is None and isinstance(output, str):
         sys.stdout.write(output)
         return
-    out = args.out or Path(f"tintot-thongke-{last.isoformat()}.{args.format}")
+    out = args.out or Path(f"tintot-thongke-{period.last.isoformat()}.{args.format}")
     if isinstance(output, str):
         out.write_text(output, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
     else:

@@ -21,6 +21,9 @@ def _environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Stories stored before incoming text was cleaned may hold what XML forbids: every value
+        # a page or feed shows goes through `printable`, so one such story cannot break a feed.
+        finalize=lambda value: render.printable(value) if isinstance(value, str) else value,
     )
     environment.filters["number"] = render.number
     return environment

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, tzinfo
 
-from content import texts
+
+# What XML 1.0 forbids (control characters but tab and line breaks, lone surrogates, U+FFFE/FFFF).
+# Word pastes \x0b as its line break; one such story, stored, makes every feed invalid.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def printable(text: str) -> str:
+    """`text` without the characters XML forbids (and no page or feed can carry)."""
+    return _NOT_XML.sub("", text)
 
 
 def esc(text: str | None) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from content.links import telegram_channel
+from content.numbers import whole_number
 
 # Telegram deep-link payloads allow A-Z, a-z, 0-9, _ and -; codes are kept upper-case.
 CODE_PATTERN = re.compile(r"[A-Z0-9_-]{2,32}")
@@ -58,9 +59,10 @@ def parse_schools_csv(text: str) -> list[SchoolRow]:
 def _enrolment(value: str, line: int) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    enrolment = whole_number(value)
+    if enrolment is None:
         raise SchoolFileError(f"Dòng {line}: sĩ số {value!r} phải là số nguyên không âm.")
-    return int(value)
+    return enrolment
 
 
 def _channel(value: str, line: int) -> str | None:

@@ -22,7 +22,8 @@ DOT = "•"
 NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
 WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link.
+_EMAIL = re.compile(r"[\w.+-]+[^\S\n]{0,3}@[^\S\n]{0,3}[\w-]+(?:\.[\w-]+)+")
 # A link ends before the punctuation that follows it in a sentence.
 _URL = re.compile(
     r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
@@ -37,6 +38,19 @@ _DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w,-]|\.\d)")
 # An amount of money is not an account: "150000000 đồng", "2000000đ", "500000 VND".
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w@$]+")
+# A year ("2023 2024 2025" is three school years, not an ID number).
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Numbers organisations publish (toll-free 1800, shared-cost 1900): nobody's personal number.
+_SERVICE_NUMBERS = (phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.SHARED_COST,
+                    phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.UAN)
+# A letter typed for a digit beside digits ("o912 345 678", "09l2"): read as the digit.
+_LETTER_DIGIT = re.compile(r"(?<![^\W\d_])[oOlI](?=\d)|(?<=\d)[oOlI](?![^\W\d_])")
+_LETTER_DIGITS = str.maketrans("oOlI", "0011")
+# An underscore between digit groups ("0912_345_678") reads as a space.
+_DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
+# A number spelled in words, one word a digit ("không chín một hai…"), with or without diacritics.
+_DIGIT_WORDS = frozenset("khong mot hai ba bon tu nam lam sau bay tam chin".split())
+SPELLED_PHONE_DIGITS = 9  # fewer spelled digits in a row are ordinary words ("ba bốn năm")
 _TEENCODE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "j": "i", "z": "d"})
 
 
@@ -54,10 +68,10 @@ class Finding:
 def screen(text: str, earlier: Iterable[tuple[int, str]] = ()) -> list[Finding]:
     """Every finding in `text` (NFC), in reading order; a duplicate of an earlier story last."""
     findings: list[Finding] = []
-    for finder in (_phones, _emails, _links, _handles, _digit_runs, _offensive):
+    for finder in (_phones, _spelled_phones, _emails, _links, _handles, _digit_runs, _offensive):
         taken = [(f.start, f.end) for f in findings]
         findings += [f for f in finder(text) if not any(f.start < end and start < f.end for start, end in taken)]
-    findings.sort(key=lambda f: f.start)
+    findings = sorted((f for f in findings if f.kind != "service"), key=lambda f: f.start)
     twin = duplicate_of(text, earlier)
     if twin is not None:
         findings.append(Finding("duplicate", 0, 0, str(twin)))
@@ -69,7 +83,9 @@ def mask(text: str) -> str:
     first letter, links but the domain, handles and offensive words but the first letter."""
     for finding in sorted(screen(text), key=lambda f: f.start, reverse=True):
         if finding.kind != "duplicate":
-            text = text[: finding.start] + _hidden(finding.kind, text[finding.start : finding.end]) + text[finding.end :]
+            # Personal data is shown to moderators as it is published: already hidden.
+            hidden = finding.shown if finding.kind in PERSONAL else _hidden(finding.kind, text[finding.start : finding.end])
+            text = text[: finding.start] + hidden + text[finding.end :]
     return text
 
 
@@ -94,8 +110,49 @@ def substance(text: str) -> int:
 
 
 def _phones(text: str) -> list[Finding]:
-    matches = phonenumbers.PhoneNumberMatcher(text, "VN", leniency=phonenumbers.Leniency.VALID)
-    return [Finding("phone", m.start, m.end, _hidden("phone", m.raw_string)) for m in matches]
+    """Phone numbers, also with a letter typed for a digit; a hotline (1800, 1900) is a finding
+    of kind "service", which keeps other finders off it and is then dropped."""
+    readable = _LETTER_DIGIT.sub(lambda m: m.group().translate(_LETTER_DIGITS), _spaced(text))  # same length: same spans
+    matches = phonenumbers.PhoneNumberMatcher(readable, "VN", leniency=phonenumbers.Leniency.VALID)
+    return [
+        Finding("service" if phonenumbers.number_type(m.number) in _SERVICE_NUMBERS else "phone",
+                m.start, m.end, _hidden("phone", readable[m.start : m.end]))
+        for m in matches
+    ]
+
+
+def _spelled_phones(text: str) -> list[Finding]:
+    """A number spelled out, one word a digit ("không chín một hai…"), maybe mixed with digits:
+    SPELLED_PHONE_DIGITS or more in a row, most of them words (years between words are not),
+    starting with a zero as Vietnamese numbers do (children counting "một, hai, ba…" are not)."""
+    findings, run = [], []
+    for match in [*_TOKEN.finditer(text), None]:
+        numeric = match is not None and (match.group().isdigit() or _skeleton(match.group()) in _DIGIT_WORDS)
+        if numeric and (not run or not text[run[-1].end() : match.start()].strip(" ,.-")):
+            run.append(match)
+            continue
+        words = sum(1 for m in run if not m.group().isdigit())
+        zero = bool(run) and (_skeleton(run[0].group()) == "khong" or run[0].group().startswith("0"))
+        digits = words + sum(len(m.group()) for m in run if m.group().isdigit())
+        if zero and words >= SPELLED_PHONE_DIGITS - 2 and digits >= SPELLED_PHONE_DIGITS:
+            findings.append(Finding("phone", run[0].start(), run[-1].end(), _spelled_shown(text, run)))
+        run = [match] if numeric else []
+    return findings
+
+
+def _spelled_shown(text: str, run: list[re.Match]) -> str:
+    """The spelled number with all but its first two and last two words hidden."""
+    shown = []
+    for index, match in enumerate(run):
+        if index:
+            shown.append(text[run[index - 1].end() : match.start()])
+        shown.append(match.group() if index < 2 or index >= len(run) - 2 else DOT)
+    return "".join(shown)
+
+
+def _spaced(text: str) -> str:
+    """The text with underscores between digits read as spaces, at the same length."""
+    return _DIGIT_UNDERSCORE.sub(" ", text)
 
 
 def _emails(text: str) -> list[Finding]:
@@ -112,10 +169,13 @@ def _handles(text: str) -> list[Finding]:
 
 def _digit_runs(text: str) -> list[Finding]:
     """12 digits: a citizen ID (CCCD); 9: an old ID card; 10 to 19 otherwise: a bank account."""
-    findings = []
+    findings, text = [], _spaced(text)  # same length: same spans
     for match in _DIGITS.finditer(text):
         if _MONEY_AFTER.match(text, match.end()):
             continue
+        groups = re.split(r"[ .-]", match.group())
+        if len(groups) > 1 and all(_YEAR.fullmatch(group) for group in groups):
+            continue  # years in a row ("2023 2024 2025")
         count = sum(char.isdigit() for char in match.group())
         kind = {12: "cccd", 9: "idnumber"}.get(count, "bank" if 10 <= count <= 19 else None)
         if kind is not None:
@@ -132,6 +192,8 @@ def _offensive(text: str) -> list[Finding]:
         token = tokens[index]
         candidates = [(e, True) for e in exact_index.get(token.exact, ())] + [(e, False) for e in plain_index.get(token.plain, ())]
         for entry, exact in sorted(candidates, key=lambda c: -len(c[0])):
+            if len(entry) == 1 and _is_unit(text, tokens, index, entry[0]):
+                continue
             window = tokens[index : index + len(entry)]
             if len(window) == len(entry) and all((t.exact if exact else t.plain) == w for t, w in zip(window, entry)):
                 findings.append(Finding("offensive", token.start, window[-1].end, text[token.start : window[-1].end]))
@@ -139,6 +201,15 @@ def _offensive(text: str) -> list[Finding]:
                 break
         index += 1
     return findings
+
+
+def _is_unit(text: str, tokens: list[_Token], index: int, entry: str) -> bool:
+    """An abbreviation right after a number is a unit of measure ("5 dm", "xe 50 cc")."""
+    before = tokens[index - 1] if index else None
+    return (
+        before is not None and not set(entry) & set("aeiouy")
+        and text[before.start : before.end].isdigit() and not text[before.end : tokens[index].start].strip()
+    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +273,7 @@ def _domain(link: str) -> str:
 def _hidden(kind: str, found: str) -> str:
     if kind == "email":
         local, _, domain = found.partition("@")
-        return local[:1] + DOT * 3 + "@" + domain
+        return local[:1] + DOT * 3 + "@" + domain.strip()
     if kind == "link":
         return _domain(found) + "/…" if "/" in found.rstrip("/").split("//")[-1] else _domain(found)
     if kind in ("handle", "offensive"):

@@ -114,6 +114,7 @@ ALREADY_DECIDED = "Câu chuyện #{id} đã được {who} {verb} lúc {when}."
 VERB_APPROVED = "duyệt"
 VERB_REJECTED = "từ chối"
 VERB_PUBLISHED = "duyệt và đăng"
+VERB_RETRACTED = "gỡ xuống"
 QUEUE_EMPTY = "Không có câu chuyện nào đang chờ duyệt."
 QUEUE_TITLE = "<b>{count} câu chuyện đang chờ duyệt</b> (cũ nhất trước)"
 QUEUE_MORE = "… và {count} câu chuyện nữa. Duyệt xong những bài trên rồi gõ /cho để xem tiếp."
@@ -137,6 +138,7 @@ AUTHOR_REJECTED = (
     "Bạn có thể chỉnh lại và gửi lần nữa bằng /gui nhé."
 )
 NEWS_ADDED = "Đã thêm tin <b>#{id}</b> vào hàng chờ tin tốt mỗi ngày."
+NEWS_FLAGGED = "Tin sẽ được đăng đúng như bạn viết. Nếu cần sửa, gỡ bằng /go {id} LÝ_DO rồi thêm lại."
 NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_DUNG"
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
@@ -330,7 +332,10 @@ WEB_LOGIN_FAILED = (
     "Bạn nhắn /web cho bot Tin Tốt để nhận đường dẫn mới."
 )
 WEB_BAD_PERIOD_TITLE = "Khoảng thời gian không đúng"
-WEB_BAD_PERIOD = "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30) và ngày đầu không sau ngày cuối."
+WEB_BAD_PERIOD = (
+    "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30), ngày đầu không sau ngày cuối, "
+    "và khoảng thời gian phải nằm trong các ngày từ 01/01/2025 đến hôm nay."
+)
 
 # --- Telegram channel cross-posts ---
 CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"
@@ -368,6 +373,10 @@ ROLE_EDITOR = "biên tập viên toàn tỉnh"
 ROLE_SCHOOL_MODERATOR = "người kiểm duyệt của {school}"
 MOD_GRANTED_AS = "Đã cấp quyền cho {name}: {role}."
 MOD_ALREADY_AS = "{name} đã là {role} rồi."
+MOD_TARGET_BANNED = (
+    "Không cấp quyền được cho {name}: người này đang bị chặn (lý do: {reason}). "
+    "Muốn cấp quyền, trước hết bỏ chặn bằng /bochan {ref}."
+)
 MOD_REMOVED_AS = "Đã bỏ quyền {role} của {name}."
 YOU_ARE_NOW = "Bạn vừa được cấp quyền: {role}. Gõ /huongdan để xem các lệnh mới."
 TEAM_TITLE = "<b>Ban biên tập</b>"
@@ -387,10 +396,11 @@ ANNOUNCE_PREVIEW_QUIET = "Bây giờ là giờ nghỉ (21:00–06:00): nếu xá
 BUTTON_ANNOUNCE_SEND = "📣 Gửi"
 BUTTON_ANNOUNCE_CANCEL = "Hủy"
 ANNOUNCE_CANCELLED = "Đã hủy thông báo, không gửi cho ai."
+ANNOUNCE_HELD_CANCELLED = "Đã hủy thông báo đang chờ đến sáng: thông báo sẽ không được gửi cho ai."
 ANNOUNCE_SENT = "Đã gửi thông báo của {school} tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_HELD = (
     "Bây giờ là giờ nghỉ (21:00–06:00): thông báo của {school} sẽ được gửi lúc {when}, "
-    "không làm phiền học sinh ban đêm."
+    "không làm phiền học sinh ban đêm. Đến lúc đó bạn vẫn có thể hủy."
 )
 ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_LIMIT = (

@@ -72,9 +72,7 @@ def erase(ctx: Ctx, answer: str) -> None:
     ctx.edit_or_reply(texts.ERASED)
     # Replies go to the chat of the update, which the row is about to forget.
     erased = repo.erase_member(session=ctx.session, member=member)
-    if ctx.config.delete_photo is not None:
-        for photo in erased.photos:
-            ctx.config.delete_photo(photo)
+    ctx.delete_photos(erased.photos)
     if erased.published:
         ids = ", ".join(f"#{story_id}" for story_id in erased.published)
         ctx.reply(texts.ERASED_PUBLISHED.format(ids=ids))

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from content import render, texts
 from handlers import scope
-from handlers.context import CoreConfig, Ctx, message_to, one_row
+from handlers.context import CoreConfig, Ctx, message_to, number, one_row
 from handlers.io import Button, Outgoing
 from handlers.publishing import QUIET_UNTIL, is_quiet
 from handlers.submission import MAX_CAPTION, MAX_STORY
@@ -25,6 +25,8 @@ from storage.models import Announcement, Member, Post, School
 # A preview shows a recipient count of that moment; pressed later, "send" would go out to a
 # different list than the one the moderator approved.
 PREVIEW_VALID = timedelta(hours=1)
+# What the moderator is told after "Hủy", by what the announcement was.
+CANCELLED = {"draft": texts.ANNOUNCE_CANCELLED, "held": texts.ANNOUNCE_HELD_CANCELLED}
 
 
 def announce(ctx: Ctx) -> None:
@@ -79,18 +81,18 @@ def _school_and_text(ctx: Ctx) -> tuple[School, str] | None:
 
 def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
     """The preview's buttons: send (now, or at 06:00 in quiet hours) or cancel."""
-    draft = ctx.session.get(Announcement, int(announcement_id)) if announcement_id.isdigit() else None
-    if draft is None or answer not in ("send", "cancel"):
-        ctx.reply(texts.OPTION_EXPIRED)
+    draft = ctx.session.get(Announcement, number(announcement_id)) if number(announcement_id) is not None else None
+    if draft is None or answer not in ("send", "cancel") or draft.author_id != ctx.member.id:
+        ctx.reply(texts.OPTION_EXPIRED)  # the preview's buttons were offered to its author alone
         return
     if not scope.allowed(ctx, draft.school_id, texts.NOT_YOUR_SCHOOL_ANNOUNCEMENT):
         return
     if answer == "cancel":
-        done = announcements.cancel(session=ctx.session, announcement_id=draft.id)
-        ctx.edit_or_reply(texts.ANNOUNCE_CANCELLED if done else texts.ANNOUNCE_DONE_ALREADY)
+        was = announcements.cancel(session=ctx.session, announcement_id=draft.id)
+        ctx.edit_or_reply(CANCELLED.get(was, texts.ANNOUNCE_DONE_ALREADY))
         return
     if draft.status == "draft" and ctx.config.clock() - draft.created_at > PREVIEW_VALID:
-        announcements.cancel(session=ctx.session, announcement_id=draft.id)
+        announcements.cancel(session=ctx.session, announcement_id=draft.id, stages=("draft",))
         ctx.edit_or_reply(texts.ANNOUNCE_PREVIEW_EXPIRED)
         return
     _confirm(ctx, draft)
@@ -114,7 +116,8 @@ def _confirm(ctx: Ctx, draft: Announcement) -> None:
         return
     repo.audit(session=ctx.session, actor=ctx.member, action="announce", target=f"announcement:{draft.id}", detail=school.code)
     if send_at > now:
-        ctx.edit_or_reply(texts.ANNOUNCE_HELD.format(school=render.esc(school.name), when=ctx.time(send_at)))
+        cancel = one_row(Button(texts.BUTTON_ANNOUNCE_CANCEL, f"announce:{draft.id}:cancel"))  # until the morning
+        ctx.edit_or_reply(texts.ANNOUNCE_HELD.format(school=render.esc(school.name), when=ctx.time(send_at)), cancel)
         return
     _, count = _publish(ctx.session, ctx.session.get(Announcement, draft.id), now)
     ctx.edit_or_reply(texts.ANNOUNCE_SENT.format(school=render.esc(school.name), count=render.number(count)))

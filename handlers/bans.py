@@ -7,11 +7,15 @@ pushes; the ban lives on the member row, so every process sees it. Every ban is 
 
 from __future__ import annotations
 
+import logging
+
 from content import render, texts
 from handlers import scope
 from handlers.context import Ctx
 from storage import repo
 from storage.models import Member, utcnow
+
+log = logging.getLogger(__name__)
 
 MIN_REASON = 5
 
@@ -55,6 +59,21 @@ def unban(ctx: Ctx) -> None:
     repo.audit(session=ctx.session, actor=ctx.member, action="unban", target=f"member:{target.id}")
     ctx.reply(texts.UNBANNED.format(name=_name(target)))
     ctx.notify(target, texts.YOU_ARE_UNBANNED)
+
+
+def refused(ctx: Ctx, doing: str) -> bool:
+    """True for a banned member, whose story, reaction or report does not count: told the ban
+    once, with its reason; after that ignored (answering every attempt would feed a spammer)."""
+    member = ctx.member
+    if member.banned_at is None:
+        return False
+    member.state = member.state_data = None
+    if not member.ban_told:
+        member.ban_told = True
+        ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
+    else:
+        log.info("banned member %s tried to %s again: ignored", member.id, doing)
+    return True
 
 
 def list_bans(ctx: Ctx) -> None:

@@ -6,7 +6,7 @@ transaction commits, so a user is never told about something that was then rolle
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from content import render
+from content.numbers import whole_number
 from handlers.io import Button, Incoming, Keyboard, Outgoing
 from storage import roles
 from storage.models import Member, utcnow
@@ -44,7 +45,8 @@ class CoreConfig:
     telegram_channel: str | None = None
 
 
-# Replies made after the update's commit: given the engine, returns the messages to send.
+# Work done after the update's commit (replies, photo removals): given the engine, returns the
+# messages to send.
 Later = Callable[[sa.Engine], list[Outgoing]]
 
 
@@ -60,7 +62,8 @@ class Ctx:
     menu_changes: list[tuple[str, str, str]] = field(default_factory=list)
     # Telegram channels to check at once for the bot's right to post (after /kenh).
     channel_checks: list[str] = field(default_factory=list)
-    # Work too long for the update's own transaction (see `reply_later`).
+    # Work for after the commit: too long for the update's own transaction (see `reply_later`), or
+    # that must not happen unless it commits (`delete_photos`).
     later: list[Later] = field(default_factory=list)
 
     @property
@@ -106,6 +109,20 @@ class Ctx:
         self.later.append(job)
         self.member.options = None  # the last message with buttons is no longer the last one
 
+    def delete_photos(self, photos: Iterable[str]) -> None:
+        """Removes photos from the media store once this update has committed: removed before,
+        a commit that then failed would leave rows showing files that are gone."""
+        delete, refs = self.config.delete_photo, sorted(set(photos))
+        if delete is None or not refs:
+            return
+
+        def after_commit(engine: sa.Engine) -> list[Outgoing]:
+            for ref in refs:
+                delete(ref)
+            return []
+
+        self.later.append(after_commit)
+
     def acknowledge(self, text: str) -> None:
         """A short answer to a button press (a passing notice on Telegram); a reply otherwise."""
         if self.incoming.kind == "callback":
@@ -122,13 +139,13 @@ class Ctx:
         if self.config.save_photo is not None:
             self.reply_photo(self.config.save_photo(png), caption)
 
-    def edit_or_reply(self, text: str) -> None:
+    def edit_or_reply(self, text: str, buttons: Keyboard = ()) -> None:
         """Replaces the message whose button was pressed (so the choice shows where it was made)."""
         if self.incoming.message_ref is None:
-            self.reply(text)
+            self.reply(text, buttons)
             return
         self.outbox.append(
-            Outgoing(self.incoming.channel, self.incoming.chat_id, text, edit_ref=self.incoming.message_ref)
+            Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons, edit_ref=self.incoming.message_ref)
         )
 
     def notify(self, member: Member, text: str, buttons: Keyboard = ()) -> None:
@@ -157,3 +174,9 @@ def one_column(*buttons: Button) -> Keyboard:
 
 def one_row(*buttons: Button) -> Keyboard:
     return (tuple(buttons),)
+
+
+def number(text: str, *, digits: int = 9) -> int | None:
+    """A number someone typed or a button carries ("12", "#12"), or None, which the caller
+    answers: read by `content.numbers.whole_number`, at most `digits` long."""
+    return whole_number(text.strip().removeprefix("#"), most=10**digits - 1)

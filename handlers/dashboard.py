@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from content import report, texts, workbook
+from handlers import publishing
 from handlers.weblogin import Viewer
-from storage import pushes
+from storage import periods
 from storage.indicators import TARGETS, SchoolIndicators, school_indicators, total, weekly
 from storage.models import School, Story
 from storage.periods import Period, all_time, local_day, month_of, week_of
@@ -77,14 +78,17 @@ def _trend(session: Session, viewer: Viewer, clock: Clock) -> list[dict]:
     ]
 
 
-def _progress(session: Session) -> dict | None:
-    post = pushes.latest_post(session=session)
-    if post is None:
+def _progress(session: Session, viewer: Viewer) -> dict | None:
+    """The latest push the viewer may follow, as /tiendo shows it: a school's announcement is
+    named by its school and has no story."""
+    latest = publishing.latest_push(session=session, school_id=viewer.school_id)
+    if latest is None:
         return None
-    progress = pushes.progress(session=session, post=post)
+    post, progress = latest.post, latest.progress
     counts = {status: progress.counts.get(status, 0) for status in ("sent", "failed", "blocked", "unknown", "skipped")}
     return {
-        "kind": texts.KIND_NAMES[post.kind],
+        "kind": latest.kind,
+        "school": latest.school.name if latest.school else None,
         "date": post.slot_date.strftime("%d/%m/%Y"),
         "story_id": post.story_id,
         "total": progress.total,
@@ -109,7 +113,7 @@ def dashboard(*, session: Session, viewer: Viewer, word: str, clock: Clock) -> d
         "schools": [_school_row(row, pending.get(codes.get(row.code), 0)) for row in rows],
         "total": _school_row(summed, sum(pending.get(codes.get(row.code), 0) for row in rows)),
         "trend": _trend(session, viewer, clock),
-        "progress": _progress(session),
+        "progress": _progress(session, viewer),
         "downloads": {
             "first": (clock.today.replace(day=1)).isoformat(),
             "last": clock.today.isoformat(),
@@ -117,9 +121,19 @@ def dashboard(*, session: Session, viewer: Viewer, word: str, clock: Clock) -> d
     }
 
 
-def report_file(*, session: Session, viewer: Viewer, fmt: str, first: date | None, last: date, clock: Clock) -> bytes:
+def report_period(*, first: str | None, last: str | None, clock: Clock) -> Period | None:
+    """'?tu=2026-11-01&den=2026-11-30' (either may be left out: since the start, until today), kept
+    to the days that can have data; None when a day is malformed or the period is not one."""
+    try:
+        start = date.fromisoformat(first) if first else None
+        end = date.fromisoformat(last) if last else None
+    except ValueError:
+        return None
+    return periods.report_period(start, end, today=clock.today)
+
+
+def report_file(*, session: Session, viewer: Viewer, fmt: str, period: Period, clock: Clock) -> bytes:
     """The report of `tintot report` for the viewer's schools: XLSX or CSV (UTF-8 with BOM)."""
-    period = Period(first, last)
     rows = _visible(session, viewer, school_indicators(session=session, period=period, zone=clock.zone, now=clock.now))
     if fmt == "csv":
         return report.csv_text(rows).encode("utf-8-sig")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from content import render
+
 # "edited": a message changed after it was sent; "group": anything in a group chat (its content is
 # never passed on); "blocked"/"unblocked": the member blocked or unblocked the bot.
 IncomingKind = Literal["text", "photo", "callback", "sticker", "file", "other", "edited", "group", "blocked", "unblocked"]
@@ -53,6 +55,12 @@ class Incoming:
     message_ref: str | None = None
     sent_at: datetime | None = None
     extras: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every text a person sends enters the core here, so a story, a /tin item, an announcement
+        # or a name never carries a character that would break the pages and feeds built from it.
+        object.__setattr__(self, "text", render.printable(self.text))
+        object.__setattr__(self, "display_name", render.printable(self.display_name))
 
     @property
     def command(self) -> str | None:

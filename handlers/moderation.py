@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from content import render, screening, texts
 from handlers import review, scope
-from handlers.context import Ctx, one_row
+from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from handlers.submission import MAX_CAPTION, MAX_STORY, MIN_STORY
 from storage import repo
@@ -66,7 +66,7 @@ def approve_command(ctx: Ctx) -> None:
     parts = ctx.args.split()
     unmasked = bool(parts) and parts[-1].lower() == texts.NO_MASK_WORD
     parts = parts[:-1] if unmasked else parts
-    story_id = _story_number(parts[0]) if parts else None
+    story_id = number(parts[0]) if parts else None
     slot = SLOTS.get(parts[1].lower()) if len(parts) > 1 else "daily"
     if story_id is None or slot is None or len(parts) > 2:
         ctx.reply(texts.USAGE.format(usage="/duyet SỐ_BÀI [ngay|tuan] [khongche], ví dụ /duyet 12 hoặc /duyet 12 tuan"))
@@ -75,10 +75,10 @@ def approve_command(ctx: Ctx) -> None:
 
 
 def approve_button(ctx: Ctx, story_id: str, slot: str) -> None:
-    if not story_id.isdigit() or slot not in ("daily", "weekly"):
+    if number(story_id) is None or slot not in ("daily", "weekly"):
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    approve(ctx, int(story_id), slot)
+    approve(ctx, number(story_id), slot)
 
 
 def approve(ctx: Ctx, story_id: int, slot: str, *, mask: bool = True) -> None:
@@ -105,8 +105,8 @@ def approve(ctx: Ctx, story_id: int, slot: str, *, mask: bool = True) -> None:
 
 def reject_command(ctx: Ctx) -> None:
     """/tuchoi N LÝ_DO."""
-    number, _, reason = ctx.args.partition(" ")
-    story_id = _story_number(number)
+    written, _, reason = ctx.args.partition(" ")
+    story_id = number(written)
     if story_id is None or len(reason.strip()) < MIN_REASON:
         ctx.reply(texts.USAGE.format(usage="/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"))
         return
@@ -115,10 +115,10 @@ def reject_command(ctx: Ctx) -> None:
 
 def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
     """The reject button: the next message from this moderator is the reason."""
-    if not story_id.isdigit():
+    if number(story_id) is None:
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    story = _pending_or_explain(ctx, int(story_id))
+    story = _pending_or_explain(ctx, number(story_id))
     if story is None:
         return
     ctx.member.state, ctx.member.state_data = "reject_reason", str(story.id)
@@ -161,14 +161,18 @@ def add_news(ctx: Ctx) -> None:
     story = Story(text=text, status="approved", slot="daily", decided_by=ctx.actor_name, decided_at=utcnow())
     ctx.session.add(story)
     ctx.session.flush()
+    # Screened like a student's story, and the editor told what was found; not masked: the
+    # editor chose the words (a school's own hotline is meant to be read).
+    review.screen_story(ctx, story)
     repo.audit(session=ctx.session, actor=ctx.member, action="news", target=f"story:{story.id}")
-    ctx.reply(texts.NEWS_ADDED.format(id=story.id))
+    flags = review.flag_lines(story)
+    ctx.reply(texts.NEWS_ADDED.format(id=story.id) + (flags + "\n" + texts.NEWS_FLAGGED.format(id=story.id) if flags else ""))
 
 
 def edit_command(ctx: Ctx) -> None:
     """/sua N VĂN_BẢN: corrects a pending story; the original is kept, the author told."""
-    number, _, text = ctx.args.partition(" ")
-    story_id, text = _story_number(number), text.strip()
+    written, _, text = ctx.args.partition(" ")
+    story_id, text = number(written), text.strip()
     if story_id is None or screening.substance(text) < 1:
         ctx.reply(texts.USAGE.format(usage=texts.EDIT_USAGE))
         return
@@ -189,11 +193,6 @@ def edit_command(ctx: Ctx) -> None:
     _tell_author(ctx, story, texts.AUTHOR_EDITED.format(id=story.id))
 
 
-def _story_number(text: str) -> int | None:
-    text = text.lstrip("#")
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
 def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:
     """The pending story, if this moderator may decide it; otherwise the reply says why not."""
     story = ctx.session.get(Story, story_id)
@@ -210,7 +209,8 @@ def _pending_or_explain(ctx: Ctx, story_id: int) -> Story | None:
 
 def _explain_decided(ctx: Ctx, story_id: int) -> None:
     story = ctx.session.get(Story, story_id)
-    verb = {"approved": texts.VERB_APPROVED, "rejected": texts.VERB_REJECTED}.get(story.status, texts.VERB_PUBLISHED)
+    verbs = {"approved": texts.VERB_APPROVED, "rejected": texts.VERB_REJECTED, "retracted": texts.VERB_RETRACTED}
+    verb = verbs.get(story.status, texts.VERB_PUBLISHED)
     when = ctx.time(story.decided_at) if story.decided_at else "—"
     ctx.reply(texts.ALREADY_DECIDED.format(id=story_id, who=render.esc(story.decided_by or "—"), verb=verb, when=when))
 

@@ -12,6 +12,8 @@ from handlers.io import Button
 from storage import repo
 from storage.models import School, utcnow
 
+MAX_CODE = 32  # School.code
+
 
 def start(ctx: Ctx) -> None:
     """Greets a newcomer and asks for consent; welcomes back one who has joined."""
@@ -21,6 +23,7 @@ def start(ctx: Ctx) -> None:
         ctx.reply(texts.WELCOME_BACK.format(school=render.esc(school.name if school else "")))
         return
     code = ctx.args.split()[0].upper() if ctx.args else None
+    code = code if code and len(code) <= MAX_CODE else None  # no school has it; kept, it would overflow the row
     if member.consented_at is not None:
         _ask_school_or_finish(ctx, code)
         return

@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session
 
 from content import render, texts
-from handlers.context import CoreConfig, Ctx, message_to
+from handlers import bans
+from handlers.context import CoreConfig, Ctx, message_to, number
 from handlers.io import Button, Outgoing
-from storage import crossposts, pushes, repo, retractions, roles
+from storage import crossposts, pushes, repo, retractions, roles, wall
 from storage.models import Announcement, Delivery, Member, Post, School, Story
 
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(6, 0)
@@ -78,7 +79,10 @@ def publish_slot(*, session: Session, kind: str, now: datetime, config: CoreConf
     lead = crossposts.targets_for(session=session, story=story, campaign_chat=config.telegram_channel)
     post = pushes.create_post(session=session, kind=kind, slot_date=day, story=story, now=now, lead=lead)
     if post is None:  # another process or a moderator published this slot a moment ago
-        return Published("exists", kind, day, pushes.post_for(session=session, kind=kind, slot_date=day))
+        existing = pushes.post_for(session=session, kind=kind, slot_date=day)
+        if existing is None:  # no: the story was taken down a moment ago; the next one goes
+            return publish_slot(session=session, kind=kind, now=now, config=config)
+        return Published("exists", kind, day, existing)
     result.status, result.post = "published", post
     result.recipients = pushes.progress(session=session, post=post).total
     repo.add_event(session=session, kind="published", member=None, story_id=story.id, post_id=post.id, school_id=story.school_id)
@@ -122,8 +126,8 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
             result.notices.append(notice)
 
 
-def _post_text(post: Post, story: Story, school: School | None) -> str:
-    author = story.author_name if story.show_name else None
+def _post_text(post: Post, story: Story, school: School | None, author_adult: bool) -> str:
+    author = wall.public_author(story, author_adult=author_adult)
     return "\n\n".join(
         (
             texts.POST_TITLES[post.kind].format(date=post.slot_date.strftime("%d/%m/%Y")),
@@ -133,17 +137,20 @@ def _post_text(post: Post, story: Story, school: School | None) -> str:
     )
 
 
-def post_message(*, post: Post, story: Story, school: School | None, channel: str, chat_id: str) -> Outgoing:
-    """A push as one member receives it, with its reaction buttons and the report button."""
+def post_message(*, post: Post, story: Story, school: School | None, author_adult: bool, channel: str, chat_id: str) -> Outgoing:
+    """A push as one member receives it, with its reaction buttons and the report button.
+    `author_adult`: see `storage.wall.author_is_adult`; the author is named only as on the wall."""
     reactions = tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())
     buttons = (reactions + (Button(texts.REPORT_BUTTON, f"report:{post.id}"),),)
-    return Outgoing(channel, chat_id, _post_text(post, story, school), photo=story.photo, buttons=buttons)
+    return Outgoing(channel, chat_id, _post_text(post, story, school, author_adult), photo=story.photo, buttons=buttons)
 
 
-def channel_message(*, post: Post, story: Story, school: School | None, chat_id: str, public_url: str | None) -> Outgoing:
+def channel_message(
+    *, post: Post, story: Story, school: School | None, author_adult: bool, chat_id: str, public_url: str | None
+) -> Outgoing:
     """A push as a Telegram channel carries it: no reaction buttons (a channel's readers are not
     members), and a link to the story's page to share, where there is a public address."""
-    text = _post_text(post, story, school)
+    text = _post_text(post, story, school, author_adult)
     if public_url:
         text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(story_url(public_url, story.id)))
     return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo)
@@ -212,14 +219,40 @@ def _weekly_plan(ctx: Ctx, day: date) -> str:
     return texts.CALENDAR_WEEKLY_AUTO
 
 
+@dataclass(frozen=True)
+class LatestPush:
+    """The latest push someone may follow, and what it was: a slot's story, or (with `school`)
+    a school's announcement."""
+
+    post: Post
+    progress: pushes.Progress
+    school: School | None = None
+
+    @property
+    def kind(self) -> str:
+        return texts.KIND_NAMES.get(self.post.kind, "")
+
+
+def latest_push(*, session: Session, school_id: int | None) -> LatestPush | None:
+    """The latest push within a scope (None: every school; a school moderator's: their school's
+    latest announcement), as /tiendo and the dashboard show it."""
+    post = pushes.latest_post(session=session, school_id=school_id)
+    if post is None:
+        return None
+    school = None
+    if post.announcement_id is not None:
+        school = session.get(School, session.get(Announcement, post.announcement_id).school_id)
+    return LatestPush(post, pushes.progress(session=session, post=post), school)
+
+
 def progress_command(ctx: Ctx) -> None:
     """/tiendo: the latest push (a school moderator's: their school's latest announcement):
     sent, failed, blocked, unknown, waiting, and an estimate."""
-    post = pushes.latest_post(session=ctx.session, school_id=ctx.school_scope)
-    if post is None:
+    latest = latest_push(session=ctx.session, school_id=ctx.school_scope)
+    if latest is None:
         ctx.reply(texts.PROGRESS_NONE)
         return
-    progress = pushes.progress(session=ctx.session, post=post)
+    progress, post = latest.progress, latest.post
     counts = {status: render.number(progress.counts.get(status, 0)) for status in ("sent", "failed", "blocked", "unknown")}
     rate = sum(rate for _, rate in ctx.config.push_rates) or 1.0
     if progress.waiting:
@@ -231,19 +264,19 @@ def progress_command(ctx: Ctx) -> None:
         eta += "\n" + texts.PROGRESS_UNKNOWN_NOTE
     numbers = dict(total=render.number(progress.total), waiting=render.number(progress.waiting), eta=eta, **counts)
     day = post.slot_date.strftime("%d/%m/%Y")
-    if post.announcement_id is not None:
-        school = ctx.session.get(School, ctx.session.get(Announcement, post.announcement_id).school_id)
-        ctx.reply(texts.PROGRESS_ANNOUNCEMENT.format(school=render.esc(school.name), date=day, **numbers))
+    if latest.school is not None:
+        ctx.reply(texts.PROGRESS_ANNOUNCEMENT.format(school=render.esc(latest.school.name), date=day, **numbers))
     else:
-        ctx.reply(texts.PROGRESS.format(kind=texts.KIND_NAMES[post.kind], date=day, id=post.story_id, **numbers))
+        ctx.reply(texts.PROGRESS.format(kind=latest.kind, date=day, id=post.story_id, **numbers))
 
 
 def react_button(ctx: Ctx, post_id: str, kind: str) -> None:
     """❤️ / 👏 under a push: counted once per member and post, only on the push they received."""
-    if not post_id.isdigit() or len(post_id) >= 10 or kind not in texts.REACTIONS or not received(ctx, int(post_id)):
+    post = number(post_id)
+    if post is None or kind not in texts.REACTIONS or not received(ctx, post):
         ctx.acknowledge(texts.OPTION_EXPIRED)
         return
-    _react(ctx, int(post_id), kind)
+    _react(ctx, post, kind)
 
 
 def received(ctx: Ctx, post_id: int) -> bool:
@@ -279,6 +312,8 @@ def recent_push(ctx: Ctx) -> Delivery | None:
 
 
 def _react(ctx: Ctx, post_id: int, kind: str) -> None:
+    if bans.refused(ctx, "react"):
+        return
     emoji = texts.REACTIONS[kind]
     if pushes.react(session=ctx.session, post_id=post_id, member=ctx.member, kind=kind):
         ctx.acknowledge(texts.REACTED.format(emoji=emoji))

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from content import render, texts
-from handlers import review, scope
-from handlers.context import Ctx
+from handlers import bans, review, scope
+from handlers.context import Ctx, number
 from handlers.publishing import received, recent_push
+from handlers.submission import drop_unused_photos
 from storage import repo, retractions, roles
 from storage.models import Member, Post, Story
 
@@ -26,12 +27,12 @@ DELETABLE = {"telegram": timedelta(hours=48)}
 
 def report_command(ctx: Ctx) -> None:
     """/baocao N: reports a published story."""
-    number = ctx.args.strip().lstrip("#")
-    story = ctx.session.get(Story, int(number)) if number.isdigit() and len(number) < 10 else None
-    if not number.isdigit():
+    story_id = number(ctx.args)
+    story = ctx.session.get(Story, story_id) if story_id is not None else None
+    if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.REPORT_USAGE))
     elif story is None:
-        ctx.reply(texts.STORY_NOT_FOUND.format(id=number))
+        ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))
     elif story.status != "published":
         ctx.reply(texts.REPORT_NOT_PUBLISHED.format(id=story.id))
     else:
@@ -40,7 +41,7 @@ def report_command(ctx: Ctx) -> None:
 
 def report_button(ctx: Ctx, post_id: str) -> None:
     """The report button under a push: only on a push this member received, on that message."""
-    post = ctx.session.get(Post, int(post_id)) if post_id.isdigit() and len(post_id) < 10 else None
+    post = ctx.session.get(Post, number(post_id)) if number(post_id) is not None else None
     story = _published_story(ctx, post)
     if story is None or not received(ctx, post.id):
         ctx.acknowledge(texts.OPTION_EXPIRED)
@@ -67,6 +68,8 @@ def _published_story(ctx: Ctx, post: Post | None) -> Story | None:
 
 
 def _report(ctx: Ctx, story: Story) -> None:
+    if bans.refused(ctx, "report"):
+        return
     count = repo.add_report(session=ctx.session, story_id=story.id, member_id=ctx.member.id)
     if count is None:
         ctx.acknowledge(texts.ALREADY_REPORTED.format(id=story.id))
@@ -83,14 +86,14 @@ def _report(ctx: Ctx, story: Story) -> None:
 
 def take_down(ctx: Ctx) -> None:
     """/go N LÝ_DO: retracts a scheduled or published story; the author is told; audited."""
-    number, _, reason = ctx.args.partition(" ")
-    number, reason = number.lstrip("#"), reason.strip()[:500]
-    if not number.isdigit() or len(number) >= 10 or len(reason) < MIN_REASON:
+    written, _, reason = ctx.args.partition(" ")
+    story_id, reason = number(written), reason.strip()[:500]
+    if story_id is None or len(reason) < MIN_REASON:
         ctx.reply(texts.USAGE.format(usage=texts.TAKEDOWN_USAGE))
         return
-    story = ctx.session.get(Story, int(number))
+    story = ctx.session.get(Story, story_id)
     if story is None:
-        ctx.reply(texts.STORY_NOT_FOUND.format(id=number))
+        ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id))
         return
     if not scope.allowed(ctx, story.school_id, texts.NOT_YOUR_STORY.format(id=story.id)):
         return
@@ -99,6 +102,7 @@ def take_down(ctx: Ctx) -> None:
         ctx.reply(texts.TAKEDOWN_NOT_POSSIBLE.format(id=story.id, status=_status_word(was)))
         return
     story = ctx.session.get(Story, story.id)
+    drop_unused_photos(ctx, {story.photo} - {None})  # its page is gone: its photo's address too
     if was == "published":
         now = ctx.config.clock()
         deleting, kept = retractions.retract(session=ctx.session, story_id=story.id, windows={c: now - w for c, w in DELETABLE.items()})

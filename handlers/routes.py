@@ -19,7 +19,7 @@ from handlers import (
     account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
     weblogin,
 )
-from handlers.context import CoreConfig, Ctx, Later
+from handlers.context import CoreConfig, Ctx, Later, number
 from handlers.io import Incoming, Outgoing
 from storage import repo, roles
 from storage.models import Member
@@ -139,13 +139,14 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
         session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
+    photos = {incoming.photo, submission.waiting_photo(member)} - {None}
     flooding = None if ctx.is_moderator else guard.flood(session=session, member=member, config=config)
-    if flooding == "ignore":
-        return Handled([])
     if flooding == "warn":
-        return Handled([Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN)])
-    _route(ctx)
-    _note_activity(ctx)
+        ctx.outbox.append(Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN))
+    elif flooding is None:
+        _route(ctx)
+        _note_activity(ctx)
+    submission.drop_unused_photos(ctx, photos)
     return Handled(ctx.outbox, ctx.acknowledgement, ctx.menu_changes, ctx.channel_checks, ctx.later)
 
 
@@ -189,12 +190,11 @@ def _route(ctx: Ctx) -> None:
 
 def _picked_option(member: Member, incoming: Incoming) -> str | None:
     """A typed number picks the n-th option of the last message with buttons."""
-    choice = incoming.text.strip()
-    if incoming.kind != "text" or not choice.isdigit() or not member.options:
+    choice = number(incoming.text, digits=2) if incoming.kind == "text" and not incoming.text.startswith("#") else None
+    if choice is None or not member.options:
         return None
     options = member.options.split("\n")
-    number = int(choice)
-    return options[number - 1] if 1 <= number <= len(options) else None
+    return options[choice - 1] if 1 <= choice <= len(options) else None
 
 
 def _bare_command(incoming: Incoming) -> str | None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from content import chart, render, report, texts
 from handlers import scope
-from handlers.context import CoreConfig, Ctx
+from handlers.context import CoreConfig, Ctx, number
 from handlers.io import Outgoing
 from storage import repo
 from storage.db import read_scope
@@ -61,7 +61,7 @@ def _report(
 def set_enrolment(ctx: Ctx) -> None:
     """/siso MÃ_TRƯỜNG SĨ_SỐ."""
     parts = ctx.args.split()
-    if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) == 0:
+    if len(parts) != 2 or not number(parts[1]):
         ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
         return
     school = repo.school_by_code(session=ctx.session, code=parts[0])
@@ -71,7 +71,7 @@ def set_enrolment(ctx: Ctx) -> None:
         return
     if not scope.allowed(ctx, school.id, texts.NOT_YOUR_SCHOOL_ENROLMENT):
         return
-    old, school.enrolment = school.enrolment, int(parts[1])
+    old, school.enrolment = school.enrolment, number(parts[1])
     repo.audit(session=ctx.session, actor=ctx.member, action="enrolment", target=f"school:{school.code}", detail=f"{old} -> {school.enrolment}")
     ctx.reply(
         texts.ENROLMENT_SET.format(

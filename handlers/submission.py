@@ -6,18 +6,15 @@ asks for one; a 16+ author is then asked whether to show their name.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from datetime import datetime
 
 from content import render, screening, texts
-from handlers import review
-from handlers.context import Ctx, one_row
+from handlers import bans, review
+from handlers.context import Ctx, number, one_row
 from handlers.io import Button
 from storage import repo, roles
-from storage.models import School, Story
-
-log = logging.getLogger(__name__)
+from storage.models import Member, School, Story
 
 MIN_STORY = 20
 MAX_STORY = 4000
@@ -56,16 +53,23 @@ def take_story(ctx: Ctx) -> None:
     _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
 
 
+def waiting_photo(member: Member) -> str | None:
+    """The photo the member sent that waits for its caption, if any."""
+    return member.state_data if member.state == "caption" else None
+
+
+def drop_unused_photos(ctx: Ctx, photos: set[str]) -> None:
+    """Removes from the media store the photos an update brought or left that nothing keeps: no
+    story or announcement shows them and none waits for its caption (a photo from someone not
+    yet joined, ignored, banned, or abandoned for a command). Kept, nobody could ever erase them."""
+    unused = [p for p in photos - {waiting_photo(ctx.member)} if not repo.photo_in_use(session=ctx.session, photo=p)]
+    ctx.delete_photos(unused)
+
+
 def may_submit(ctx: Ctx) -> bool:
     """False, with the reason told, for a banned member (told once) or one at the daily limit."""
     member = ctx.member
-    if member.banned_at is not None:
-        member.state = member.state_data = None
-        if not member.ban_told:
-            member.ban_told = True
-            ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
-        else:  # told once already: answering every attempt would only feed a spammer
-            log.info("banned member %s tried to submit again: ignored", member.id)
+    if bans.refused(ctx, "submit"):
         return False
     limit = ctx.config.stories_per_day
     if member.id is not None and repo.stories_since(session=ctx.session, member_id=member.id, since=_today_start(ctx)) >= limit:
@@ -82,12 +86,14 @@ def _today_start(ctx: Ctx) -> datetime:
 
 def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
     text = unicodedata.normalize("NFC", text.strip())
-    if len(text) > limit:
-        ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
-        return
     letters = screening.substance(text)
-    if letters < MIN_STORY:
-        ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
+    if len(text) > limit or letters < MIN_STORY:
+        if photo:  # the photo waits for a better caption, instead of being lost (and its file left behind)
+            ctx.member.state, ctx.member.state_data = "caption", photo
+        if len(text) > limit:
+            ctx.reply(texts.STORY_TOO_LONG.format(length=render.number(len(text)), max=render.number(limit)))
+        else:
+            ctx.reply((texts.STORY_TOO_SHORT if letters else texts.STORY_NO_SUBSTANCE).format(min=MIN_STORY))
         return
     member = ctx.member
     story = Story(member_id=member.id, school_id=member.school_id, text=text, photo=photo, created_at=ctx.config.clock())
@@ -114,7 +120,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
 
 def show_name(ctx: Ctx, story_id: str, answer: str) -> None:
     """A 16+ author's choice for one story; only their own, only while not yet published."""
-    story = ctx.session.get(Story, int(story_id)) if story_id.isdigit() else None
+    story = ctx.session.get(Story, number(story_id)) if number(story_id) is not None else None
     member = ctx.member
     if story is None or story.member_id != member.id or not member.adult or story.status == "published":
         ctx.reply(texts.OPTION_EXPIRED)

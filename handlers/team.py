@@ -28,6 +28,10 @@ def grant(ctx: Ctx) -> None:
         return
     role = roles.SCHOOL_MODERATOR if school else roles.EDITOR
     name = _name(target)
+    if target.banned_at is not None:  # a role would not lift the ban: the admin lifts it first
+        ref = f"{target.channel}:{target.platform_id}"
+        ctx.reply(texts.MOD_TARGET_BANNED.format(name=name, reason=render.esc(target.ban_reason), ref=ref))
+        return
     if roles.role_of(target, ctx.config.admins) is role and target.role_school_id == (school.id if school else None):
         ctx.reply(texts.MOD_ALREADY_AS.format(name=name, role=_role_name(ctx, target)))
         return

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from content import render, texts
+from content.numbers import fits_id
 from storage import repo, wall
 from storage.models import School
 from storage.wall import WallStory
@@ -52,14 +53,6 @@ def not_found(message: str = texts.WEB_NOT_FOUND) -> Page:
     return Page(404, {"title": texts.WEB_NOT_FOUND_TITLE, "message": message})
 
 
-def author_name(item: WallStory) -> str | None:
-    """The author's name, only where a 16+ author chose to show it and is still a member."""
-    story = item.story
-    if not (story.show_name and story.author_name and story.member_id is not None and item.author_adult):
-        return None
-    return story.author_name
-
-
 def story_summary(item: WallStory, site: Site) -> dict:
     story, school = item.story, item.school
     image = site.image_path(story.photo)
@@ -71,8 +64,8 @@ def story_summary(item: WallStory, site: Site) -> dict:
         "description": render.summary(story.text),
         "text": story.text,
         "school": {"code": school.code, "name": school.name} if school else None,
-        "author": author_name(item),
-        "byline": render.plain_byline(school_name=school.name if school else None, author_name=author_name(item)),
+        "author": item.author,
+        "byline": render.plain_byline(school_name=school.name if school else None, author_name=item.author),
         "published": story.published_at.isoformat() if story.published_at else None,
         "published_label": render.local_date(story.published_at, site.timezone) if story.published_at else "",
         "image": site.url(image) if image else None,
@@ -106,7 +99,7 @@ def parse_page(text: str | None) -> int:
     """'?trang=2' → 2; anything that is not a page number → 0 (answered 404)."""
     if text is None or text == "":
         return 1
-    return int(text) if text.isdigit() and len(text) < 7 else 0
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
 
 
 def wall_page(*, session: Session, site: Site, school_code: str | None, page: int) -> Page:
@@ -131,7 +124,7 @@ def wall_page(*, session: Session, site: Site, school_code: str | None, page: in
 
 def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     """`/cau-chuyen/{id}`: one published story, with what a shared link's preview needs."""
-    item = wall.story_with_school(session=session, story_id=story_id)
+    item = wall.story_with_school(session=session, story_id=story_id) if fits_id(story_id) else None
     if item is not None and item.story.status == RETRACTED:
         return Page(410, {"title": texts.WEB_RETRACTED_TITLE, "message": texts.WEB_RETRACTED})
     if item is None or item.story.status != wall.PUBLISHED:

@@ -58,12 +58,20 @@ def take_number(*, session: Session, announcement_id: int, day: date, limit: int
     return "limit" if still_draft else "done"
 
 
-def cancel(*, session: Session, announcement_id: int) -> bool:
+def cancel(*, session: Session, announcement_id: int, stages: tuple[str, ...] = ("draft", "held")) -> str | None:
+    """Cancels an announcement not sent yet: a draft, or one held for the morning (which then
+    gives back its number of the day). Returns the status it had; None when it was in none of
+    `stages` (sent, cancelled, or released by the scheduler a moment ago)."""
+    status = session.exec(select(Announcement.status).where(Announcement.id == announcement_id)).first()
+    if status not in stages:
+        return None
     changed = session.execute(
-        sa.update(Announcement).where(Announcement.id == announcement_id, Announcement.status == "draft").values(status="cancelled")
+        sa.update(Announcement)
+        .where(Announcement.id == announcement_id, Announcement.status == status)
+        .values(status="cancelled", seq=None)
     ).rowcount
     session.expire_all()
-    return changed == 1
+    return status if changed == 1 else None
 
 
 def publish(*, session: Session, announcement: Announcement, now: datetime, lead: Sequence[Member] = ()) -> Post | None:

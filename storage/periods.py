@@ -63,3 +63,18 @@ def month_of(day: date) -> Period:
 
 def all_time(today: date) -> Period:
     return Period(None, today)
+
+
+# The plan (Kế hoạch 3361-KH/UBND) runs from 2025: no report reaches further back.
+EARLIEST = date(2025, 1, 1)
+
+
+def report_period(first: date | None, last: date | None, *, today: date) -> Period | None:
+    """A report's period as asked (`first` None: since the start; `last` None: until today), kept
+    to the days that can have data, EARLIEST to today, so that a far-off day cannot make a report
+    walk centuries of weeks. None when it ends before EARLIEST or starts after it ends."""
+    end = min(last or today, today)
+    start = max(first, EARLIEST) if first is not None else None
+    if end < EARLIEST or (start is not None and start > end):
+        return None
+    return Period(start, end)

@@ -69,11 +69,13 @@ def create_post(
     """Creates the slot's post and one waiting delivery per member subscribed now; `lead` (the
     channels that cross-post it) get theirs first, so a channel's readers are not kept waiting.
 
-    Returns None when the slot already has a post (another process or a moderator was first);
-    the caller's transaction is then still usable.
+    Returns None when the slot already has a post (another process or a moderator was first), or
+    when the story was taken down since it was chosen; the caller's transaction is then still usable.
     """
     try:
         with session.begin_nested():
+            if not _mark_published(session, story, now):
+                return None
             post = Post(kind=kind, slot_date=slot_date, story_id=story.id, created_at=now)
             session.add(post)
             session.flush()
@@ -82,9 +84,21 @@ def create_post(
     add_lead(session=session, post=post, lead=lead, now=now)
     wants = Member.daily if kind == "daily" else Member.weekly
     add_deliveries(session=session, post=post, now=now, recipients=wants == True)  # noqa: E712
-    if story.status == "approved":
-        story.status, story.published_at = "published", now
     return post
+
+
+def _mark_published(session: Session, story: Story, now: datetime) -> bool:
+    """The story becomes published, unless it was taken down since it was chosen. A conditional
+    UPDATE, first: a takedown running at the same moment either went first (nothing is created)
+    or waits for this transaction on the story's row (and then cancels the deliveries made here)."""
+    marked = session.execute(
+        sa.update(Story)
+        .where(Story.id == story.id, col(Story.status).in_(("approved", "published")))
+        .values(status="published", published_at=sa.func.coalesce(Story.published_at, now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.expire(story)
+    return marked == 1
 
 
 def add_lead(*, session: Session, post: Post, lead: Sequence[Member], now: datetime) -> None:

@@ -9,9 +9,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
+from storage.models import Announcement, AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
 
 
 def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
@@ -64,6 +65,9 @@ def schools(*, session: Session, active_only: bool = True) -> Sequence[School]:
 
 
 def school_by_code(*, session: Session, code: str) -> School | None:
+    """None for a code no school can have; one with a NUL character would fail PostgreSQL's query."""
+    if not (code.isascii() and code.isprintable()):
+        return None
     return session.exec(select(School).where(School.code == code.upper())).first()
 
 
@@ -168,6 +172,14 @@ def recent_texts(*, session: Session, limit: int, before_id: int | None = None) 
     return [(story_id, text) for story_id, text in session.exec(query).all()]
 
 
+def photo_in_use(*, session: Session, photo: str) -> bool:
+    """Whether a story not taken down or an announcement shows this photo (one file serves a
+    photo sent twice)."""
+    stories = select(Story.id).where(Story.photo == photo, Story.status != "retracted")
+    announcements = select(Announcement.id).where(Announcement.photo == photo)
+    return any(session.exec(query.limit(1)).first() is not None for query in (stories, announcements))
+
+
 def stories_since(*, session: Session, member_id: int, since: datetime) -> int:
     """How many stories a member sent since a moment (the daily limit counts them)."""
     return session.exec(
@@ -239,7 +251,9 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     shown = set(session.exec(select(Story.photo).where(col(Story.photo).in_(photos))).all()) if photos else set()
     photos = [photo for photo in photos if photo not in shown]
     session.execute(
-        sa.update(Story).where(Story.member_id == member.id).values(member_id=None, author_name=None)
+        # The published text stays (masked as approved); the author's own words before masking or
+        # correction go with them.
+        sa.update(Story).where(Story.member_id == member.id).values(member_id=None, author_name=None, original_text=None)
     )
     member.platform_id = member.chat_id = member.display_name = None
     member.consent_version = None

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, Member, Post, utcnow
+from storage.models import Delivery, Member, Post, Story, utcnow
 from storage.pushes import first_in_line
 
 WINDOW = 32
@@ -46,6 +46,17 @@ def retract(*, session: Session, story_id: int, windows: dict[str, datetime]) ->
         select(sa.func.count()).select_from(Delivery).where(ours, col(Delivery.status).in_(("sent", "unknown", "sending")))
     ).one()
     return queued, kept
+
+
+def retract_late(*, session: Session, delivery_ids: list[int]) -> int:
+    """Messages just sent whose story was taken down while their window was in flight (the
+    takedown saw them `sending`): queued for deletion like the rest. Returns how many."""
+    taken_down = select(Post.id).join(Story, Story.id == Post.story_id).where(Story.status == "retracted")
+    return session.execute(
+        sa.update(Delivery)
+        .where(col(Delivery.id).in_(delivery_ids), Delivery.status == "sent", col(Delivery.post_id).in_(taken_down))
+        .values(status="retracting", updated_at=utcnow())
+    ).rowcount
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 Events are written with the moment they happen, so a campaign day that is over never changes:
 it is counted once into `DailyCount` and reports sum those few rows. Only the days after the
 rollup (today, mostly) are counted from the events themselves, so a report's cost does not grow
-with the campaign's history.
+with the campaign's history. Rolling up writes; counting only reads: whoever reports rolls up
+first, in a short write transaction of its own, then counts (a day not rolled up yet is counted
+from its events, so a report is right either way, only slower). `roll_up_in_steps` does it
+one day per transaction.
 
 A day is rolled up only once SETTLE has passed since its end: a transaction that began just
 before midnight may commit an event for that day a little after it.
@@ -29,11 +32,13 @@ Counts = Counter[tuple[int, str]]
 
 
 def period_counts(*, session: Session, period: Period, zone: tzinfo, now: datetime) -> Counts:
-    """Events of the COUNTED kinds per (school id, kind) in the period."""
-    through = roll_up(session=session, zone=zone, now=now)
+    """Events of the COUNTED kinds per (school id, kind) in the period: the days the rollup holds
+    from it, the others from the events. Only reads (a web page may call it without the write
+    lock): bring the rollup up to date first (`roll_up_in_steps`), in write transactions of its own."""
+    through = session.exec(select(sa.func.max(DailyCount.day))).one()
     counts: Counts = Counter()
     raw_from = period.start(zone)
-    if period.first is None or period.first <= through:
+    if through is not None and (period.first is None or period.first <= through):
         last = min(period.last, through)
         query = select(DailyCount.school_id, DailyCount.kind, sa.func.sum(DailyCount.count)).where(DailyCount.day <= last)
         if period.first is not None:
@@ -93,6 +98,13 @@ def roll_up_next(*, session: Session, after: date | None, zone: tzinfo, final: d
     except IntegrityError:
         pass
     return day
+
+
+def up_to_date(*, session: Session, zone: tzinfo, now: datetime) -> bool:
+    """Whether the rollup has nothing to count (a reader checks, and takes no write lock when so)."""
+    done = session.exec(select(sa.func.max(DailyCount.day))).one()
+    day = _next_event_day(session=session, since=done + timedelta(days=1) if done is not None else None, zone=zone)
+    return day is None or day > settled_through(zone=zone, now=now)
 
 
 def _next_event_day(*, session: Session, since: date | None, zone: tzinfo) -> date | None:

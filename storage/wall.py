@@ -26,6 +26,25 @@ class WallStory:
     school: School | None
     author_adult: bool
 
+    @property
+    def author(self) -> str | None:
+        return public_author(self.story, author_adult=self.author_adult)
+
+
+def public_author(story: Story, *, author_adult: bool) -> str | None:
+    """The one rule for naming a story's author wherever it is published (the wall, its feeds,
+    the pushes, the channels' cross-posts): only a 16+ author who chose it and is still a member
+    (erasing one's data unlinks one's stories). A child's name is never published."""
+    if not (story.show_name and story.author_name and story.member_id is not None and author_adult):
+        return None
+    return story.author_name
+
+
+def author_is_adult(*, session: Session, story: Story) -> bool:
+    """Whether the story's author is a 16+ member who has not erased their data."""
+    author = session.get(Member, story.member_id) if story.member_id is not None else None
+    return author is not None and author.adult and author.erased_at is None
+
 
 def _with_author(query):  # noqa: ANN001, ANN202
     return query.join(School, col(Story.school_id) == School.id, isouter=True).join(

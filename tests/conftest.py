@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from bot.core import Core
 from bot.database import open_database
+from bot.media import MediaStore
 from handlers.context import CoreConfig
 from handlers.io import Incoming, Outgoing
 from tests.postgres import PostgresServer
@@ -123,8 +124,16 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def config(clock) -> CoreConfig:
-    return CoreConfig(admins=frozenset({ADMIN}), clock=clock, push_rates=(("telegram", 25.0), ("zalo", 10.0)))
+def media(tmp_path) -> MediaStore:
+    """The media store erasures and takedowns remove photos from (empty until a test saves one)."""
+    return MediaStore(tmp_path / "media")
+
+
+@pytest.fixture
+def config(clock, media) -> CoreConfig:
+    return CoreConfig(
+        admins=frozenset({ADMIN}), clock=clock, push_rates=(("telegram", 25.0), ("zalo", 10.0)), delete_photo=media.delete
+    )
 
 
 @pytest.fixture

@@ -46,12 +46,14 @@ texts_ = st.one_of(
     st.builds(lambda piece, times: piece * times, st.text(min_size=1, max_size=5), st.integers(900, 1000)),
     st.sampled_from(["/start", "/start CDCB", "/gui", "/bai", "/xoa", "/truong", "/huongdan", "1", "2", "3", "tim",
                      "/duyet 1", "/tuchoi 1 không hay", "/chan telegram:101 spam quá", "/go 2 lý do gỡ",
-                     "/baocao 2", "/sua 1 văn bản mới", "/dang ngay", "/tat", "/bat", "/mod telegram:102"]),
+                     "/baocao 2", "/sua 1 văn bản mới", "/dang ngay", "/tat", "/bat", "/mod telegram:102",
+                     "²", "/baocao ²", "/duyet 99999999999", "/go ² lý do gỡ", "/start " + "A" * 40]),
     st.builds(lambda command, rest: f"{command} {rest}", st.sampled_from(["/gui", "/duyet", "/baocao", "/go"]), st.text(max_size=30)),
 )
 _KNOWN_TOKENS = st.sampled_from(["approve:1:daily", "approve:1:weekly", "reject:1", "school:HOAAN", "school:CDCB", "consent:yes",
                      "consent:no", "age:adult", "age:child", "erase:yes", "erase:no", "showname:1:yes", "showname:2:no",
-                     "react:1:heart", "react:1:clap", "react:2:heart", "report:1", "report:2", "report:9", "react:1", "x"])
+                     "react:1:heart", "react:1:clap", "react:2:heart", "report:1", "report:2", "report:9", "react:1", "x",
+                     "showname:99999999999:yes", "react:²:heart", "report:٣", "approve:²:daily", "announce:1:send"])
 tokens = st.integers(0, 9).flatmap(lambda n: st.text(max_size=64) if n == 0 else _KNOWN_TOKENS)
 users = st.sampled_from(USERS)
 message_refs = st.sampled_from([PUSH_MESSAGE, "556", "1", "2", "999"])

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.media import PREFIX as MEDIA_PREFIX
 from bot.media import MediaStore
 from bot.web.dashboard import dashboard_routes
-from bot.web.respond import page_response
+from bot.web.respond import page_response, read_body
 from bot.web.site import WebSite
 from bot.threads import off_loop
 from bot.web.wall import wall_routes
@@ -53,8 +53,8 @@ def build_app(
 
     async def receive(request: Request) -> Response:
         receiver = webhooks[request.url.path]
-        body = await request.body()
-        if len(body) > MAX_UPDATE_BYTES:
+        body = await read_body(request, MAX_UPDATE_BYTES)
+        if body is None:
             return Response(status_code=413)
         status = await receiver.receive_webhook(request.headers, body)
         return Response(status_code=status)

@@ -8,26 +8,30 @@ Any dashboard request without a live session is sent to `/dang-nhap`, which expl
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from urllib.parse import parse_qs
+
+from sqlmodel import Session
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.web.respond import page_response
+from bot.web.respond import page_response, read_body
 from bot.web.site import WebSite
 from content import texts
 from handlers import dashboard, weblogin
 from handlers.wall import Page
 from storage import logins
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import utcnow
+from storage.rollup import roll_up_in_steps, up_to_date
 
 COOKIE = "tintot_phien"
 HOME = "/bang-dieu-khien"
 PRIVATE = "private, no-store"
+MAX_FORM_BYTES = 2_000  # the login form holds one token of about 80 characters
 DOWNLOADS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -60,37 +64,55 @@ class DashboardPages:
     def _clock(self) -> dashboard.Clock:
         return dashboard.Clock(utcnow(), self.site.timezone)
 
+    def _as_viewer(self, request: Request, read: Callable[[Session, weblogin.Viewer], Response]) -> Response:
+        """`read(session, viewer)` for the request's viewer; anyone else is sent to the login page.
+
+        Reports only read, so they run in `read_scope`: on SQLite they never hold the write lock a
+        student's message needs. The daily rollup, which writes, is brought up to date first in
+        short transactions of its own (a day each), only when it is behind and only for a viewer: a stranger's
+        request takes no lock, nor does a viewer's on most days."""
+        now = utcnow()
+        with read_scope(self.site.engine) as session:
+            known = self._viewer(session, request) is not None
+            behind = known and not up_to_date(session=session, zone=self.site.timezone, now=now)
+        if not known:
+            return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
+        if behind:
+            roll_up_in_steps(engine=self.site.engine, zone=self.site.timezone, now=now)
+        with read_scope(self.site.engine) as session:
+            viewer = self._viewer(session, request)  # again: its member, loaded in this session
+            return RedirectResponse(weblogin.LOGIN_PATH, status_code=303) if viewer is None else read(session, viewer)
+
     def page(self, request: Request) -> Response:
-        with session_scope(self.site.engine) as session:
-            viewer = self._viewer(session, request)
-            if viewer is None:
-                return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
+        def read(session: Session, viewer: weblogin.Viewer) -> Response:
             word = request.query_params.get("ky", "")
             context = dashboard.dashboard(session=session, viewer=viewer, word=word, clock=self._clock())
-        as_json = request.url.path.endswith(".json")
-        return page_response(request, Page(200, context), "dashboard.html", as_json=as_json, cache=PRIVATE)
+            as_json = request.url.path.endswith(".json")
+            return page_response(request, Page(200, context), "dashboard.html", as_json=as_json, cache=PRIVATE)
+
+        return self._as_viewer(request, read)
 
     def download(self, request: Request) -> Response:
-        fmt = request.path_params["fmt"]
-        period = _period(request.query_params.get("tu"), request.query_params.get("den"), self._clock().today)
-        if fmt not in DOWNLOADS or period is None:
-            return _message(request, 400, texts.WEB_BAD_PERIOD_TITLE, texts.WEB_BAD_PERIOD)
-        first, last = period
-        with session_scope(self.site.engine) as session:
-            viewer = self._viewer(session, request)
-            if viewer is None:
-                return RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
-            body = dashboard.report_file(session=session, viewer=viewer, fmt=fmt, first=first, last=last, clock=self._clock())
-        name = f"tintot-thongke-{last.isoformat()}.{fmt}"
-        headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": PRIVATE}
-        return Response(body, media_type=DOWNLOADS[fmt], headers=headers)
+        def read(session: Session, viewer: weblogin.Viewer) -> Response:
+            fmt, clock = request.path_params["fmt"], self._clock()
+            first, last = request.query_params.get("tu"), request.query_params.get("den")
+            period = dashboard.report_period(first=first, last=last, clock=clock)
+            if fmt not in DOWNLOADS or period is None:
+                return _message(request, 400, texts.WEB_BAD_PERIOD_TITLE, texts.WEB_BAD_PERIOD)
+            body = dashboard.report_file(session=session, viewer=viewer, fmt=fmt, period=period, clock=clock)
+            name = f"tintot-thongke-{period.last.isoformat()}.{fmt}"
+            headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": PRIVATE}
+            return Response(body, media_type=DOWNLOADS[fmt], headers=headers)
+
+        return self._as_viewer(request, read)
 
     def login_page(self, request: Request) -> Response:
         token = request.query_params.get("t", "")
         return page_response(request, Page(200, {"title": texts.WEB_LOGIN_TITLE, "token": token}), "login.html", cache=PRIVATE)
 
     async def login(self, request: Request) -> Response:
-        token = _form(await request.body()).get("t", "")
+        body = await read_body(request, MAX_FORM_BYTES)
+        token = _form(body).get("t", "") if body is not None else ""
         cookie = await run_in_threadpool(self._redeem, token) if token else None
         if cookie is None:
             return _message(request, 403, texts.WEB_LOGIN_FAILED_TITLE, texts.WEB_LOGIN_FAILED)
@@ -123,19 +145,12 @@ class DashboardPages:
 
 
 def _form(body: bytes) -> dict[str, str]:
-    fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
-    return {key: values[0] for key, values in fields.items()}
-
-
-def _period(first: str | None, last: str | None, today: date) -> tuple[date | None, date] | None:
-    """'?tu=2026-11-01&den=2026-11-30' (either may be left out: since the start, until today);
-    None when a day is malformed or the first comes after the last."""
+    """The login form's fields; none when it is not that form (too many fields for one)."""
     try:
-        start = date.fromisoformat(first) if first else None
-        end = date.fromisoformat(last) if last else today
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=5)
     except ValueError:
-        return None
-    return (start, end) if start is None or start <= end else None
+        return {}
+    return {key: values[0] for key, values in fields.items()}
 
 
 def _message(request: Request, status: int, title: str, message: str) -> Response:

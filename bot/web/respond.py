@@ -1,4 +1,5 @@
-"""A page's context as an HTTP answer: HTML, JSON or Atom, with caching headers.
+"""A page's context as an HTTP answer: HTML, JSON or Atom, with caching headers; and a request's
+body read up to a limit.
 
 Public pages carry an ETag (a hash of the body) and Last-Modified (the newest story shown), and
 answer 304 to a client that already has them, so feed readers polling every few minutes cost a
@@ -20,6 +21,17 @@ from handlers.wall import Page
 
 PUBLIC_CACHE = "public, max-age=60"
 ATOM = "application/atom+xml; charset=utf-8"
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None once it is longer than `limit` bytes (read no further: a
+    client cannot make the server hold more than that)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 def page_response(request: Request, page: Page, template: str, *, as_json: bool = False, cache: str = PUBLIC_CACHE) -> Response:

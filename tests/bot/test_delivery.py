@@ -209,3 +209,29 @@ async def test_deletions_in_flight_are_asked_again_only_when_their_sender_is_gon
         status = dict(session.exec(select(Delivery.id, Delivery.status)).all())
     assert {status[c.delivery_id] for c in dead} == {"retracting"}
     assert {status[c.delivery_id] for c in live} == {"deleting"}
+
+
+async def test_a_push_in_progress_stops_naming_an_author_who_erased_their_data(engine):
+    _push_to(engine, pushes.WINDOW + 2)
+    with session_scope(engine) as session:
+        story = session.exec(select(Story)).one()
+        author = Member(channel="telegram", platform_id="lan", adult=True, school_id=story.school_id)  # 16+: may be named
+        session.add(author)
+        session.flush()
+        story.member_id, story.show_name, story.author_name = author.id, True, "Nông Thị Lan"
+    texts: list[str] = []
+    channel = ScriptedChannel()
+    send = channel.send
+
+    async def recording(message):
+        texts.append(message.text)
+        return await send(message)
+
+    channel.send = recording
+    sender = Sender(engine=engine, channel=channel, rate=1000)
+    await sender.send_window()
+    with session_scope(engine) as session:  # what /xoa does to the story between two windows
+        session.exec(select(Story)).one().author_name = None
+    await _drain(sender)
+    assert len(texts) == pushes.WINDOW + 2 and "Nông Thị Lan" in texts[0]
+    assert not [text for text in texts[pushes.WINDOW:] if "Nông Thị Lan" in text]

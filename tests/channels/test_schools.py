@@ -142,6 +142,27 @@ async def test_an_announcement_confirmed_at_night_goes_out_at_six_once(campaign,
     assert any("bắt đầu được gửi tới 2" in text for text in p["hoaan_mod"].texts())
 
 
+async def test_an_announcement_held_for_the_morning_can_still_be_cancelled(campaign, engine):
+    p = campaign.people
+    campaign.clock.set_local("2026-11-30 22:00")
+    previews = [await p["hoaan_mod"].say(f"/thongbao Thông báo số {n} cho sáng mai.") for n in (1, 2)]
+    for preview in previews:
+        await p["hoaan_mod"].press(buttons(preview[-1])[0])  # confirmed: held until 06:00
+    held = campaign.api.messages[previews[0][-1]["message_id"]]
+    assert "06:00" in held["text"] and buttons(held) == buttons(previews[0][-1])[1:]  # the preview's "Hủy" stays
+    await p["hoaan_mod"].press(buttons(held)[0])
+    assert campaign.api.messages[held["message_id"]]["text"] == texts.ANNOUNCE_HELD_CANCELLED
+    third = await p["hoaan_mod"].say("/thongbao Thông báo số 3 cho sáng mai.")
+    await p["hoaan_mod"].press(buttons(third[-1])[0])  # the cancelled one gave its number of the day back
+    assert "06:00" in campaign.api.messages[third[-1]["message_id"]]["text"]
+    campaign.clock.set_local("2026-12-01 06:00")
+    scheduler = Scheduler(engine=engine, config=campaign.core.config, send=campaign.core.send_all, clock=campaign.clock)
+    await scheduler.check()
+    await campaign.push()
+    assert not campaign.received("số 1 cho")
+    assert campaign.received("số 2 cho") == campaign.received("số 3 cho") == Counter({103: 1, HOAAN_MOD: 1})
+
+
 async def test_wrong_announcements_are_answered(campaign):
     p = campaign.people
     assert texts.ANNOUNCE_USAGE in (await p["cdcb_mod"].say("/thongbao"))[-1]["text"]

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from bot.core import Core
+from bot.channels.telegram.updates import to_incoming
 from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
@@ -114,3 +115,35 @@ async def test_a_block_is_recorded_at_once_and_never_answered(api, engine, runni
     group = api.queue_update({"message": {"message_id": 9, "chat": {"id": -4001, "type": "group"}, "from": lan.user, "text": "0912 345 678"}})
     await until(lambda: lan.handled[str(group)] > 0)
     assert [m["text"] for m in api.sent_to(-4001)] == [texts.GROUP_CHAT]
+
+
+async def test_a_takedown_while_the_push_is_in_flight_still_deletes_what_it_sent(api, engine, running):
+    sender, (lan, tuan, minh), hoa = running
+    await tuan.say("/gui Lớp em sửa miễn phí quạt điện cho cả bản Nà Giàng vào cuối tuần.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    send, taken_down = sender.channel.send, []
+
+    async def taken_down_meanwhile(message):  # the window is claimed; the moderator acts before it is sent
+        if not taken_down:
+            taken_down.append("/go")  # first: the bot's own replies to /go come through here too
+            await minh.say("/go 1 thông tin chưa được kiểm chứng")
+        return await send(message)
+
+    sender.channel.send = taken_down_meanwhile
+    await _drain(sender)
+    sender.channel.send = send
+    assert taken_down and not [m for person in (lan, tuan, minh) for m in api.sent_to(person.id) if "report:1" in buttons(m)]
+    assert {int(call["chat_id"]) for call in api.calls_of("deleteMessage")} == {lan.id, tuan.id, minh.id}  # deleted after all
+    with session_scope(engine) as session:
+        assert set(session.exec(select(Delivery.status)).all()) == {"retracted"}
+
+
+def test_a_school_channel_that_makes_the_bot_its_admin_hears_nothing_from_it():
+    """Editors add the bot to a school's channel for cross-posts: no "private chats only" notice there."""
+    added = {"chat": {"id": -1001234, "type": "channel", "title": "Tin tốt CĐ Cao Bằng"}, "from": {"id": ADMIN, "is_bot": False},
+             "new_chat_member": {"status": "administrator"}, "old_chat_member": {"status": "left"}}
+    assert to_incoming({"update_id": 5, "my_chat_member": added}) is None
+    assert to_incoming({"update_id": 6, "my_chat_member": added | {"chat": {"id": -4001, "type": "group"}}}).kind == "group"
+    join_request = {"chat": {"id": -1001234, "type": "channel"}, "from": {"id": 101, "is_bot": False}, "date": 1}
+    assert to_incoming({"update_id": 7, "chat_join_request": join_request}) is None

@@ -23,10 +23,23 @@ def _kinds(text: str) -> set[str]:
     ("xem https://www.example.com/bai-viet", "link", "example.com"),
     ("theo dõi @lan_nong", "handle", "@lan_nong"),
     ("djt me may", "offensive", "djt me"),
+    ("gọi không chín một hai ba bốn năm sáu bảy tám nhé", "phone", "không chín • • • • • • bảy tám"),
+    ("sdt o912345678", "phone", "09••••••78"),
+    ("gọi 0912_345_678 nhé", "phone", "09•• ••• •78"),
+    ("mail lan @ gmail.com", "email", "l•••@gmail.com"),
+    ("mail lan@ gmail.com", "email", "l•••@gmail.com"),
 ])
 def test_what_is_found_and_how_it_is_shown(text, kind, shown):
     [finding] = screen(text)
     assert (finding.kind, finding.shown) == (kind, shown)
+
+
+def test_a_spelled_number_is_masked_word_by_word():
+    assert mask("Gọi không chín một hai ba bốn năm sáu bảy tám.") == "Gọi không chín • • • • • • bảy tám."
+
+
+def test_an_e_mail_with_spaces_around_the_at_is_masked_whole():
+    assert mask("Gửi ảnh qua lan.nong @ gmail.com nhé.") == "Gửi ảnh qua l•••@gmail.com nhé."
 
 
 def test_the_published_text_masks_what_was_found():
@@ -38,6 +51,7 @@ def test_the_published_text_masks_what_was_found():
     "Đội bóng thắng 3-2 năm 2024", "Lớp K45 có 32 bạn", "Bạn Nguyễn Văn Nguyên đi ngủ sớm",
     "đeo khẩu trang, lon nước, buổi sáng, các bạn", "vượt qua khốn khó", "ngày 20/11/2024 lúc 7.30",
     "quyên góp 150000000 đồng và 2000000đ",
+    "các năm học 2023 2024 2025", "tổng đài 1800 1567, 1900 6868", "dài 5 dm, xe 50 cc", "hai năm 2024 2025 ba bạn",
 ])
 def test_innocent_texts_are_not_flagged(text):
     assert screen(text) == []

@@ -3,6 +3,7 @@
 from sqlmodel import select
 
 from content import texts
+from handlers.announcements import release_due
 from storage.db import session_scope
 from storage.models import Announcement, Delivery, Post
 from tests.conftest import text_of
@@ -59,3 +60,29 @@ async def test_a_preview_older_than_an_hour_is_not_sent(engine, clock, school_mo
     with session_scope(engine) as session:
         assert session.exec(select(Post)).all() == []
         assert session.exec(select(Announcement.status)).one() == "cancelled"
+
+
+async def test_an_announcement_held_for_the_morning_is_cancelled_and_never_released(engine, clock, config, school_moderator, student):
+    clock.set_local("2026-11-30 22:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Sáng mai nghỉ học vì trời rét đậm.")
+    send, cancel = (button.data for button in preview[-1].buttons[0])
+    held = await school_moderator.press(send)
+    assert "06:00" in held[0].text and held[0].buttons[0][0].data == cancel
+    assert text_of(await school_moderator.press(cancel)) == texts.ANNOUNCE_HELD_CANCELLED
+    assert text_of(await school_moderator.press(cancel)) == texts.ANNOUNCE_DONE_ALREADY
+    clock.set_local("2026-12-01 06:00")
+    with session_scope(engine) as session:
+        assert release_due(session=session, now=clock(), config=config) == []
+        assert session.exec(select(Post)).all() == []
+        assert session.exec(select(Announcement.status)).one() == "cancelled"
+async def test_a_preview_is_confirmed_only_by_whoever_wrote_it(engine, clock, school_moderator, moderator, student):
+    clock.set_local("2026-11-30 10:00")
+    await student.join("CDCB")
+    preview = await school_moderator.say("/thongbao Thứ Hai chào cờ lúc 7 giờ.")
+    send = preview[-1].buttons[0][0].data
+    assert text_of(await moderator.press(send)) == texts.OPTION_EXPIRED  # an editor with a forged button
+    assert text_of(await student.press(send)) == texts.NOT_MODERATOR
+    with session_scope(engine) as session:
+        assert session.exec(select(Announcement.status)).one() == "draft"
+    assert "Đã gửi thông báo" in text_of(await school_moderator.press(send))

@@ -3,6 +3,7 @@ from sqlmodel import select
 from content import texts
 from storage.db import session_scope
 from storage.models import AuditEntry, Member, Story
+from handlers.io import Incoming
 from tests.conftest import Person, text_of
 
 STORY = "Đoàn trường tổ chức hiến máu tình nguyện, hơn 100 bạn tham gia."
@@ -96,3 +97,33 @@ async def test_admin_grants_and_removes_the_role(engine, admin, student):
     with session_scope(engine) as session:
         assert session.exec(select(Member.role).where(Member.platform_id == "101")).one() == "student"
     assert "Cách dùng" in text_of(await admin.say("/mod"))
+
+
+async def test_numbers_typed_or_sent_back_that_are_not_ours_get_an_answer(engine, student, moderator):
+    """"²" is a digit to Python but not to int(); an id past the database's integers fails its
+    query (SQLite beyond 2**63 - 1, PostgreSQL beyond 2**31 - 1)."""
+    await _submitted(student)
+    huge, beyond_postgres = "9" * 20, str(2**31)
+    for command in ("/duyet ²", f"/duyet {huge}", f"/duyet {beyond_postgres}", "/duyet ٣", f"/tuchoi {huge} chưa rõ nguồn tin"):
+        assert text_of(await moderator.say(command)).startswith("Cách dùng"), command
+    for data in (f"approve:{huge}:daily", "approve:²:daily", f"reject:{beyond_postgres}", f"announce:{huge}:send",
+                 f"showname:{beyond_postgres}:yes"):
+        assert text_of(await moderator.press(data)) == texts.OPTION_EXPIRED, data
+    for data in (f"react:{huge}:heart", "react:²:heart", f"report:{beyond_postgres}", "report:²"):  # a passing notice
+        pressed = Incoming(channel="zalo", user_id="501", chat_id="501", kind="callback", callback_data=data, update_id=data)
+        assert await moderator.core.handle(pressed) == texts.OPTION_EXPIRED, data
+    for command in ("/baocao ²", f"/go {huge} nội dung sai sự thật"):
+        assert text_of(await moderator.say(command)).startswith("Cách dùng"), command
+    for enrolment in ("²", huge, beyond_postgres, "0"):
+        assert texts.ENROLMENT_USAGE in text_of(await moderator.say(f"/siso CDCB {enrolment}")), enrolment
+    await moderator.say("/cho")  # a message with buttons: a typed number picks one of them
+    assert text_of(await moderator.say("²")) and text_of(await moderator.say(huge))
+    assert "Đã duyệt câu chuyện #1" in text_of(await moderator.say("/duyet #1"))
+async def test_news_is_screened_and_the_editor_warned_not_masked(engine, moderator):
+    """An editor's own item is theirs to word (a school's hotline stays), but they see the flags."""
+    reply = text_of(await moderator.say("/tin Bạn Lan lớp K45 (số 0912 345 678) nhặt được ví; tổng đài 1800 1567 hỗ trợ."))
+    assert "#1" in reply and "⚠️ có số điện thoại: 09•• ••• •78" in reply and "/go 1" in reply
+    with session_scope(engine) as session:
+        story = session.get(Story, 1)
+    assert "0912 345 678" in story.text and "phone" in story.flags
+    assert "⚠️" not in text_of(await moderator.say("/tin Tỉnh khánh thành cây cầu mới qua sông Bằng Giang."))

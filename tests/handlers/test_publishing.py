@@ -1,6 +1,8 @@
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from sqlmodel import select
 
 from bot.core import Core
@@ -163,3 +165,19 @@ async def test_with_a_public_address_the_author_gets_the_story_page_to_share(eng
     await _approved_story(student, admin)
     await admin.say("/dang ngay")
     assert "đường dẫn: https://tintot.example.vn/cau-chuyen/1" in student.inbox()[-1].text
+
+
+async def test_a_story_taken_down_while_its_slot_is_being_published_is_not_pushed(engine, database_url, clock, student, moderator):
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite lets one writer in at a time: there is no race to lose")
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    with session_scope(engine) as scheduler:
+        chosen = pushes.next_daily_story(session=scheduler)  # the scheduler has picked #1 ...
+        await moderator.say("/go 1 thông tin chưa được kiểm chứng")  # ... when a moderator takes it down
+        day = clock().date()
+        assert pushes.create_post(session=scheduler, kind="daily", slot_date=day, story=chosen, now=clock()) is None
+    with session_scope(engine) as session:
+        assert session.get(Story, 1).status == "retracted"
+        assert session.exec(select(Post)).all() == [] and session.exec(select(Delivery)).all() == []

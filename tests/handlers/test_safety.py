@@ -15,6 +15,7 @@ from storage.db import session_scope
 from storage.wall import published_stories
 from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
 from tests.conftest import Person, text_of
+from tests.handlers.test_publishing import _delivered, _ref
 
 SITE = Site(base_url="https://tintot.example")
 PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
@@ -119,7 +120,7 @@ async def test_three_reports_flag_a_story_and_a_takedown_retracts_it(core, chann
     await moderator.say("/dang ngay")
     for reader in readers:
         await reader.say("/baocao 1")
-    await readers[0].say("/baocao 1")
+    assert text_of(await readers[0].say("/baocao 1")) == texts.ALREADY_REPORTED.format(id=1)  # once per member
     notices = [m.text for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
     assert len(notices) == 3 and "(3 lượt)" in notices[-1] and "cần xem lại" in notices[-1]
     assert "reported\t3" in _story(engine, 1).flags
@@ -233,3 +234,98 @@ async def test_an_announcement_is_not_a_story_to_report(engine, clock, school_mo
     await student.press("report:1", message_ref="7")
     with session_scope(engine) as session:
         assert session.exec(select(Report)).all() == []
+
+
+async def test_odd_numbers_in_commands_and_buttons_are_answered_not_crashes(student, moderator):
+    """"²" passes `str.isdigit` but not `int`; 11 digits overflow PostgreSQL's integer column."""
+    await student.join()
+    await student.say("/xoa")  # a message with options: a typed number picks one
+    odd = ("²", "99999999999")
+    said = [await student.say(text) for text in ("²", "/baocao ²", "/baocao 99999999999", "/siso CDCB ²")]
+    said += [await student.press(f"{prefix}:{n}{rest}") for n in odd
+             for prefix, rest in (("showname", ":yes"), ("report", ""), ("react", ":heart"))]
+    said += [await moderator.say(f"{command} {n} lý do đủ dài") for n in odd for command in ("/duyet", "/go", "/sua", "/tuchoi")]
+    said += [await moderator.say(f"/siso CDCB {n}") for n in odd]
+    said += [await moderator.press(f"{prefix}:{n}{rest}") for n in odd
+             for prefix, rest in (("approve", ":daily"), ("reject", ""), ("announce", ":send"))]
+    assert not [m for messages in said for m in messages if m.text == texts.INTERNAL_ERROR]
+
+
+async def test_a_start_code_longer_than_any_school_code_is_ignored(core, channels):
+    newcomer = Person(core, channels["telegram"], "333", "Lan")
+    assert texts.INTERNAL_ERROR not in text_of(await newcomer.say("/start " + "A" * 600))
+    assert "Chào bạn" in text_of(await newcomer.say("/start " + "A" * 600))
+
+
+async def test_a_takedown_removes_the_story_photo_from_the_media_store(clock, media, student, moderator):
+    lan, minh = student, moderator
+    await lan.join()
+    clock.set_local("2026-11-30 09:00")
+    photo = media.save(b"\x89PNG\r\n\x1a\n" + b"a classmate's face")
+    await lan.send(kind="photo", photo=photo, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    assert media.path(photo) is not None
+    await minh.say("/go 1 ảnh có mặt bạn chưa xin phép")
+    assert media.path(photo) is None  # /media/… answers 404: the photo is not reachable either
+
+
+async def test_a_banned_member_neither_reacts_nor_reports_and_is_told_once(core, channels, engine, clock, moderator):
+    clock.set_local("2026-11-30 09:00")
+    lan, tuan = Person(core, channels["telegram"], "301", "Lan"), Person(core, channels["zalo"], "302", "Tuấn")
+    for reader in (lan, tuan):
+        await reader.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    _delivered(engine)
+    await moderator.say("/chan telegram:301 báo cáo bừa nhiều lần")
+    await moderator.say("/chan zalo:302 báo cáo bừa nhiều lần")
+
+    ref = _ref(engine, lan, 1)
+    told = [await lan.press("react:1:heart", message_ref=ref), await lan.press("report:1", message_ref=ref),
+            await lan.say("/baocao 1")]
+    clock.now = None  # Zalo replies within 24 h of the push as delivered (real time)
+    told += [await tuan.say("1"), await tuan.say("3"), await tuan.say("/baocao 1")]
+
+    notice = texts.YOU_ARE_BANNED.format(reason="báo cáo bừa nhiều lần")
+    assert [text_of(answer) for answer in told] == [notice, "", "", notice, "", ""]
+    with session_scope(engine) as session:
+        assert session.exec(select(Reaction)).all() == [] and session.exec(select(Report)).all() == []
+    assert not [m for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
+
+
+async def test_a_banned_member_gets_no_role_until_unbanned(engine, student, moderator, admin):
+    await student.join()
+    await moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần")
+    refused = text_of(await admin.say("/mod telegram:101 CDCB"))
+    assert "đang bị chặn" in refused and "gửi quảng cáo" in refused and "/bochan telegram:101" in refused
+    with session_scope(engine) as session:
+        lan = session.exec(select(Member).where(Member.platform_id == "101")).one()
+    assert lan.role == "student" and lan.banned_at is not None
+    await moderator.say("/bochan telegram:101")
+    assert "Đã cấp quyền" in text_of(await admin.say("/mod telegram:101 CDCB"))
+
+
+async def test_a_decision_on_a_story_taken_down_says_it_was_taken_down(clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    await student.say("/gui Cả lớp em quyên góp sách cho các em nhỏ ở Bảo Lạc.")
+    await moderator.say("/duyet 1")
+    await moderator.say("/dang ngay")
+    await moderator.say("/go 1 thông tin chưa được kiểm chứng")
+    for command in ("/duyet 1", "/tuchoi 1 không phù hợp"):
+        answer = text_of(await moderator.say(command))
+        assert "Thầy Minh gỡ xuống" in answer and "đăng" not in answer
+
+
+async def test_a_second_report_of_the_same_story_is_answered_not_a_crash(core, channels, engine, clock, moderator):
+    clock.set_local("2026-11-30 09:00")
+    lan = Person(core, channels["telegram"], "301", "Lan")
+    await lan.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    _delivered(engine)
+    await lan.press("report:1", message_ref=_ref(engine, lan, 1))
+    assert text_of(await lan.say("/baocao 1")) == texts.ALREADY_REPORTED.format(id=1)
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Report)).all()) == 1

@@ -2,7 +2,7 @@ from sqlmodel import select
 
 from content import texts
 from storage.db import session_scope
-from storage.models import Story
+from storage.models import Announcement, Story
 from tests.conftest import text_of
 
 STORY = "Hôm nay lớp mình đi trồng cây ở bản Phja Đén, ai cũng vui."
@@ -96,3 +96,20 @@ async def test_a_photo_sent_without_gui_is_taken_as_a_story(engine, student):
     received = await student.send(kind="photo", photo="media:c.jpg", text=STORY)
     assert "#1" in received[0].text
     assert _stories(engine)[0].photo == "media:c.jpg"
+
+
+async def test_characters_xml_forbids_never_reach_a_story_news_or_announcement(engine, clock, student, moderator):
+    """A text pasted from Word brings \x0b (its line break) and the like: stored, it would break
+    the Atom feed for everyone."""
+    clock.set_local("2026-11-30 10:00")
+    await student.join()
+    pasted = "Hôm nay lớp mình\x0bđi trồng cây\x00 ở bản\x1f Phja Đén,\x08 ai cũng vui.\ud800"
+    await student.say(f"/gui {pasted}")
+    await moderator.say(f"/tin {pasted}")
+    await moderator.say(f"/thongbao CDCB {pasted}")
+    clean = "Hôm nay lớp mìnhđi trồng cây ở bản Phja Đén, ai cũng vui."
+    with session_scope(engine) as session:
+        assert [story.text for story in session.exec(select(Story).order_by(Story.id))] == [clean, clean]
+        assert [a.text for a in session.exec(select(Announcement))] == [clean]
+    lines = await student.send(text="/gui Dòng một\tcột\r\nDòng hai của một câu chuyện dài.")
+    assert "#3" in text_of(lines) and _stories(engine)[-1].text == "Dòng một\tcột\r\nDòng hai của một câu chuyện dài."

@@ -118,13 +118,18 @@ def retry_after(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+NO_RIGHTS = ("not enough rights", "need administrator rights", "have no rights")
+
+
 def channel_error(error: TelegramError) -> ChannelError:
     if isinstance(error, RetryAfter):
         return ChannelError(f"Telegram: {error.message}", retry_after=retry_after(error))
     if isinstance(error, Forbidden):
         return ChannelError(f"Telegram: {error.message}", blocked=True)
     if isinstance(error, BadRequest):
-        return ChannelError(f"Telegram: {error.message}", permanent=True)
+        # A channel where the bot may not post answers 400, not 403: it refuses as a blocked chat does.
+        refused = any(words in error.message.lower() for words in NO_RIGHTS)
+        return ChannelError(f"Telegram: {error.message}", blocked=refused, permanent=not refused)
     if isinstance(error, TimedOut):
         # Only a read timeout comes after the whole request went out; connect and pool timeouts
         # mean it never left.

@@ -121,8 +121,9 @@ def _build(update: dict, user: Any, chat: Any, kind: IncomingKind, **fields: Any
         return None
     update_id = update.get("update_id")
     if chat.get("type", "private") != "private":
-        # Only a message or the bot joining can earn the group its one notice; never a button.
-        if kind == "callback" or chat.get("id") is None:
+        # Only a message or the bot joining can earn a group its one notice; never a button, and
+        # never a channel (the bot is its admin for cross-posts: readers hear only the posts).
+        if kind == "callback" or chat.get("id") is None or chat.get("type") == "channel":
             return None
         return Incoming(channel=CHANNEL, user_id=str(user["id"]), chat_id=str(chat["id"]), kind="group",
                         update_id=str(update_id) if update_id is not None else None)

@@ -2,20 +2,24 @@
 
 import dataclasses
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from bot.core import Core
 from bot.web import WebSite, build_app
 from handlers.weblogin import make_token
 from storage.db import session_scope
-from storage.models import utcnow
+from storage.models import DailyCount, Event, utcnow
+from storage.periods import EARLIEST, Period, report_period
 from tests.bot.web.conftest import PUBLIC_URL
 from tests.conftest import Person, text_of
 from tests.fakes.http import serving
 
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 LINK = re.compile(re.escape(PUBLIC_URL) + r"(/dang-nhap\?t=[A-Za-z0-9_.\-]+)")
 
 
@@ -112,7 +116,7 @@ async def test_downloads_of_the_reports_for_a_period(web, moderator):
     assert 'filename="tintot-thongke-2026-11-30.xlsx"' in xlsx.headers["content-disposition"]
     csv = await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)
     assert csv.content.decode("utf-8-sig").splitlines()[0].startswith("Mã trường")
-    for wrong in ({"tu": "30/11/2026"}, {"tu": "2026-12-02", "den": "2026-12-01"}):
+    for wrong in ({"tu": "30/11/2026"}, {"tu": "2026-12-02", "den": "2026-12-01"}, {"den": "2024-12-31"}, {"tu": "9999-12-31"}):
         answer = await web.get("/bang-dieu-khien/bao-cao.csv", params=wrong, headers=cookie)
         assert answer.status_code == 400 and "NNNN-TT-NN" in answer.text
     assert (await web.get("/bang-dieu-khien/bao-cao.pdf", headers=cookie)).status_code == 400
@@ -146,3 +150,63 @@ async def test_a_school_moderator_sees_only_their_school(web, school_moderator):
     assert [row["code"] for row in data["schools"]] == ["CDCB"]
     csv = (await web.get("/bang-dieu-khien/bao-cao.csv", headers=cookie)).content.decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in csv[1:-1]] == ["CDCB"]  # between the header and the total
+
+
+async def test_an_announcement_is_the_latest_push_only_for_those_who_may_see_its_school(web, clock, moderator, school_moderator, student):
+    editor = session_cookie(await log_in(web, await login_link(moderator)))
+    own = session_cookie(await log_in(web, await login_link(school_moderator)))
+    clock.set_local("2026-12-01 10:00")  # daytime: the announcement goes out at once
+    await student.join("HOAAN")
+    preview = await moderator.say("/thongbao HOAAN Chiều thứ Sáu họp Đoàn trường.")
+    await moderator.press(preview[-1].buttons[0][0].data)
+    data = (await web.get("/bang-dieu-khien.json", headers=editor)).json()
+    progress = data["progress"]
+    assert progress["school"] == "Trung tâm GDNN-GDTX Hòa An" and progress["story_id"] is None and progress["total"] == 1
+    page = await web.get("/bang-dieu-khien", headers=editor)
+    assert page.status_code == 200 and "Thông báo của Trung tâm GDNN-GDTX Hòa An ngày 01/12/2026" in page.text
+    assert "câu chuyện #" not in page.text
+    assert (await web.get("/bang-dieu-khien.json", headers=own)).json()["progress"] is None  # another school's push
+    assert "Chưa có đợt gửi nào" in (await web.get("/bang-dieu-khien", headers=own)).text
+
+
+async def test_reports_read_without_the_write_lock_and_within_the_campaign(web, engine, database_url, moderator):
+    """A far-off day once made a report walk 9,000 weeks while holding SQLite's write lock, and
+    every student's message failed behind it; the year 9999 broke the date arithmetic."""
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    with engine.connect() as writer:
+        if database_url.startswith("sqlite"):
+            writer.begin()  # BEGIN IMMEDIATE: a push being written holds the write lock
+        for params in ({"tu": "1850-01-01"}, {"tu": "2026-11-01", "den": "9999-12-31"}):
+            xlsx = await web.get("/bang-dieu-khien/bao-cao.xlsx", params=params, headers=cookie, timeout=10)
+            assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK"), params
+        assert 'filename="tintot-thongke-' + utcnow().astimezone(ZONE).date().isoformat() in xlsx.headers["content-disposition"]
+        assert (await web.get("/bang-dieu-khien", headers=cookie, timeout=10)).status_code == 200
+
+
+def test_a_report_period_is_kept_to_the_days_that_can_have_data():
+    today = date(2026, 12, 1)
+    assert report_period(date(1850, 1, 1), date(9999, 12, 31), today=today) == Period(EARLIEST, today)
+    assert report_period(None, None, today=today) == Period(None, today)
+    assert report_period(date(2026, 11, 1), date(2026, 11, 30), today=today) == Period(date(2026, 11, 1), date(2026, 11, 30))
+    assert report_period(None, date(2024, 12, 31), today=today) is None
+    assert report_period(date(2026, 12, 2), None, today=today) is None
+
+
+async def test_a_login_form_that_is_not_one_is_refused(web, moderator):
+    token = (await login_link(moderator)).split("t=", 1)[1]
+    crowded = "&".join(f"f{n}=1" for n in range(10)) + f"&t={token}"
+    answer = await web.post("/dang-nhap", content=crowded, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 403 and "set-cookie" not in answer.headers
+    huge = await web.post("/dang-nhap", content=f"t={token}&pad=" + "x" * 100_000,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert huge.status_code == 403 and "set-cookie" not in huge.headers
+    assert (await web.post("/dang-nhap", data={"t": token})).status_code == 303  # the link was not used up
+
+
+async def test_the_dashboard_brings_the_daily_rollup_up_to_date(web, engine, moderator):
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    with session_scope(engine) as session:
+        session.add(Event(kind="delivered", school_id=1, at=utcnow() - timedelta(days=3)))
+    assert (await web.get("/bang-dieu-khien.json", headers=cookie)).status_code == 200
+    with session_scope(engine) as session:
+        assert [(row.school_id, row.kind, row.count) for row in session.exec(select(DailyCount))] == [(1, "delivered", 1)]
