@@ -3,7 +3,7 @@ a school announcement."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from handlers.context import CoreConfig
 from handlers.publishing import publish_slot
-from storage import announcements, crossposts
+from storage import announcements, crossposts, pushes
 from storage.db import session_scope
 from storage.models import Announcement, Delivery, Member, Story, utcnow
 
@@ -61,3 +61,21 @@ def statuses(engine: sa.Engine) -> dict[int, str]:
             select(Member.platform_id, Delivery.status).join(Member, Member.id == Delivery.member_id).where(Member.role != "channel")
         ).all()
     return {int(chat): status for chat, status in rows}
+
+
+def deliver_waiting(engine: sa.Engine) -> None:
+    """The waiting pushes as the senders leave them: sent, each with its message id."""
+    with session_scope(engine) as session:
+        for channel in ("telegram", "zalo"):
+            claimed = pushes.claim_window(session=session, channel=channel, owner="test", lease=timedelta(minutes=1))
+            refs = {c.delivery_id: f"m{c.delivery_id}" for c in claimed}
+            pushes.record_results(session=session, results={"sent": claimed}, channel=channel, refs=refs)
+
+
+def message_ref_of(engine: sa.Engine, chat_id: str, post_id: int) -> str:
+    """The message id of the push as it reached this chat."""
+    with session_scope(engine) as session:
+        return session.exec(
+            select(Delivery.message_ref).join(Member, Member.id == Delivery.member_id)
+            .where(Delivery.post_id == post_id, Member.chat_id == chat_id)
+        ).one()

@@ -10,7 +10,8 @@ from content import texts
 from handlers.publishing import publish_slot
 from storage import pushes
 from storage.db import session_scope
-from storage.models import Delivery, Member, Post, Story
+from storage.models import Delivery, Post, Story
+from tests.campaign import deliver_waiting, message_ref_of
 from tests.conftest import Person, text_of
 
 STORY = "Bạn Hoa lớp Điện dân dụng sửa miễn phí quạt điện cho cả bản Nà Giàng."
@@ -20,24 +21,6 @@ async def _approved_story(student: Person, moderator: Person, slot: str = "ngay"
     await student.say(f"/gui {STORY}")
     story_id = text_of(moderator.inbox()).count("Có câu chuyện mới")
     await moderator.say(f"/duyet {story_id} {slot}")
-
-
-def _delivered(engine) -> None:
-    """The waiting pushes as the senders leave them: sent, each with its message id."""
-    with session_scope(engine) as session:
-        for channel in ("telegram", "zalo"):
-            claimed = pushes.claim_window(session=session, channel=channel, owner="test", lease=timedelta(minutes=1))
-            refs = {c.delivery_id: f"m{c.delivery_id}" for c in claimed}
-            pushes.record_results(session=session, results={"sent": claimed}, channel=channel, refs=refs)
-
-
-def _ref(engine, person: Person, post_id: int) -> str:
-    """The message id of the push as it reached this person's chat."""
-    with session_scope(engine) as session:
-        return session.exec(
-            select(Delivery.message_ref).join(Member, Member.id == Delivery.member_id)
-            .where(Delivery.post_id == post_id, Member.chat_id == person.user_id)
-        ).one()
 
 
 async def test_dang_publishes_once_to_subscribers_and_tells_the_author(engine, core, channels, clock, student, moderator):
@@ -88,8 +71,8 @@ async def test_weekly_prefers_the_approved_weekly_story_else_the_most_loved_dail
     clock.set_local("2026-12-01 08:00")
     await moderator.say("/tin Xã Quang Trung hoàn thành 20 căn nhà cho hộ nghèo trước Tết.")
     await moderator.say("/dang ngay")
-    _delivered(engine)
-    await student.press("react:2:heart", message_ref=_ref(engine, student, 2))  # the second day's item is loved more
+    deliver_waiting(engine)
+    await student.press("react:2:heart", message_ref=message_ref_of(engine, student.user_id, 2))  # the second day's item is loved more
     clock.set_local("2026-12-06 19:00")  # Sunday
     assert "(câu chuyện #2)" in text_of(await moderator.say("/dang tuan"))
 
@@ -130,11 +113,11 @@ async def test_reactions_count_once_by_button_and_by_typed_reply(engine, student
     await _approved_story(student, moderator)
     await student.press("react:1:heart")  # before the push reached anyone: not counted
     await moderator.say("/dang ngay")
-    _delivered(engine)
+    deliver_waiting(engine)
 
     await student.press("react:1:heart", message_ref="m99")  # on another message: not counted
-    await student.press("react:1:heart", message_ref=_ref(engine, student, 1))
-    await student.press("react:1:heart", message_ref=_ref(engine, student, 1))
+    await student.press("react:1:heart", message_ref=message_ref_of(engine, student.user_id, 1))
+    await student.press("react:1:heart", message_ref=message_ref_of(engine, student.user_id, 1))
     clock.now = None  # a Zalo reply within 24 h of the push as delivered (real time)
     reply = await moderator.say("1")
     assert reply[-1].text == texts.REACTED.format(emoji="❤️")

@@ -15,7 +15,7 @@ from storage.db import session_scope
 from storage.wall import published_stories
 from storage.models import AuditEntry, Delivery, Event, Member, Reaction, Report, Story
 from tests.conftest import Person, text_of
-from tests.handlers.test_publishing import _delivered, _ref
+from tests.campaign import deliver_waiting, message_ref_of
 
 SITE = Site(base_url="https://tintot.example")
 PHONE_STORY = "Ai nhặt được ví của em thì gọi 0912 345 678 giúp em với, cảm ơn mọi người."
@@ -277,11 +277,11 @@ async def test_a_banned_member_neither_reacts_nor_reports_and_is_told_once(core,
         await reader.join()
     await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
     await moderator.say("/dang ngay")
-    _delivered(engine)
+    deliver_waiting(engine)
     await moderator.say("/chan telegram:301 báo cáo bừa nhiều lần")
     await moderator.say("/chan zalo:302 báo cáo bừa nhiều lần")
 
-    ref = _ref(engine, lan, 1)
+    ref = message_ref_of(engine, lan.user_id, 1)
     told = [await lan.press("react:1:heart", message_ref=ref), await lan.press("report:1", message_ref=ref),
             await lan.say("/baocao 1")]
     clock.now = None  # Zalo replies within 24 h of the push as delivered (real time)
@@ -324,8 +324,8 @@ async def test_a_second_report_of_the_same_story_is_answered_not_a_crash(core, c
     await lan.join()
     await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
     await moderator.say("/dang ngay")
-    _delivered(engine)
-    await lan.press("report:1", message_ref=_ref(engine, lan, 1))
+    deliver_waiting(engine)
+    await lan.press("report:1", message_ref=message_ref_of(engine, lan.user_id, 1))
     assert text_of(await lan.say("/baocao 1")) == texts.ALREADY_REPORTED.format(id=1)
     with session_scope(engine) as session:
         assert len(session.exec(select(Report)).all()) == 1
