@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from bot.channels.base import ChannelError
+from bot.channels.http import mounts
 
 # httpx logs every request URL at INFO, and Zalo puts the bot token in the URL.
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -40,7 +41,7 @@ class ZaloApi:
     def __init__(self, base_url: str, token: str, *, timeout: float = 10.0) -> None:
         self._prefix = f"{base_url.rstrip('/')}/bot{token}/"
         self._timeout = timeout
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout))
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout), mounts=mounts(connections=32))
         self._resume_at = 0.0
 
     async def call(self, method: str, payload: dict | None = None, *, wait: float = 0.0) -> Any:

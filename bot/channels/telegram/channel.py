@@ -19,6 +19,7 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
+from bot.channels.http import mounts
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
 from bot.channels.telegram.photos import Photos, PhotoStore
 from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
@@ -96,11 +97,11 @@ class TelegramChannel:
     def _build_bot(self, token: str) -> Bot:
         timeout = self._request_timeout
         self._http = HTTPXRequest(connection_pool_size=32, read_timeout=timeout,
-                                  write_timeout=timeout, connect_timeout=timeout,
-                                  pool_timeout=timeout)
+                                  write_timeout=timeout, connect_timeout=timeout, pool_timeout=timeout,
+                                  httpx_kwargs={"mounts": mounts(connections=32)})
         # Long polling holds its own connection so replies never queue behind it.
         self._polling_http = HTTPXRequest(connection_pool_size=1, read_timeout=timeout,
-                                          connect_timeout=timeout)
+                                          connect_timeout=timeout, httpx_kwargs={"mounts": mounts(connections=1)})
         api = self._settings.telegram_bot_api_url.rstrip("/")
         return Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot",
                    request=self._http, get_updates_request=self._polling_http)

@@ -1,0 +1,201 @@
+"""The HTTP transport both channels send through: httpx and httpcore, on plain asyncio sockets.
+
+httpx runs httpcore's connections on anyio by default. Measured on a push against the fake Bot
+APIs (py-spy, CPU time per delivery), anyio cost the bot a fifth (Zalo) to a quarter (Telegram)
+of its CPU: at every request httpcore's pool asks each pooled connection whether the server
+closed it, and anyio answers by building a dict of socket attributes and polling the socket;
+its timeouts add a cancel scope to every read and write. Here a connection keeps what arrived
+in a buffer of its own, so that question is two attribute reads, and a timeout is one timer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Iterable
+from typing import Any
+
+import httpcore
+import httpx
+
+KEEPALIVE = 5.0  # seconds an idle connection is kept (httpx's default)
+# Reading stops while this much is buffered and not yet taken (a photo downloading).
+HIGH_WATER = 256 * 1024
+
+
+def mounts(*, connections: int, ssl_context: ssl.SSLContext | None = None) -> dict[str, httpx.AsyncBaseTransport]:
+    """`httpx.AsyncClient(mounts=…)`: every URL through one `transport`, except those the
+    environment sends through a proxy (HTTPS_PROXY, ALL_PROXY, NO_PROXY), which httpx keeps
+    serving as before (a client given `transport=` would ignore the environment)."""
+    return {"all://": transport(connections=connections, ssl_context=ssl_context)}
+
+
+def transport(*, connections: int, ssl_context: ssl.SSLContext | None = None) -> httpx.AsyncHTTPTransport:
+    """An httpx transport of at most `connections` connections, each on an `AsyncioStream`;
+    HTTPS verified as httpx does by default, or by `ssl_context`."""
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=KEEPALIVE)
+    made = httpx.AsyncHTTPTransport(limits=limits)
+    # httpx has no parameter for httpcore's network backend: its pool is replaced by the same
+    # pool on ours. Everything else (requests, responses, exceptions) stays httpx's.
+    made._pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context or httpx.create_ssl_context(),
+        max_connections=connections,
+        max_keepalive_connections=connections,
+        keepalive_expiry=KEEPALIVE,
+        network_backend=AsyncioBackend(),
+    )
+    return made
+
+
+class AsyncioBackend(httpcore.AsyncNetworkBackend):
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                # asyncio turns Nagle's algorithm off on the TCP sockets it opens.
+                _, stream = await loop.create_connection(
+                    AsyncioStream, host, port, local_addr=(local_address, 0) if local_address else None
+                )
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"no connection to {host}:{port} within {timeout} s") from None
+        except OSError as error:
+            raise httpcore.ConnectError(str(error)) from None
+        sock = stream.get_extra_info("socket")
+        for option in socket_options or ():
+            sock.setsockopt(*option)
+        return stream
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+class AsyncioStream(asyncio.Protocol, httpcore.AsyncNetworkStream):
+    """One connection: what arrives is buffered until read; writes wait while the socket's
+    buffer is full."""
+
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._received = bytearray()
+        self._ended = False  # the server closed its side, or the connection was lost
+        self._lost: Exception | None = None
+        self._data_waiter: asyncio.Future | None = None
+        self._write_waiter: asyncio.Future | None = None
+        self._writing_paused = False
+        self._reading_paused = False
+        self._extra: dict[str, Any] = {}  # httpcore's names: kept, as a closed TLS transport has none
+
+    # --- asyncio.Protocol: called by the event loop --------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport  # type: ignore[assignment]
+        for info, name in (("client_addr", "sockname"), ("server_addr", "peername"), ("socket", "socket")):
+            self._extra[info] = transport.get_extra_info(name)
+
+    def data_received(self, data: bytes) -> None:
+        self._received += data
+        if len(self._received) > HIGH_WATER and not self._reading_paused:
+            self._reading_paused = True
+            self._transport.pause_reading()
+        self._wake_reader()
+
+    def eof_received(self) -> bool:
+        self._ended = True
+        self._wake_reader()
+        return False  # close the transport: HTTP/1.1 never writes after the server's end
+
+    def connection_lost(self, error: Exception | None) -> None:
+        self._ended = True
+        self._lost = error
+        self._wake_reader()
+        self._wake_writer()
+
+    def pause_writing(self) -> None:
+        self._writing_paused = True
+
+    def resume_writing(self) -> None:
+        self._writing_paused = False
+        self._wake_writer()
+
+    # --- httpcore.AsyncNetworkStream: called by httpcore ----------------------------------------
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        if not self._received and not self._ended:
+            self._data_waiter = asyncio.get_running_loop().create_future()
+            try:
+                async with asyncio.timeout(timeout):
+                    await self._data_waiter
+            except TimeoutError:
+                raise httpcore.ReadTimeout(f"no answer within {timeout} s") from None
+            finally:
+                self._data_waiter = None
+        if not self._received and self._lost is not None:
+            raise httpcore.ReadError(str(self._lost))
+        data = bytes(self._received[:max_bytes])
+        del self._received[:max_bytes]
+        if self._reading_paused and len(self._received) <= HIGH_WATER and not self._ended:
+            self._reading_paused = False
+            self._transport.resume_reading()
+        return data
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        if not buffer:
+            return
+        if self._ended or self._transport.is_closing():
+            raise httpcore.WriteError(str(self._lost or "connection closed"))
+        self._transport.write(buffer)
+        if not self._writing_paused:
+            return
+        self._write_waiter = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(timeout):
+                await self._write_waiter
+        except TimeoutError:
+            raise httpcore.WriteTimeout(f"not written within {timeout} s") from None
+        finally:
+            self._write_waiter = None
+        if self._lost is not None:
+            raise httpcore.WriteError(str(self._lost))
+
+    async def aclose(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+
+    async def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                self._transport = await loop.start_tls(self._transport, self, ssl_context, server_hostname=server_hostname)
+            self._extra["ssl_object"] = self._transport.get_extra_info("ssl_object")
+        except TimeoutError:
+            self._transport.close()
+            raise httpcore.ConnectTimeout(f"no TLS handshake within {timeout} s") from None
+        except (OSError, ssl.SSLError) as error:
+            self._transport.close()
+            raise httpcore.ConnectError(str(error)) from None
+        return self
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            # Asked of an idle connection: anything that arrived (the server's close, or bytes
+            # no request asked for) means it cannot carry another request.
+            return self._ended or bool(self._received)
+        return self._extra.get(info)
+
+    # ---------------------------------------------------------------------------------------------
+
+    def _wake_reader(self) -> None:
+        if self._data_waiter is not None and not self._data_waiter.done():
+            self._data_waiter.set_result(None)
+
+    def _wake_writer(self) -> None:
+        if self._write_waiter is not None and not self._write_waiter.done():
+            self._write_waiter.set_result(None)
