@@ -31,9 +31,8 @@ from content import texts
 from handlers.io import Outgoing
 from handlers.announcements import message as announcement_message
 from handlers.publishing import channel_message, post_message
-from storage import pushes, retractions, wall
+from storage import pushes, retractions
 from storage.db import session_scope
-from storage.models import Announcement, Post, School, Story
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +90,6 @@ class Sender:
         self._last_error = ""
         self._paused_until = 0.0
         self._stopping = asyncio.Event()
-        self._posts: dict[int, Outgoing] = {}  # this window's rendered posts
         self._in_flight = asyncio.Semaphore(IN_FLIGHT)
 
     async def run(self) -> None:
@@ -146,11 +144,12 @@ class Sender:
         return len(claimed)
 
     def _claim(self) -> tuple[list[pushes.Claimed], dict[int, Outgoing]]:
-        # Rendered afresh each window: an author who erased their data since is no longer named.
-        self._posts.clear()
         with session_scope(self.engine) as session:
             claimed = pushes.claim_window(session=session, channel=self.channel.name, owner=self.owner, lease=self.lease)
-            return claimed, {c.delivery_id: self._message(session, c) for c in claimed if c.still_wanted}
+            wanted = [claim for claim in claimed if claim.still_wanted]
+            # Read afresh each window: an author who erased their data since is no longer named.
+            found = pushes.contents(session=session, post_ids={claim.post_id for claim in wanted}) if wanted else {}
+        return claimed, self._messages(wanted, found)
 
     def _record(self, results: dict[str, list[pushes.Claimed]], refs: dict[int, str]) -> None:
         with session_scope(self.engine) as session:
@@ -240,31 +239,39 @@ class Sender:
         if self._outages == 1 and self.on_outage is not None:
             await self.on_outage(texts.PUSH_OUTAGE.format(channel=self.channel.name, seconds=int(seconds)))
 
-    def _message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
-        """The post as this member gets it; rendered once per post and window, not once per member."""
-        if claim.to_channel:
-            return self._channel_message(session, claim)
-        if claim.post_id not in self._posts:
-            self._posts[claim.post_id] = self._render(session, session.get(Post, claim.post_id))
-        return dataclasses.replace(self._posts[claim.post_id], chat_id=claim.chat_id)
+    def _messages(self, claimed: list[pushes.Claimed], found: dict[int, pushes.Contents]) -> dict[int, Outgoing]:
+        """Each delivery's message, by delivery id; a post is rendered once per window, not once
+        per member."""
+        rendered: dict[int, Outgoing] = {}
+        messages = {}
+        for claim in claimed:
+            contents = found[claim.post_id]
+            if claim.to_channel:
+                messages[claim.delivery_id] = self._channel_message(contents, claim.chat_id)
+                continue
+            if claim.post_id not in rendered:
+                rendered[claim.post_id] = self._render(contents)
+            messages[claim.delivery_id] = dataclasses.replace(rendered[claim.post_id], chat_id=claim.chat_id)
+        return messages
 
-    def _render(self, session, post: Post) -> Outgoing:  # noqa: ANN001
-        if post.announcement_id is not None:
-            announcement = session.get(Announcement, post.announcement_id)
-            school = session.get(School, announcement.school_id)
-            return announcement_message(announcement=announcement, school=school, channel=self.channel.name, chat_id="", post=post)
-        story, school, adult = _story_of(session, post)
-        return post_message(post=post, story=story, school=school, author_adult=adult, channel=self.channel.name, chat_id="")
+    def _render(self, contents: pushes.Contents) -> Outgoing:
+        if contents.announcement is not None:
+            return announcement_message(
+                announcement=contents.announcement, school=contents.school, channel=self.channel.name, chat_id="", post=contents.post
+            )
+        return post_message(
+            post=contents.post, story=contents.story, school=contents.school, author_adult=contents.author_adult,
+            channel=self.channel.name, chat_id="",
+        )
 
-    def _channel_message(self, session, claim: pushes.Claimed) -> Outgoing:  # noqa: ANN001
+    def _channel_message(self, contents: pushes.Contents, chat_id: str) -> Outgoing:
         """The post as a Telegram channel carries it: no reaction buttons (its readers are not
         members); a story with the link to its page."""
-        post = session.get(Post, claim.post_id)
-        if post.announcement_id is not None:
-            return dataclasses.replace(self._render(session, post), chat_id=claim.chat_id, buttons=())
-        story, school, adult = _story_of(session, post)
+        if contents.announcement is not None:
+            return dataclasses.replace(self._render(contents), chat_id=chat_id, buttons=())
         return channel_message(
-            post=post, story=story, school=school, author_adult=adult, chat_id=claim.chat_id, public_url=self.public_url
+            post=contents.post, story=contents.story, school=contents.school, author_adult=contents.author_adult,
+            chat_id=chat_id, public_url=self.public_url,
         )
 
     async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:
@@ -333,10 +340,3 @@ def recover(engine: sa.Engine, *, alone: bool = False) -> int:
     if count:
         log.warning("%d deliveries were in flight when a sender stopped: marked unknown, not re-sent", count)
     return count
-
-
-def _story_of(session, post: Post) -> tuple[Story, School | None, bool]:  # noqa: ANN001
-    """A push's story, its school, and whether its author may be named (`storage.wall`)."""
-    story = session.get(Story, post.story_id)
-    school = session.get(School, story.school_id) if story.school_id else None
-    return story, school, wall.author_is_adult(session=session, story=story)

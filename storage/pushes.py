@@ -7,7 +7,8 @@ before its message leaves, so after a crash it is never sent twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,9 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Announcement, Delivery, Event, Member, Post, Reaction, Story, UTCDateTime, utcnow
+from storage import wall
+from storage.models import Announcement, Delivery, Event, Member, Post, Reaction, School, Story, UTCDateTime, utcnow
 
 WINDOW = 32
+_DELIVERY = Delivery.__table__  # a push's hot statements are Core statements on the table
 
 
 def post_for(*, session: Session, kind: str, slot_date: date) -> Post | None:
@@ -144,9 +147,9 @@ class Claimed:
     to_channel: bool = False  # a Telegram channel that cross-posts (see storage.crossposts)
 
 
-def first_in_line(*, channel: str, status: str, size: int) -> sa.ScalarSelect:
+def first_in_line(*, channel: str | sa.BindParameter, status: str, size: int) -> sa.ScalarSelect:
     """The ids of a channel's first `size` deliveries in `status`, for a conditional UPDATE; on
-    PostgreSQL it skips rows another sender has locked."""
+    PostgreSQL it skips rows another sender has locked. `channel` may be a bound parameter."""
     return (
         select(Delivery.id)
         .where(Delivery.channel == channel, Delivery.status == status)
@@ -162,77 +165,130 @@ def claim_window(*, session: Session, channel: str, owner: str, lease: timedelta
     caller before sending).
 
     One UPDATE … WHERE id IN (…) statement, so two senders cannot claim the same rows; on
-    PostgreSQL the inner select skips rows another sender has locked.
+    PostgreSQL the inner select skips rows another sender has locked. A second statement reads
+    what the sender needs of each row's member and post. Both are Core statements built once:
+    the session holds no deliveries to keep in step, and building statements and the ORM's
+    bookkeeping cost more than the SQL (measured).
     """
     now = utcnow()
-    claimed = session.execute(
-        sa.update(Delivery)
-        .where(col(Delivery.id).in_(first_in_line(channel=channel, status="waiting", size=size)))
-        .values(status="sending", attempts=Delivery.attempts + 1, updated_at=now, lease_owner=owner, lease_until=now + lease)
-        .returning(Delivery.id, Delivery.post_id, Delivery.member_id)
-    ).all()
-    if not claimed:
+    connection = session.connection()  # Core, past the ORM: the session holds no deliveries
+    claiming = {"of_channel": channel, "now": now, "owner": owner, "until": now + lease}
+    ids = connection.execute(_claim_statement(size), claiming).scalars().all()
+    if not ids:
         return []
-    members = {
-        row.id: row
-        for row in session.execute(
-            select(
-                Member.id, Member.chat_id, Member.school_id, Member.daily, Member.weekly, Member.school_news, Member.blocked,
-                Member.role, Member.banned_at,
-            ).where(
-                col(Member.id).in_([member_id for _, _, member_id in claimed])
-            )
+    rows = connection.execute(_CLAIMED, {"ids": ids})
+    return [_claimed(row) for row in rows]
+
+
+@functools.cache
+def _claim_statement(size: int) -> sa.Update:
+    when = _DELIVERY.c.updated_at.type
+    return (
+        sa.update(_DELIVERY)
+        .where(_DELIVERY.c.id.in_(first_in_line(channel=sa.bindparam("of_channel"), status="waiting", size=size)))
+        .values(
+            status="sending", attempts=_DELIVERY.c.attempts + 1, updated_at=sa.bindparam("now", type_=when),
+            lease_owner=sa.bindparam("owner"), lease_until=sa.bindparam("until", type_=when),
         )
-    }
-    kinds = dict(session.execute(select(Post.id, Post.kind).where(col(Post.id).in_({post_id for _, post_id, _ in claimed}))).all())
-    result = []
-    for delivery_id, post_id, member_id in sorted(claimed):
-        member = members[member_id]
-        to_channel = member.role == "channel"
-        wanted = to_channel or wants(kinds[post_id], daily=member.daily, weekly=member.weekly, school_news=member.school_news)
-        wanted = wanted and not member.blocked and member.banned_at is None and member.chat_id is not None
-        result.append(Claimed(delivery_id, post_id, member_id, member.chat_id, member.school_id, wanted, to_channel))
-    return result
+        .returning(_DELIVERY.c.id)
+    )
+
+
+_CLAIMED = (
+    select(
+        Delivery.id, Delivery.post_id, Delivery.member_id, Member.chat_id, Member.school_id, Member.daily, Member.weekly,
+        Member.school_news, Member.blocked, Member.role, Member.banned_at, Post.kind,
+    )
+    .join(Member, Member.id == Delivery.member_id)
+    .join(Post, Post.id == Delivery.post_id)
+    .where(col(Delivery.id).in_(sa.bindparam("ids", expanding=True)))
+    .order_by(Delivery.id)
+)
+
+
+def _claimed(row: sa.Row) -> Claimed:
+    """A claimed row as the sender needs it: still wanted unless the member unsubscribed from
+    this kind of post, blocked the bot, was banned or erased since the post was created."""
+    to_channel = row.role == "channel"
+    wanted = to_channel or wants(row.kind, daily=row.daily, weekly=row.weekly, school_news=row.school_news)
+    wanted = wanted and not row.blocked and row.banned_at is None and row.chat_id is not None
+    return Claimed(row.id, row.post_id, row.member_id, row.chat_id, row.school_id, wanted, to_channel)
 
 
 def record_results(
     *, session: Session, results: dict[str, list[Claimed]], channel: str, refs: dict[int, str] | None = None
 ) -> None:
-    """Writes what the platform answered: one UPDATE per status, events for the sent and blocked,
-    and the platform's message ids (`refs`, by delivery id) so a takedown can delete them.
+    """Writes what the platform answered: each row's status with the platform's message id
+    (`refs`, by delivery id, so a takedown can delete it) in one statement run for every row,
+    and events for the sent and blocked.
 
     Rows are matched by id whatever their status, so a result still lands on a row that a
     restarting process had meanwhile marked `unknown`.
     """
     now = utcnow()
-    for status, rows in results.items():
-        if not rows:
-            continue
-        session.execute(
-            sa.update(Delivery)
-            .where(col(Delivery.id).in_([r.delivery_id for r in rows]))
-            .values(status=status, updated_at=now, lease_until=None)
-        )
-    if refs:
-        session.execute(
-            sa.update(Delivery.__table__).where(Delivery.__table__.c.id == sa.bindparam("delivery_id")).values(message_ref=sa.bindparam("ref")),
-            [{"delivery_id": delivery_id, "ref": ref} for delivery_id, ref in refs.items()],
-        )
+    refs = refs or {}
+    rows = [
+        {"delivery_id": r.delivery_id, "new_status": status, "ref": refs.get(r.delivery_id), "now": now}
+        for status, claimed in results.items()
+        for r in claimed
+    ]
+    connection = session.connection()  # Core, past the ORM: the session holds no deliveries
+    if rows:
+        connection.execute(_RECORD, rows)
     events = [
         {"kind": "delivered", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}
         for r in results.get("sent", [])
     ]
     blocked = results.get("blocked", [])
     if blocked:
-        session.execute(
-            sa.update(Member).where(col(Member.id).in_([r.member_id for r in blocked])).values(blocked=True, daily=False, weekly=False)
+        connection.execute(
+            sa.update(Member.__table__)
+            .where(Member.__table__.c.id.in_([r.member_id for r in blocked]))
+            .values(blocked=True, daily=False, weekly=False)
         )
         events += [
             {"kind": "blocked", "member_id": r.member_id, "school_id": r.school_id, "channel": channel, "post_id": r.post_id, "at": now}
             for r in blocked
         ]
     if events:
-        session.execute(sa.insert(Event), events)
+        connection.execute(sa.insert(Event.__table__), events)
+
+
+_RECORD = (
+    sa.update(_DELIVERY)
+    .where(_DELIVERY.c.id == sa.bindparam("delivery_id"))
+    .values(
+        status=sa.bindparam("new_status"),
+        updated_at=sa.bindparam("now", type_=_DELIVERY.c.updated_at.type),
+        lease_until=None,
+        message_ref=sa.func.coalesce(sa.bindparam("ref", type_=sa.String), _DELIVERY.c.message_ref),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a pushed post shows, as it stands now: its story (with the school and whether the
+    author may be named, `storage.wall`) or its announcement (with the school that sends it)."""
+
+    post: Post
+    story: Story | None
+    announcement: Announcement | None
+    school: School | None
+    author_adult: bool
+
+
+def contents(*, session: Session, post_ids: Iterable[int]) -> dict[int, Contents]:
+    """The posts' contents by post id, in one statement."""
+    rows = session.execute(
+        select(Post, Story, Announcement, School, Member)
+        .join(Story, col(Story.id) == Post.story_id, isouter=True)
+        .join(Announcement, col(Announcement.id) == Post.announcement_id, isouter=True)
+        .join(School, School.id == sa.func.coalesce(Announcement.school_id, Story.school_id), isouter=True)
+        .join(Member, col(Member.id) == Story.member_id, isouter=True)
+        .where(col(Post.id).in_(list(post_ids)))
+    )
+    return {post.id: Contents(post, story, announcement, school, wall.adult_author(author)) for post, story, announcement, school, author in rows}
 
 
 def renew_leases(*, session: Session, delivery_ids: list[int], owner: str, lease: timedelta) -> int:

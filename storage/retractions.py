@@ -51,12 +51,20 @@ def retract(*, session: Session, story_id: int, windows: dict[str, datetime]) ->
 def retract_late(*, session: Session, delivery_ids: list[int]) -> int:
     """Messages just sent whose story was taken down while their window was in flight (the
     takedown saw them `sending`): queued for deletion like the rest. Returns how many."""
-    taken_down = select(Post.id).join(Story, Story.id == Post.story_id).where(Story.status == "retracted")
-    return session.execute(
-        sa.update(Delivery)
-        .where(col(Delivery.id).in_(delivery_ids), Delivery.status == "sent", col(Delivery.post_id).in_(taken_down))
-        .values(status="retracting", updated_at=utcnow())
-    ).rowcount
+    return session.connection().execute(_RETRACT_LATE, {"ids": delivery_ids, "now": utcnow()}).rowcount
+
+
+# Built once, a Core statement: it runs after every window of a channel that can delete.
+_DELIVERY = Delivery.__table__
+_RETRACT_LATE = (
+    sa.update(_DELIVERY)
+    .where(
+        _DELIVERY.c.id.in_(sa.bindparam("ids", expanding=True)),
+        _DELIVERY.c.status == "sent",
+        _DELIVERY.c.post_id.in_(select(Post.id).join(Story, Story.id == Post.story_id).where(Story.status == "retracted")),
+    )
+    .values(status="retracting", updated_at=sa.bindparam("now", type_=_DELIVERY.c.updated_at.type))
+)
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,12 @@ def public_author(story: Story, *, author_adult: bool) -> str | None:
 
 def author_is_adult(*, session: Session, story: Story) -> bool:
     """Whether the story's author is a 16+ member who has not erased their data."""
-    author = session.get(Member, story.member_id) if story.member_id is not None else None
-    return author is not None and author.adult and author.erased_at is None
+    return adult_author(session.get(Member, story.member_id) if story.member_id is not None else None)
+
+
+def adult_author(author: Member | None) -> bool:
+    """Whether this author (None: unlinked by erasure) is a 16+ member who has not erased their data."""
+    return author is not None and bool(author.adult) and author.erased_at is None
 
 
 def _with_author(query):  # noqa: ANN001, ANN202
