@@ -72,8 +72,8 @@ def first_message(config: CoreConfig) -> dict[str, object]:
 _members = Member.__table__
 _fresh = sa.and_(_members.c.burst_at.is_not(None), _members.c.burst_at > sa.bindparam("window_start"))
 # Built once: building a statement costs more CPU than running it, and this one runs for every
-# message. A table statement, so the ORM leaves the loaded member alone (it never writes these
-# columns back).
+# message. A table statement on the session's connection: the ORM neither flushes the member's
+# pending changes first nor touches the loaded member (it never writes these columns back).
 _COUNT_MESSAGE = (
     sa.update(_members)
     .where(_members.c.id == sa.bindparam("member_id"))
@@ -91,7 +91,7 @@ def flood(*, session: Session, member: Member, config: CoreConfig) -> str | None
     One UPDATE … RETURNING counts the message, so processes sharing the database count together.
     """
     now = config.clock()
-    count, quiet_until = session.execute(
+    count, quiet_until = session.connection().execute(
         _COUNT_MESSAGE, {"member_id": member.id, "now": now, "window_start": now - FLOOD_WINDOW}
     ).one()
     if quiet_until is not None and quiet_until > now:

@@ -29,8 +29,9 @@ def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
 
     Runs in the caller's transaction, so the record and the update's effects commit together.
     """
-    statement = _CLAIM_UPDATE[session.get_bind().dialect.name]
-    return session.execute(statement, {"channel": channel, "update_id": update_id, "at": utcnow()}).first() is not None
+    connection = session.connection()
+    statement = _CLAIM_UPDATE[connection.dialect.name]
+    return connection.execute(statement, {"channel": channel, "update_id": update_id, "at": utcnow()}).first() is not None
 
 
 def forget_updates(*, session: Session, before: datetime) -> int:
@@ -156,10 +157,11 @@ def add_event(
     story_id: int | None = None,
     school_id: int | None = None,
 ) -> None:
-    """Writes one event at once, with the member's school as it is now. A plain INSERT, not an
-    object flushed at commit: nothing reads an event back as an object, and building one costs
-    more than writing the row."""
-    session.execute(
+    """Writes one event at once, with the member's school as it is now. A plain INSERT on the
+    session's connection, not an object flushed at commit: nothing reads an event back as an
+    object, building one costs more than writing the row, and the member's pending changes are
+    not flushed first (they are written once, at commit)."""
+    session.connection().execute(
         _ADD_EVENT,
         {
             "kind": kind,
