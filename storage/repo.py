@@ -88,18 +88,22 @@ def banned_members(*, session: Session, school_id: int | None = None) -> Sequenc
     return session.exec(query).all()
 
 
+# Asked while a member chooses a school, so built once. Listing does not flush the member's
+# pending changes first: it reads school rows only, and no handler deactivates a school.
+_SCHOOLS = select(School).order_by(School.id).execution_options(autoflush=False)
+_ACTIVE_SCHOOLS = _SCHOOLS.where(School.active == True)  # noqa: E712
+_SCHOOL_BY_CODE = select(School).where(School.code == sa.bindparam("code"))
+
+
 def schools(*, session: Session, active_only: bool = True) -> Sequence[School]:
-    query = select(School).order_by(School.id)
-    if active_only:
-        query = query.where(School.active == True)  # noqa: E712
-    return session.exec(query).all()
+    return session.exec(_ACTIVE_SCHOOLS if active_only else _SCHOOLS).all()
 
 
 def school_by_code(*, session: Session, code: str) -> School | None:
     """None for a code no school can have; one with a NUL character would fail PostgreSQL's query."""
     if not (code.isascii() and code.isprintable()):
         return None
-    return session.exec(select(School).where(School.code == code.upper())).first()
+    return session.exec(_SCHOOL_BY_CODE, params={"code": code.upper()}).first()
 
 
 @dataclass(frozen=True)
