@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 import uvicorn
 from starlette.applications import Starlette
@@ -36,10 +36,11 @@ class WebhookReceiver(Protocol):
     """A channel in webhook mode: checks the secret (in constant time) and takes the update.
 
     Returns the HTTP status to answer: 200 when taken, 403 for a missing or wrong secret (and
-    nothing processed), 400 for a body that is not an update.
+    nothing processed), 400 for a body that is not an update; or, taken, a JSON object to answer
+    with (Telegram makes the Bot API call it names).
     """
 
-    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int: ...
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int | dict[str, Any]: ...
 
 
 def build_app(
@@ -56,8 +57,8 @@ def build_app(
         body = await read_body(request, MAX_UPDATE_BYTES)
         if body is None:
             return Response(status_code=413)
-        status = await receiver.receive_webhook(request.headers, body)
-        return Response(status_code=status)
+        answer = await receiver.receive_webhook(request.headers, body)
+        return JSONResponse(answer) if isinstance(answer, dict) else Response(status_code=answer)
 
     async def healthz(request: Request) -> Response:
         ok = await off_loop(health) if health is not None else True  # it asks the database
