@@ -3,8 +3,9 @@
 New members join (/start, consent, age band, school), then each writes a text: every step is one
 update through `Core._handle_in_transaction`, the transaction the runtime runs in a database
 thread, here in one thread with nothing else running. It prints the process's CPU time per update
-(`time.process_time`), which other jobs on the machine barely move: the figure to compare before
-and after a change. On PostgreSQL the server's own CPU is not counted, only the bot's.
+(`time.process_time`), the best of several rounds: other jobs on the machine move it far less than
+wall-clock rates, and the best round least. On PostgreSQL the server's own CPU is not counted,
+only the bot's.
 `python -m tests.benchmarks.bench_core sqlite` measures SQLite only.
 """
 
