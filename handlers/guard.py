@@ -2,7 +2,8 @@
 (group chats, blocking and unblocking the bot), and flood control.
 
 Usage: `outside_conversation` first (no member row is made for a group chat); then, for a
-member, `flood` says whether to answer, warn once, or ignore.
+member, `flood` says whether to answer, warn once, or ignore (a newcomer's row is made with
+`first_message`, which counts their first one).
 """
 
 from __future__ import annotations
