@@ -1,4 +1,5 @@
-"""The public story wall over HTTP: `/`, `/cau-chuyen/{id}`, `/truong/{MÃ}` and the Atom feeds.
+"""The public story wall over HTTP: `/`, `/cau-chuyen/{id}`, `/truong/{MÃ}`, the Atom feeds, and
+the photos (`bot.web.media`: a published story's for anyone, the rest by signed link only).
 
 Every page has a JSON twin (add `.json`), the same context rendered as data. Endpoints are plain
 functions: Starlette runs them in its thread pool, so database work never blocks the event loop;
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.web.media import media_routes
 from bot.web.respond import page_response
 from bot.web.site import WebSite
 from handlers import wall
@@ -50,4 +52,5 @@ def wall_routes(site: WebSite) -> list[Route]:
         Route("/truong/{code}.json", school),
         Route("/truong/{code}", school),
         Route("/feed.xml", feed),
+        *media_routes(site),
     ]

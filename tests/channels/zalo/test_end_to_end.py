@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -150,6 +151,36 @@ async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, e
     assert "đã thả ❤️ cho tin này rồi" in text_of(await student.say("1"))
     assert text_of(await student.say("3")) == texts.REPORTED.format(id=1)
     assert "bị thành viên báo cáo (1 lượt)" in admin.inbox()[-1]["text"]
+
+
+async def test_a_photo_is_signed_while_waiting_public_once_pushed_and_closed_by_a_takedown(zalo, engine, bot, people):
+    """What Zalo is given to fetch: the moderator a signed link to the waiting story's photo (its
+    plain address answers nothing), the members the public address of the published photo, and
+    after /go neither opens."""
+    core = bot[0]
+    student, admin = people("z-108", "Hà"), people(ADMIN, "Cô Hoa")
+    await admin.say("/huongdan")
+    await student.join()
+    await student.say("/gui")
+    await student.send(IMAGE, photo_url=zalo.file_url(), caption=STORY)
+    [notice] = [m for m in await admin.say("/cho") if m["method"] == "sendPhoto"]
+    with session_scope(engine) as session:
+        name = session.exec(select(Story.photo)).one().removeprefix("media:")
+    site, signed = notice["photo"].split("/anh/")
+    assert re.fullmatch(rf"\d+/[\w-]{{24}}/{re.escape(name)}", signed) and notice["photo_bytes"] == JPEG
+
+    await admin.say("/duyet 1")
+    await admin.say("/dang ngay")
+    sender = Sender(engine=engine, channel=core.channels["zalo"], rate=100)
+    while await sender.send_window():
+        pass
+    push = student.inbox()[-1]
+    assert push["photo"] == f"{site}/anh/{name}" and push["photo_bytes"] == JPEG
+
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(push["photo"])).headers["cache-control"] == "public, max-age=86400"
+        await admin.say("/go 1 ảnh có mặt bạn chưa xin phép")
+        assert [(await client.get(url)).status_code for url in (notice["photo"], push["photo"])] == [404, 404]
 
 
 async def test_a_group_hears_once_that_the_bot_works_in_private(zalo, people):
