@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from bot.media import PREFIX, WEB_PREFIX, MediaStore
+from bot.media import PREFIX, WEB_PREFIX
 from bot.threads import off_loop
 from bot.web.site import WebSite
 from storage.db import read_scope
@@ -33,7 +33,7 @@ def media_routes(site: WebSite) -> list[Route]:
     async def signed(request: Request) -> Response:
         name, expires, signature = (request.path_params[key] for key in ("name", "expires", "signature"))
         if site.media is None or not site.media.link_opens(name, expires, signature):
-            return _gone()
+            return _not_found()
         return await _answer(site, name, allowed=("public", "private"), cache=PRIVATE)
 
     return [
@@ -43,21 +43,22 @@ def media_routes(site: WebSite) -> list[Route]:
 
 
 async def _answer(site: WebSite, name: str, *, allowed: tuple[PhotoStanding, ...], cache: str) -> Response:
-    path = await off_loop(_servable, site, site.media, name, allowed) if site.media is not None else None
-    return FileResponse(path, headers={"Cache-Control": cache}) if path is not None else _gone()
+    path = await off_loop(_servable, site, name, allowed)
+    return FileResponse(path, headers={"Cache-Control": cache}) if path is not None else _not_found()
 
 
-def _servable(site: WebSite, media: MediaStore, name: str, allowed: tuple[PhotoStanding, ...]) -> Path | None:
-    """The file, when it exists (the store resolves only names it gave out) and the photo's
-    standing is one of `allowed`; asked of the database each time, so a takedown or an erasure
-    holds at once in every process."""
-    ref = PREFIX + name
-    path = media.path(ref)
-    if path is None:
+def _servable(site: WebSite, name: str, allowed: tuple[PhotoStanding, ...]) -> Path | None:
+    """The file, when the photo's standing is one of `allowed` and it exists (the store resolves
+    only names it gave out). The database is asked each time, so a takedown or an erasure holds
+    at once in every process; and asked first, so a file that exists is not told by a slower
+    answer."""
+    if site.media is None:
         return None
+    ref = PREFIX + name
     with read_scope(site.engine) as session:
-        return path if photo_standing(session=session, photo=ref) in allowed else None
+        standing = photo_standing(session=session, photo=ref)
+    return site.media.path(ref) if standing in allowed else None
 
 
-def _gone() -> Response:
+def _not_found() -> Response:
     return Response(status_code=404, headers={"Cache-Control": PRIVATE})
