@@ -120,14 +120,21 @@ async def test_a_chart_for_moderators_only_by_signed_link(web, engine, media, mo
     assert answer.headers["cache-control"] == PRIVATE
 
 
-async def test_a_taken_down_photo_is_served_by_no_link(web, engine, media, student, moderator, clock):
-    """/go removes the file; a link given out before, public or signed, then finds nothing."""
+async def waiting_photo_link(media: MediaStore, student, moderator, clock) -> tuple[str, str]:
+    """A student's photo story as its moderator on Zalo gets it from /cho: the photo, and the
+    path of the address Zalo is given."""
     clock.set_local("2026-11-30 09:00")
     await student.join()
     photo = media.save(PNG)
     await student.send(kind="photo", photo=photo, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
     [pending] = [m for m in await moderator.say("/cho") if m.photo == photo]
-    signed = local(media.platform_url(pending.photo, public=pending.photo_public))
+    assert pending.channel == "zalo" and not pending.photo_public
+    return photo, local(media.platform_url(pending.photo, public=pending.photo_public))
+
+
+async def test_a_taken_down_photo_is_served_by_no_link(web, engine, media, student, moderator, clock):
+    """/go removes the file; a link given out before, public or signed, then finds nothing."""
+    photo, signed = await waiting_photo_link(media, student, moderator, clock)
     await moderator.say("/duyet 1")
     await moderator.say("/dang ngay")
     public = media.public_path(photo)
@@ -150,12 +157,7 @@ async def test_a_photo_taken_down_stays_hidden_while_another_story_keeps_its_fil
 
 
 async def test_an_erased_members_waiting_photo_is_gone(web, engine, media, student, moderator, clock):
-    clock.set_local("2026-11-30 09:00")
-    await student.join()
-    photo = media.save(PNG)
-    await student.send(kind="photo", photo=photo, text="Ảnh lớp em trồng cây ở sân trường sáng nay.")
-    [pending] = [m for m in await moderator.say("/cho") if m.photo == photo]
-    signed = local(media.platform_url(pending.photo, public=False))
+    photo, signed = await waiting_photo_link(media, student, moderator, clock)
     assert (await web.get(signed)).status_code == 200
 
     await student.say("/xoa")

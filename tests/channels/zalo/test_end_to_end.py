@@ -130,19 +130,29 @@ async def test_photo_story_reaches_the_moderator_as_a_photo(zalo, engine, people
         assert session.exec(select(Story.photo)).one().startswith("media:")
 
 
-async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, engine, bot, people):
-    core = bot[0]
-    student, admin = people("z-107", "Nga"), people(ADMIN, "Cô Hoa")
+async def photo_story(zalo, student: ZaloUser, admin: ZaloUser) -> None:
+    """The student joins and sends a photo story (#1); the admin is known to the bot."""
     await admin.say("/huongdan")
     await student.join()
     await student.say("/gui")
     await student.send(IMAGE, photo_url=zalo.file_url(), caption=STORY)
-    await admin.say("/duyet 1")
 
-    assert "tới 1 người" in text_of(await admin.say("/dang ngay"))
+
+async def push_now(engine, core: Core, admin: ZaloUser) -> str:
+    """Approves #1 for today, publishes it and sends the push; the admin's answer to /dang."""
+    await admin.say("/duyet 1")
+    published = text_of(await admin.say("/dang ngay"))
     sender = Sender(engine=engine, channel=core.channels["zalo"], rate=100)
     while await sender.send_window():
         pass
+    return published
+
+
+async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, engine, bot, people):
+    student, admin = people("z-107", "Nga"), people(ADMIN, "Cô Hoa")
+    await photo_story(zalo, student, admin)
+
+    assert "tới 1 người" in await push_now(engine, bot[0], admin)
 
     push = student.inbox()[-1]
     assert push["method"] == "sendPhoto" and push["photo_bytes"] == JPEG
@@ -157,23 +167,15 @@ async def test_a_photo_is_signed_while_waiting_public_once_pushed_and_closed_by_
     """What Zalo is given to fetch: the moderator a signed link to the waiting story's photo (its
     plain address answers nothing), the members the public address of the published photo, and
     after /go neither opens."""
-    core = bot[0]
     student, admin = people("z-108", "Hà"), people(ADMIN, "Cô Hoa")
-    await admin.say("/huongdan")
-    await student.join()
-    await student.say("/gui")
-    await student.send(IMAGE, photo_url=zalo.file_url(), caption=STORY)
+    await photo_story(zalo, student, admin)
     [notice] = [m for m in await admin.say("/cho") if m["method"] == "sendPhoto"]
     with session_scope(engine) as session:
         name = session.exec(select(Story.photo)).one().removeprefix("media:")
     site, signed = notice["photo"].split("/anh/")
     assert re.fullmatch(rf"\d+/[\w-]{{24}}/{re.escape(name)}", signed) and notice["photo_bytes"] == JPEG
 
-    await admin.say("/duyet 1")
-    await admin.say("/dang ngay")
-    sender = Sender(engine=engine, channel=core.channels["zalo"], rate=100)
-    while await sender.send_window():
-        pass
+    await push_now(engine, bot[0], admin)
     push = student.inbox()[-1]
     assert push["photo"] == f"{site}/anh/{name}" and push["photo_bytes"] == JPEG
 
