@@ -2,8 +2,8 @@
 addresses the web app serves them at (`bot.web.media`).
 
 A stored photo is named by a reference ``media:<name>``. A published story's photo is public at
-``/anh/<name>``; every other file (a story waiting or rejected, an announcement's photo, a
-chart) only at a signed link ``/anh/<expires>/<signature>/<name>`` that works for
+``/media/<name>``; every other file (a story waiting or rejected, an announcement's photo, a
+chart) only at a signed link ``/media/<expires>/<signature>/<name>`` that works for
 `LINK_LIFETIME`. That is how Zalo, which only takes photos by URL, gets them.
 
 Zalo fetches the picture when it is sent (`sendPhoto`): one send retries its call through up to
@@ -30,7 +30,7 @@ from storage.db import session_scope
 
 PREFIX = "media:"
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-WEB_PREFIX = "/anh/"
+WEB_PREFIX = "/media/"
 LINK_LIFETIME = 600  # seconds; why: above
 # Expiry is rounded up to this step, so a push sending one photo to many chats gives one link
 # per step rather than one a message: whatever Zalo caches by address, it can reuse.
@@ -93,7 +93,7 @@ class MediaStore:
             path.unlink(missing_ok=True)
 
     def public_path(self, ref: str | None) -> str | None:
-        """A published photo's path on this server (`/anh/…`), or None (another kind of ref, or
+        """A published photo's path on this server (`/media/…`), or None (another kind of ref, or
         missing). The web app serves it only while a published story shows the photo."""
         return f"{WEB_PREFIX}{_name(ref)}" if self.path(ref) is not None else None
 

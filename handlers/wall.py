@@ -36,7 +36,7 @@ class Site:
 
     base_url: str  # TINTOT_PUBLIC_URL, or the local address the request came to
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
-    image_path: Callable[[str | None], str | None] = lambda ref: None  # "/anh/…" or None
+    image_path: Callable[[str | None], str | None] = lambda ref: None  # "/media/…" or None
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path

@@ -49,7 +49,7 @@ def test_other_or_unsafe_or_missing_refs_resolve_to_nothing(tmp_path, ref):
 def test_a_published_photo_has_a_public_address(tmp_path):
     store = MediaStore(tmp_path, "https://tintot.example/", link_key=KEY)
     ref = store.save(JPEG)
-    assert store.platform_url(ref, public=True) == "https://tintot.example/anh/" + ref.removeprefix("media:")
+    assert store.platform_url(ref, public=True) == "https://tintot.example/media/" + ref.removeprefix("media:")
 
 
 def test_a_signed_link_opens_until_it_expires_and_only_for_its_own_file(tmp_path):
@@ -81,7 +81,7 @@ def test_one_link_a_step_so_a_push_repeats_its_address(tmp_path):
 def test_a_private_photo_goes_out_by_signed_link_only(tmp_path):
     store = MediaStore(tmp_path, "https://tintot.example", link_key=KEY)
     url = store.platform_url(store.save(JPEG), public=False)
-    assert url.startswith("https://tintot.example/anh/") and url.count("/") == 6
+    assert url.startswith("https://tintot.example/media/") and url.count("/") == 6
 
 
 def test_no_address_without_a_public_url_or_for_a_private_photo_without_a_key(tmp_path):

@@ -1,8 +1,8 @@
 """The media store over HTTP: a published story's photo for anyone, any other file only by a
 signed link, and a photo taken down never.
 
-`/anh/<name>` answers while a published story shows the photo, cached publicly like the wall.
-`/anh/<expires>/<signature>/<name>` answers with a signature of this server's key that has not
+`/media/<name>` answers while a published story shows the photo, cached publicly like the wall.
+`/media/<expires>/<signature>/<name>` answers with a signature of this server's key that has not
 expired (`bot.media`), and is not kept by any cache. Everything else is 404, whatever the
 reason (no such file, not public, a wrong or expired signature, taken down): an answer never
 tells that a file exists. Which photo is public is `storage.wall.photo_standing`'s to say.

@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.web.media import media_routes
 from bot.web.respond import page_response
 from bot.web.site import WebSite
 from handlers import wall
@@ -52,5 +51,4 @@ def wall_routes(site: WebSite) -> list[Route]:
         Route("/truong/{code}.json", school),
         Route("/truong/{code}", school),
         Route("/feed.xml", feed),
-        *media_routes(site),
     ]

@@ -80,16 +80,16 @@ async def test_an_expired_or_tampered_link_is_refused(web, engine, media):
 
     for path in (
         expired,
-        f"/anh/{later}/{signature}/{name}",  # lasting longer than signed
-        f"/anh/{expires}/{flipped}/{name}",
-        f"/anh/{expires}/{signature}/{other.removeprefix('media:')}",  # another file
-        f"/anh/{expires}/{signature}/{name.replace('.png', '.jpg')}",
-        f"/anh/{expires}/{signature}/..%2F{name}",
-        f"/anh/{expires}/{signature[:10]}/{name}",
-        f"/anh/{expires}//{name}",
+        f"/media/{later}/{signature}/{name}",  # lasting longer than signed
+        f"/media/{expires}/{flipped}/{name}",
+        f"/media/{expires}/{signature}/{other.removeprefix('media:')}",  # another file
+        f"/media/{expires}/{signature}/{name.replace('.png', '.jpg')}",
+        f"/media/{expires}/{signature}/..%2F{name}",
+        f"/media/{expires}/{signature[:10]}/{name}",
+        f"/media/{expires}//{name}",
     ):
         assert await refused(web, path), path
-    assert (await web.get(f"/anh/{expires}/{signature}/{name}")).status_code == 200
+    assert (await web.get(f"/media/{expires}/{signature}/{name}")).status_code == 200
 
 
 async def test_a_link_signed_with_another_key_is_refused(web, engine, media, tmp_path):
@@ -106,7 +106,7 @@ async def test_a_missing_file_answers_as_a_hidden_one_and_nothing_else_leaves_th
     media.delete(photo)
     assert await refused(web, public) and await refused(web, signed)
     for other in ("0" * 32 + ".png", "secret.txt", f".{photo.removeprefix('media:')}.part", "..%2Fsecret.txt"):
-        assert await refused(web, "/anh/" + other), other
+        assert await refused(web, "/media/" + other), other
 
 
 async def test_a_chart_for_moderators_only_by_signed_link(web, engine, media, moderator, clock):
@@ -164,7 +164,7 @@ async def test_an_erased_members_waiting_photo_is_gone(web, engine, media, stude
     await student.press("erase:yes")
 
     assert media.path(photo) is None
-    assert await refused(web, signed) and await refused(web, media.public_path(photo) or "/anh/x.png")
+    assert await refused(web, signed) and await refused(web, media.public_path(photo) or "/media/x.png")
 
 
 async def test_an_announcement_photo_only_by_signed_link(web, engine, media, channels, moderator, clock):

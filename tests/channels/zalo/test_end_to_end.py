@@ -172,12 +172,12 @@ async def test_a_photo_is_signed_while_waiting_public_once_pushed_and_closed_by_
     [notice] = [m for m in await admin.say("/cho") if m["method"] == "sendPhoto"]
     with session_scope(engine) as session:
         name = session.exec(select(Story.photo)).one().removeprefix("media:")
-    site, signed = notice["photo"].split("/anh/")
+    site, signed = notice["photo"].split("/media/")
     assert re.fullmatch(rf"\d+/[\w-]{{24}}/{re.escape(name)}", signed) and notice["photo_bytes"] == JPEG
 
     await push_now(engine, bot[0], admin)
     push = student.inbox()[-1]
-    assert push["photo"] == f"{site}/anh/{name}" and push["photo_bytes"] == JPEG
+    assert push["photo"] == f"{site}/media/{name}" and push["photo_bytes"] == JPEG
 
     async with httpx.AsyncClient() as client:
         assert (await client.get(push["photo"])).headers["cache-control"] == "public, max-age=86400"

@@ -69,11 +69,11 @@ async def test_a_zalo_photo_goes_back_to_zalo_by_a_signed_link(zalo, recorder, s
     [sent] = zalo.messages
     name = incoming.photo.removeprefix("media:")
     assert sent["method"] == "sendPhoto"
-    assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/anh/\d+/[\w-]{{24}}/{re.escape(name)}", sent["photo"])
+    assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/media/\d+/[\w-]{{24}}/{re.escape(name)}", sent["photo"])
     assert sent["photo_bytes"] == JPEG
     assert sent["caption"] == "Câu chuyện đẹp tuần này"
     async with httpx.AsyncClient() as client:
-        assert (await client.get(sent["photo"].split("/anh/")[0] + "/anh/" + name)).status_code == 404
+        assert (await client.get(sent["photo"].split("/media/")[0] + "/media/" + name)).status_code == 404
 
 
 async def test_photo_with_a_long_text_puts_the_rest_after_it(zalo, start_zalo):
