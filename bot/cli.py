@@ -110,7 +110,7 @@ def _console(database_url: str, settings: Settings, user: str, moderator: str | 
             if moderator and school is None:
                 codes = ", ".join(s.code for s in repo.schools(session=session))
                 raise SystemExit(f"--moderator {moderator}: không có trường mã này. Các mã trường: {codes}")
-            member = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
+            member, _ = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
             roles.set_role(member, roles.SCHOOL_MODERATOR if school else roles.EDITOR, school.id if school else None)
             member.display_name = member.display_name or user
     core = Core(engine=engine, config=core_config(settings, media=MediaStore.from_settings(settings)))

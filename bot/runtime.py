@@ -23,7 +23,7 @@ from bot.core import Core, core_config
 from bot.database import open_database
 from bot.delivery import Sender, recover
 from bot.election import Election
-from bot.media import MediaStore
+from bot.media import MediaStore, link_key
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.threads import off_loop
@@ -71,7 +71,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
     engine = open_database(settings.database_url)
     election = Election(engine)
     recover(engine, alone=election.alone())
-    media = MediaStore.from_settings(settings)
+    media = MediaStore.from_settings(settings, link_key=await off_loop(link_key, engine))
     core = Core(engine=engine, config=core_config(settings, media=media))
     channels = build_channels(settings, core, media)
     started: list[Channel] = []
@@ -91,7 +91,9 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             await core.tell_moderators(texts.CROSSPOST_REFUSED.format(channel=settings.telegram_channel_id))
         # Always served: without TINTOT_PUBLIC_URL the wall still runs on the local address.
         webhooks = {f"/{c.name}/webhook": c for c in channels if getattr(c, "webhook_mode", False)}
-        app = build_app(webhooks=webhooks, media=media, health=_health(engine), site=web_site(settings, engine, media))
+        # The store's files are served by the site (`bot.web.media`): only a published story's photo
+        # without a signed link. `build_app`'s own `media` route would serve any file to anyone.
+        app = build_app(webhooks=webhooks, health=_health(engine), site=web_site(settings, engine, media))
         server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
         tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="web"))
         rates = dict(core.config.push_rates)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     telegram_bot_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = Field(default=None, repr=False)
+    # A reply rides in the webhook's answer (bot/channels/telegram/answers.py); off for a Bot API
+    # server that ignores what a webhook answers.
+    telegram_reply_in_webhook: bool = True
     telegram_bot_username: str | None = None  # for join links and posters (`tintot schools links`)
     telegram_channel_id: str | None = None  # the campaign's channel: every push is cross-posted
 

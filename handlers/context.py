@@ -99,8 +99,11 @@ class Ctx:
     def reply(self, text: str, buttons: Keyboard = ()) -> None:
         """A message to this chat. Its buttons become the options a typed number picks."""
         self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons))
-        self.member.options = "\n".join(b.data for row in buttons for b in row) or None
-        self.member.options_at = utcnow()
+        options = "\n".join(b.data for row in buttons for b in row) or None
+        # `options_at` only matters while there are options: a reply without buttons to a member
+        # who had none changes nothing, and the update's commit then writes no member row.
+        if options or self.member.options:
+            self.member.options, self.member.options_at = options, utcnow()
 
     def reply_later(self, job: Later) -> None:
         """Replies that take long to make (a report over a million events): the runtime runs

@@ -2,7 +2,8 @@
 (group chats, blocking and unblocking the bot), and flood control.
 
 Usage: `outside_conversation` first (no member row is made for a group chat); then, for a
-member, `flood` says whether to answer, warn once, or ignore.
+member, `flood` says whether to answer, warn once, or ignore (a newcomer's row is made with
+`first_message`, which counts their first one).
 """
 
 from __future__ import annotations
@@ -63,22 +64,36 @@ def _block_changed(session: Session, member: Member, incoming: Incoming) -> list
     return [Outgoing(incoming.channel, incoming.chat_id, texts.UNBLOCKED)] if member.joined else []
 
 
+def first_message(config: CoreConfig) -> dict[str, object]:
+    """The columns a newcomer's row starts with: their first message already counted, so the
+    busiest update of all, a new member's /start, needs no counting UPDATE (`flood`)."""
+    return {"burst_count": 1, "burst_at": config.clock()}
+
+
+_members = Member.__table__
+_fresh = sa.and_(_members.c.burst_at.is_not(None), _members.c.burst_at > sa.bindparam("window_start"))
+# Built once: building a statement costs more CPU than running it, and this one runs for every
+# message. A table statement on the session's connection: the ORM neither flushes the member's
+# pending changes first nor touches the loaded member (it never writes these columns back).
+_COUNT_MESSAGE = (
+    sa.update(_members)
+    .where(_members.c.id == sa.bindparam("member_id"))
+    .values(
+        burst_count=sa.case((_fresh, _members.c.burst_count + 1), else_=1),
+        burst_at=sa.case((_fresh, _members.c.burst_at), else_=sa.bindparam("now", type_=UTCDateTime())),
+    )
+    .returning(_members.c.burst_count, _members.c.quiet_until)
+)
+
+
 def flood(*, session: Session, member: Member, config: CoreConfig) -> str | None:
     """None to go on; "warn" the first time past the limit in a minute; "ignore" for a minute after.
 
     One UPDATE … RETURNING counts the message, so processes sharing the database count together.
     """
     now = config.clock()
-    fresh = sa.and_(Member.burst_at.is_not(None), Member.burst_at > now - FLOOD_WINDOW)
-    count, quiet_until = session.execute(
-        sa.update(Member)
-        .where(Member.id == member.id)
-        .values(
-            burst_count=sa.case((fresh, Member.burst_count + 1), else_=1),
-            burst_at=sa.case((fresh, Member.burst_at), else_=sa.literal(now, UTCDateTime())),
-        )
-        .returning(Member.burst_count, Member.quiet_until)
-        .execution_options(synchronize_session=False)
+    count, quiet_until = session.connection().execute(
+        _COUNT_MESSAGE, {"member_id": member.id, "now": now, "window_start": now - FLOOD_WINDOW}
     ).one()
     if quiet_until is not None and quiet_until > now:
         return "ignore"

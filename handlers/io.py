@@ -85,8 +85,10 @@ class Outgoing:
 
     `text` is in the small HTML subset Telegram understands (``<b>``, ``<i>``), with every piece
     of user text escaped; channels without formatting turn it into plain text. `photo` is a photo
-    reference as in `Incoming`. `edit_ref`, when set, asks the channel to replace that earlier bot
-    message instead of sending a new one (channels that cannot edit send a new message).
+    reference as in `Incoming`; `photo_public` says it is a published story's photo, so a channel
+    that sends photos by address may use its public one (the web app still decides what it serves).
+    `edit_ref`, when set, asks the channel to replace that earlier bot message instead of sending
+    a new one (channels that cannot edit send a new message).
     """
 
     channel: str
@@ -95,3 +97,4 @@ class Outgoing:
     photo: str | None = None
     buttons: Keyboard = ()
     edit_ref: str | None = None
+    photo_public: bool = False

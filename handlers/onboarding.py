@@ -30,9 +30,9 @@ def start(ctx: Ctx) -> None:
     if member.state is None:
         repo.add_event(session=ctx.session, kind="joined", member=member)
     member.state, member.state_data = "consent", code
-    ctx.reply(texts.WELCOME)
+    # One message: the notice and its buttons arrive with the greeting, in a single send.
     ctx.reply(
-        texts.PRIVACY_NOTICE,
+        f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}",
         one_row(Button(texts.CONSENT_YES, "consent:yes"), Button(texts.CONSENT_NO, "consent:no")),
     )
 

@@ -142,7 +142,8 @@ def post_message(*, post: Post, story: Story, school: School | None, author_adul
     `author_adult`: see `storage.wall.author_is_adult`; the author is named only as on the wall."""
     reactions = tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())
     buttons = (reactions + (Button(texts.REPORT_BUTTON, f"report:{post.id}"),),)
-    return Outgoing(channel, chat_id, _post_text(post, story, school, author_adult), photo=story.photo, buttons=buttons)
+    text = _post_text(post, story, school, author_adult)
+    return Outgoing(channel, chat_id, text, photo=story.photo, buttons=buttons, photo_public=True)
 
 
 def channel_message(
@@ -153,7 +154,7 @@ def channel_message(
     text = _post_text(post, story, school, author_adult)
     if public_url:
         text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(story_url(public_url, story.id)))
-    return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo)
+    return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo, photo_public=True)
 
 
 def publish_command(ctx: Ctx) -> None:

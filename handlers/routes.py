@@ -135,12 +135,13 @@ def handle_update(*, session: Session, incoming: Incoming, config: CoreConfig) -
     special = guard.outside_conversation(session=session, incoming=incoming)
     if special is not None:
         return Handled(special)
-    member = repo.get_or_create_member(
-        session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id
+    member, new = repo.get_or_create_member(
+        session=session, channel=incoming.channel, platform_id=incoming.user_id, chat_id=incoming.chat_id,
+        **guard.first_message(config),
     )
     ctx = Ctx(session=session, incoming=incoming, member=member, config=config)
     photos = {incoming.photo, submission.waiting_photo(member)} - {None}
-    flooding = None if ctx.is_moderator else guard.flood(session=session, member=member, config=config)
+    flooding = None if new or ctx.is_moderator else guard.flood(session=session, member=member, config=config)
     if flooding == "warn":
         ctx.outbox.append(Outgoing(incoming.channel, incoming.chat_id, texts.SLOW_DOWN))
     elif flooding is None:

@@ -8,9 +8,6 @@ dashboard, and which schools, is decided in one place: `viewer`.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import secrets
 from dataclasses import dataclass
@@ -20,7 +17,7 @@ from sqlmodel import Session
 
 from content import render, texts
 from handlers.context import Ctx
-from storage import logins, roles
+from storage import keys, logins, roles
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -46,15 +43,14 @@ def viewer(member: Member | None, admins: frozenset[tuple[str, str]]) -> Viewer 
     return Viewer(member, roles.school_scope(member, admins))
 
 
-def _signature(key: bytes, payload: str) -> str:
-    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()[:18]
-    return base64.urlsafe_b64encode(digest).decode()
+def _key(session: Session) -> bytes:
+    return keys.shared_key(session=session, name=keys.LOGIN_LINKS)
 
 
 def make_token(*, session: Session, member_id: int, now: datetime) -> str:
     expires = int((now + LINK_LIFETIME).timestamp())
     payload = f"{member_id}.{expires}.{secrets.token_urlsafe(12)}"
-    return f"{payload}.{_signature(logins.signing_key(session=session), payload)}"
+    return f"{payload}.{keys.sign(_key(session), payload)}"
 
 
 def redeem_token(*, session: Session, token: str, now: datetime) -> Member | None:
@@ -63,7 +59,7 @@ def redeem_token(*, session: Session, token: str, now: datetime) -> Member | Non
     if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
         return None
     payload, signature = ".".join(parts[:3]), parts[3]
-    if not hmac.compare_digest(signature.encode(), _signature(logins.signing_key(session=session), payload).encode()):
+    if not keys.signed(_key(session), payload, signature):
         log.info("a login link with a wrong signature was refused")
         return None
     expires = datetime.fromtimestamp(int(parts[1]), timezone.utc)

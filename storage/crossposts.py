@@ -19,7 +19,7 @@ CHANNEL = "telegram"
 
 def channel_target(*, session: Session, chat: str) -> Member:
     """The member row that stands for a channel (made on first use)."""
-    member = repo.get_or_create_member(session=session, channel=CHANNEL, platform_id=f"{ROLE}:{chat}", chat_id=chat)
+    member, _ = repo.get_or_create_member(session=session, channel=CHANNEL, platform_id=f"{ROLE}:{chat}", chat_id=chat)
     if member.role != ROLE:
         member.role, member.display_name = ROLE, chat
         session.flush()

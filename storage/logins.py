@@ -1,4 +1,4 @@
-"""Dashboard logins: the shared signing key, login links already used, and sessions.
+"""Dashboard logins: login links already used, and sessions (the links' key: `storage.keys`).
 
 Everything lives in the database so that a link opens once and a session holds whichever
 process behind the load balancer answers.
@@ -14,22 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage.models import Member, Secret, UsedLogin, WebSession, utcnow
-
-LOGIN_KEY = "login_link_key"
-
-
-def signing_key(*, session: Session) -> bytes:
-    """The key that signs login links; the first process to need it makes it, all share it."""
-    found = session.get(Secret, LOGIN_KEY)
-    if found is None:
-        try:
-            with session.begin_nested():
-                session.add(Secret(name=LOGIN_KEY, value=secrets.token_hex(32)))
-        except IntegrityError:
-            pass  # another process made it a moment ago
-        found = session.get(Secret, LOGIN_KEY)
-    return bytes.fromhex(found.value)
+from storage.models import Member, UsedLogin, WebSession, utcnow
 
 
 def use_login(*, session: Session, nonce: str, expires_at: datetime, now: datetime) -> bool:

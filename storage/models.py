@@ -101,6 +101,8 @@ class Story(SQLModel, table=True):
         # The story wall and the feeds: published stories newest first, for all or one school.
         sa.Index("ix_story_status_published", "status", "published_at", "id"),
         sa.Index("ix_story_school_status_published", "school_id", "status", "published_at", "id"),
+        # Every photo the web app serves asks which stories show it (`storage.wall.photo_standing`).
+        sa.Index("ix_story_photo", "photo"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -259,7 +261,7 @@ class ProcessedUpdate(SQLModel, table=True):
 
 
 class Secret(SQLModel, table=True):
-    """A key the processes share (the one that signs login links), made once on first use."""
+    """A key the processes share (login links, photo links: `storage.keys`), made once on first use."""
 
     name: str = Field(primary_key=True, max_length=32)
     value: str = Field(max_length=128)

@@ -15,16 +15,23 @@ from sqlmodel import Session, col, select
 from storage.models import Announcement, AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
 
 
+# Built once, per dialect: building a statement costs more CPU than running it, and this one runs
+# for every update. One statement, no savepoint; on PostgreSQL a twin arriving at the same moment
+# waits for the first one's commit, then inserts nothing.
+_CLAIM_UPDATE = {
+    name: dialect.insert(ProcessedUpdate.__table__).on_conflict_do_nothing().returning(ProcessedUpdate.__table__.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
 def claim_update(*, session: Session, channel: str, update_id: str) -> bool:
     """Records an update id; False when it was already processed (a redelivery).
 
     Runs in the caller's transaction, so the record and the update's effects commit together.
     """
-    # One statement, no savepoint: the hottest query of all, run once per update. On PostgreSQL a
-    # twin arriving at the same moment waits for the first one's commit, then inserts nothing.
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(ProcessedUpdate)
-    statement = insert.values(channel=channel, update_id=update_id, at=utcnow()).on_conflict_do_nothing()
-    return session.execute(statement.returning(ProcessedUpdate.id)).first() is not None
+    connection = session.connection()
+    statement = _CLAIM_UPDATE[connection.dialect.name]
+    return connection.execute(statement, {"channel": channel, "update_id": update_id, "at": utcnow()}).first() is not None
 
 
 def forget_updates(*, session: Session, before: datetime) -> int:
@@ -32,21 +39,45 @@ def forget_updates(*, session: Session, before: datetime) -> int:
     return session.execute(sa.delete(ProcessedUpdate).where(ProcessedUpdate.at < before)).rowcount
 
 
+_MEMBER_BY_PLATFORM_ID = select(Member).where(
+    Member.channel == sa.bindparam("channel"), Member.platform_id == sa.bindparam("platform_id")
+)
+# The new row comes back whole from its INSERT … RETURNING and is loaded as a Member: cheaper than
+# building the object (SQLModel validates every field) and flushing it.
+_ADD_MEMBER = {
+    name: select(Member).from_statement(
+        dialect.insert(Member.__table__).on_conflict_do_nothing().returning(*Member.__table__.c)
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
 def get_member(*, session: Session, channel: str, platform_id: str) -> Member | None:
-    return session.exec(
-        select(Member).where(Member.channel == channel, Member.platform_id == platform_id)
-    ).first()
+    return session.scalars(_MEMBER_BY_PLATFORM_ID, {"channel": channel, "platform_id": platform_id}).first()
 
 
-def get_or_create_member(*, session: Session, channel: str, platform_id: str, chat_id: str) -> Member:
+def get_or_create_member(
+    *, session: Session, channel: str, platform_id: str, chat_id: str, **first: object
+) -> tuple[Member, bool]:
+    """The member, and whether this call made their row (with the columns `first` on top of the
+    defaults).
+
+    On PostgreSQL two first updates of one person can arrive at the same moment: the second
+    transaction's INSERT waits for the first one's commit, then inserts nothing and reads the row
+    the first one made.
+    """
     member = get_member(session=session, channel=channel, platform_id=platform_id)
     if member is None:
-        member = Member(channel=channel, platform_id=platform_id, chat_id=chat_id)
-        session.add(member)
-        session.flush()
-    elif member.chat_id != chat_id:
+        values = {**first, "channel": channel, "platform_id": platform_id, "chat_id": chat_id}
+        added = session.scalars(_ADD_MEMBER[session.get_bind().dialect.name], values).first()
+        if added is not None:
+            return added, True
+        member = get_member(session=session, channel=channel, platform_id=platform_id)
+        if member is None:
+            raise LookupError(f"member {channel}:{platform_id} neither added nor found")
+    if member.chat_id != chat_id:
         member.chat_id = chat_id
-    return member
+    return member, False
 
 
 def banned_members(*, session: Session, school_id: int | None = None) -> Sequence[Member]:
@@ -57,18 +88,22 @@ def banned_members(*, session: Session, school_id: int | None = None) -> Sequenc
     return session.exec(query).all()
 
 
+# Asked while a member chooses a school, so built once. Listing does not flush the member's
+# pending changes first: it reads school rows only, and no handler deactivates a school.
+_SCHOOLS = select(School).order_by(School.id).execution_options(autoflush=False)
+_ACTIVE_SCHOOLS = _SCHOOLS.where(School.active == True)  # noqa: E712
+_SCHOOL_BY_CODE = select(School).where(School.code == sa.bindparam("code"))
+
+
 def schools(*, session: Session, active_only: bool = True) -> Sequence[School]:
-    query = select(School).order_by(School.id)
-    if active_only:
-        query = query.where(School.active == True)  # noqa: E712
-    return session.exec(query).all()
+    return session.exec(_ACTIVE_SCHOOLS if active_only else _SCHOOLS).all()
 
 
 def school_by_code(*, session: Session, code: str) -> School | None:
     """None for a code no school can have; one with a NUL character would fail PostgreSQL's query."""
     if not (code.isascii() and code.isprintable()):
         return None
-    return session.exec(select(School).where(School.code == code.upper())).first()
+    return session.exec(_SCHOOL_BY_CODE, params={"code": code.upper()}).first()
 
 
 @dataclass(frozen=True)
@@ -114,6 +149,9 @@ def import_schools(
     return ImportResult(added, renamed, unchanged)
 
 
+_ADD_EVENT = sa.insert(Event.__table__)
+
+
 def add_event(
     *,
     session: Session,
@@ -123,15 +161,20 @@ def add_event(
     story_id: int | None = None,
     school_id: int | None = None,
 ) -> None:
-    session.add(
-        Event(
-            kind=kind,
-            member_id=member.id if member else None,
-            school_id=school_id if school_id is not None else (member.school_id if member else None),
-            channel=member.channel if member else None,
-            post_id=post_id,
-            story_id=story_id,
-        )
+    """Writes one event at once, with the member's school as it is now. A plain INSERT on the
+    session's connection, not an object flushed at commit: nothing reads an event back as an
+    object, building one costs more than writing the row, and the member's pending changes are
+    not flushed first (they are written once, at commit)."""
+    session.connection().execute(
+        _ADD_EVENT,
+        {
+            "kind": kind,
+            "member_id": member.id if member else None,
+            "school_id": school_id if school_id is not None else (member.school_id if member else None),
+            "channel": member.channel if member else None,
+            "post_id": post_id,
+            "story_id": story_id,
+        },
     )
 
 

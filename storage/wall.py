@@ -2,6 +2,7 @@
 
 Nothing here returns a pending, approved-but-unsent, rejected or retracted story to a page that
 lists; `story_with_school` returns any story so that the caller can answer 404 or 410 as it must.
+Which stored photos are public is answered here too (`photo_standing`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -95,3 +97,19 @@ def school_members(*, session: Session, school_id: int) -> int:
 
 def active_schools(*, session: Session) -> Sequence[School]:
     return session.exec(select(School).where(School.active == True).order_by(School.name)).all()  # noqa: E712
+
+
+RETRACTED = "retracted"
+PhotoStanding = Literal["public", "private", "withdrawn"]
+
+
+def photo_standing(*, session: Session, photo: str) -> PhotoStanding:
+    """What the web app may do with a stored photo, the one rule for it: `public` when a
+    published story shows it (the wall and the feeds do); `withdrawn`, never served, when a
+    story taken down shows it, even if another story shows the same file (a photo sent twice is
+    one file, and a takedown is a moderator saying this picture must go); `private` otherwise
+    (a story waiting or rejected, an announcement, a chart), served only by a signed link."""
+    statuses = set(session.exec(select(Story.status).where(Story.photo == photo).distinct()).all())
+    if RETRACTED in statuses:
+        return "withdrawn"
+    return "public" if PUBLISHED in statuses else "private"

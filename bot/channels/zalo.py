@@ -97,7 +97,7 @@ class ZaloChannel:
         """Sends text (split at 2,000 characters) and photo; Zalo cannot edit, so `edit_ref`
         is sent as a new message. Returns the last message's id."""
         text = render_plain(message)
-        photo_url = self._media.public_url(message.photo)
+        photo_url = self._media.platform_url(message.photo, public=message.photo_public)
         if message.photo and photo_url is None:
             text = f"{text}\n\n{texts.PHOTO_ON_OTHER_CHANNEL}".strip()
         parts = split_text(text, MAX_TEXT)

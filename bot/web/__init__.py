@@ -1,4 +1,4 @@
-"""The one HTTP server: webhooks, `/healthz`, `/media/`, the story wall and the dashboard."""
+"""The one HTTP server: webhooks, `/healthz`, the story wall with its photos (`/media/`) and the dashboard."""
 
 from bot.web.app import WebSite, build_app, listen, make_server
 

@@ -1,5 +1,5 @@
-"""The one HTTP server: platform webhooks, `/healthz`, the media store under `/media/`, the
-public story wall and its feeds, and the dashboard.
+"""The one HTTP server: platform webhooks, `/healthz`, the public story wall with its photos
+(`bot.web.media`) and feeds, and the dashboard.
 
 Usage: built by `tintot run` when a webhook or a public URL is configured; each channel in
 webhook mode is mounted at `/<channel>/webhook`; the wall and the dashboard come with a `WebSite`.
@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.media import PREFIX as MEDIA_PREFIX
-from bot.media import MediaStore
+from bot.threads import off_loop
 from bot.web.dashboard import dashboard_routes
+from bot.web.media import media_routes
 from bot.web.respond import page_response, read_body
 from bot.web.site import WebSite
-from bot.threads import off_loop
 from bot.web.wall import wall_routes
 from content.pages import stylesheet
 from handlers.wall import not_found
@@ -36,16 +35,16 @@ class WebhookReceiver(Protocol):
     """A channel in webhook mode: checks the secret (in constant time) and takes the update.
 
     Returns the HTTP status to answer: 200 when taken, 403 for a missing or wrong secret (and
-    nothing processed), 400 for a body that is not an update.
+    nothing processed), 400 for a body that is not an update; or, taken, a JSON object to answer
+    with (Telegram makes the Bot API call it names).
     """
 
-    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int: ...
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int | dict[str, Any]: ...
 
 
 def build_app(
     *,
     webhooks: Mapping[str, WebhookReceiver],
-    media: MediaStore | None = None,
     health: Callable[[], bool] | None = None,
     site: WebSite | None = None,
 ) -> Starlette:
@@ -56,23 +55,18 @@ def build_app(
         body = await read_body(request, MAX_UPDATE_BYTES)
         if body is None:
             return Response(status_code=413)
-        status = await receiver.receive_webhook(request.headers, body)
-        return Response(status_code=status)
+        answer = await receiver.receive_webhook(request.headers, body)
+        return JSONResponse(answer) if isinstance(answer, dict) else Response(status_code=answer)
 
     async def healthz(request: Request) -> Response:
         ok = await off_loop(health) if health is not None else True  # it asks the database
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 
-    async def media_file(request: Request) -> Response:
-        # The store resolves only names it gave out: no path, no dot file, nothing else.
-        path = media.path(MEDIA_PREFIX + request.path_params["name"]) if media is not None else None
-        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"}) if path is not None else Response(status_code=404)
-
-    routes = [Route("/healthz", healthz), Route("/media/{name}", media_file)]
+    routes = [Route("/healthz", healthz)]
     routes += [Route(path, receive, methods=["POST"]) for path in webhooks]
     if site is None:
         return Starlette(routes=routes)
-    routes += [Route("/style.css", _stylesheet), *wall_routes(site), *dashboard_routes(site)]
+    routes += [Route("/style.css", _stylesheet), *wall_routes(site), *media_routes(site), *dashboard_routes(site)]
     app = Starlette(routes=routes, exception_handlers={404: _not_found})
     app.add_middleware(SecurityHeaders)
     return app

@@ -24,7 +24,7 @@ class WebSite:
         return (self.public_url or str(request.base_url)).rstrip("/")
 
     def pages(self, request: Request) -> Site:
-        image_path = self.media.web_path if self.media is not None else (lambda ref: None)
+        image_path = self.media.public_path if self.media is not None else (lambda ref: None)
         return Site(base_url=self.base_url(request), timezone=self.timezone, image_path=image_path)
 
     @property

@@ -1,4 +1,5 @@
-"""The public story wall over HTTP: `/`, `/cau-chuyen/{id}`, `/truong/{MÃ}` and the Atom feeds.
+"""The public story wall over HTTP: `/`, `/cau-chuyen/{id}`, `/truong/{MÃ}`, the Atom feeds, and
+the photos (`bot.web.media`: a published story's for anyone, the rest by signed link only).
 
 Every page has a JSON twin (add `.json`), the same context rendered as data. Endpoints are plain
 functions: Starlette runs them in its thread pool, so database work never blocks the event loop;

@@ -63,8 +63,10 @@ class Chat:
 
     async def _handled(self, queue) -> list[dict]:
         before = len(self.api.sent_to(self.id))
-        update_id = str(queue())
-        await until(lambda: self.handled[update_id] > 0)
+        update_id = queue()
+        # Through a webhook, a reply may come with the answer, after the core has handled the update.
+        await until(lambda: self.handled[str(update_id)] > 0
+                    and (not self.api.webhook_url or update_id in self.api.webhook_done))
         return self.api.sent_to(self.id)[before:]
 
 

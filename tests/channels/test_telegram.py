@@ -252,6 +252,19 @@ async def test_webhook_mode_registers_and_receives(api, make_channel, recorder):
     await channel.stop()
 
 
+@pytest.mark.parametrize("carried", [True, False])
+async def test_a_webhook_reply_rides_in_the_answer_unless_turned_off(api, make_channel, carried):
+    async def greet(incoming):
+        await channel.send(Outgoing("telegram", incoming.chat_id, "Chào bạn"))
+
+    channel = await make_channel(greet, webhook=True, telegram_reply_in_webhook=carried)
+    api.queue_text(user(STUDENT, "Lan", None), "xin chào")
+    sent = await api.wait_for("sendMessage")
+    assert sent[0]["text"] == "Chào bạn"
+    assert [call.in_answer for call in api.calls if call.method == "sendMessage"] == [carried]
+
+
+
 @pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret"}])
 async def test_webhook_refuses_a_missing_or_wrong_secret(api, make_channel, recorder, headers):
     await make_channel(recorder, webhook=True)

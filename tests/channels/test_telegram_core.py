@@ -10,16 +10,19 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from bot.channels.base import ChannelError
 from bot.channels.telegram import TelegramChannel
 from bot.core import Core
 from bot.delivery import Sender
 from content import texts
 from handlers.context import CoreConfig
+from handlers.io import Outgoing
 from storage.db import session_scope
 from storage.models import Delivery, Member, Story
 from tests.channels.telegram_chat import Chat, buttons, counting, until
 
 ADMIN = 900
+STUDENT_ELSEWHERE = 102  # not among `people`
 DAYTIME = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 10:00 in Cao Bằng: pushes may go out
 STORY = "Đoàn trường tổ chức hiến máu tình nguyện, hơn 100 bạn tham gia."
 
@@ -109,12 +112,34 @@ async def test_the_same_update_twice_has_one_effect(api, bot, people):
     assert "#2" not in " ".join(lan.texts())
 
 
-async def test_a_reply_hit_by_flood_control_still_arrives(api, people):
+async def test_a_reply_hit_by_flood_control_still_arrives(api, bot, people):
+    """Once a request has met flood control, replies are requested too (never carried in a webhook
+    answer, whose failure nobody would see), so flood control is waited out and they arrive."""
     lan = people[0]
-    api.flood("sendMessage", retry_after=1)
+    api.flood("sendMessage", retry_after=1, times=2)
+    with pytest.raises(ChannelError):  # a push meeting flood control, as the sender does
+        await bot.channel.send(Outgoing("telegram", str(STUDENT_ELSEWHERE), "Tin tốt hôm nay"))
     greeting = await lan.say("/start")
     assert "consent:yes" in buttons(greeting[-1])
-    assert [call.status for call in api.calls if call.method == "sendMessage"][:2] == [429, 200]
+    sends = [(call.status, call.in_answer) for call in api.calls if call.method == "sendMessage"]
+    assert sends == [(429, False), (429, False), (200, False)]
+
+
+async def test_through_a_webhook_the_last_reply_rides_in_the_answer(api, bot, people):
+    """The update's last reply is the call Telegram makes from the answer; earlier ones are
+    requested before it, so the chat reads them in order. Long polling has no answer to carry it."""
+    carried = bot.channel.webhook_mode
+    lan = people[0]
+    await lan.say("/start NOSUCH")
+    await lan.press("consent:yes")
+    shown = await lan.press("age:adult")  # the unknown code is told, then the schools are offered
+    assert [m["text"] for m in shown] == [texts.UNKNOWN_SCHOOL_CODE.format(code="NOSUCH"), texts.ASK_SCHOOL]
+    calls = [(call.method, call.in_answer) for call in api.calls if call.method in ("sendMessage", "answerCallbackQuery")]
+    assert calls == [
+        ("sendMessage", carried),  # /start: one message
+        ("sendMessage", False), ("answerCallbackQuery", carried),  # consent: the question, then the button's answer
+        ("sendMessage", False), ("sendMessage", False), ("answerCallbackQuery", carried),  # age: two messages
+    ]
 
 
 async def test_what_the_bot_does_not_understand_gets_help(api, bot, people):

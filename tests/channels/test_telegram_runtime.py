@@ -1,4 +1,5 @@
-"""`tintot run` with a Telegram token, and a Telegram photo story reaching Zalo by URL."""
+"""`tintot run` with a Telegram token and the photos its web app serves, and a Telegram photo
+story reaching Zalo by URL."""
 
 from __future__ import annotations
 
@@ -8,23 +9,24 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from bot.channels.telegram import WEBHOOK_PATH
 from bot.channels.zalo import ZaloChannel
 from bot.core import Core
 from bot.database import open_database
 from bot.delivery import Sender
-from bot.media import MediaStore
+from bot.media import MediaStore, link_key
 from bot.runtime import run_channels
 from bot.settings import Settings
-from bot.web import build_app
+from bot.web import WebSite, build_app
 from handlers.context import CoreConfig
 from storage.db import session_scope
-from storage.models import Member
+from storage.models import Member, Story
 from tests.channels.conftest import SECRET
 from tests.channels.telegram_chat import Chat, counting, until
 from tests.fakes.http import free_socket, serving, url_of
-from tests.fakes.zalo_api import FakeZalo, make_update
+from tests.fakes.zalo_api import JPEG, FakeZalo, make_update
 
 STUDENT = 301
 
@@ -47,25 +49,70 @@ async def test_tintot_run_answers_on_telegram_until_stopped(api, tmp_path, mode)
     stop = asyncio.Event()
     running = asyncio.create_task(run_channels(settings, stop=stop))
     api.queue_text(STUDENT, "/start")  # in webhook mode, pushed once the web server listens
-    await until(lambda: len(api.sent_to(STUDENT)) >= 2)
+    await until(lambda: len(api.sent_to(STUDENT)) >= 1)
     stop.set()
     await asyncio.wait_for(running, 5)
     assert "Tin Tốt" in api.sent_texts(STUDENT)[0]
     assert bool(api.calls_of("getUpdates")) == (mode == "polling")
 
 
+async def test_tintot_run_serves_a_photo_without_a_link_only_once_published(api, tmp_path):
+    """The running bot's web app: a waiting story's photo is at no plain address (nor at the old
+    `/media/` one), opens by a link signed with the key in the database, and is public once
+    published."""
+    with free_socket() as sock:
+        port = sock.getsockname()[1]
+    database_url = f"sqlite:///{tmp_path / 'tintot.db'}"
+    settings = Settings(_env_file=None, database_url=database_url, telegram_bot_token=api.token,
+                        telegram_bot_api_url=api.url, tintot_media_dir=str(tmp_path / "media"), tintot_http_port=port)
+    engine = open_database(database_url)
+    media = MediaStore.from_settings(settings, link_key=link_key(engine))
+    photo = media.save(JPEG)
+    with session_scope(engine) as session:
+        session.add(Story(text="Chuyện đang chờ duyệt, có ảnh", photo=photo))
+    name = photo.removeprefix("media:")
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_channels(settings, stop=stop))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            await until_listening(client)
+            waiting = (await client.get(f"/media/{name}")).status_code
+            signed = await client.get(media.signed_path(photo))
+            with session_scope(engine) as session:
+                session.execute(sa.update(Story).values(status="published"))
+            published = await client.get(f"/media/{name}")
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 5)
+        engine.dispose()
+    assert waiting == 404
+    assert signed.status_code == 200 and signed.content == JPEG
+    assert published.status_code == 200 and published.content == JPEG
+
+
+async def until_listening(client: httpx.AsyncClient) -> None:
+    async with asyncio.timeout(5):
+        while True:
+            try:
+                await client.get("/healthz")
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.02)
+
+
 async def test_a_telegram_photo_story_reaches_zalo_by_url(api, make_channel, engine, tmp_path):
-    """One database, both channels: a photo sent on Telegram goes out on Zalo from /media/."""
+    """One database, both channels: a photo sent on Telegram goes out on Zalo from the web app's
+    public address once published."""
     config = CoreConfig(admins=frozenset({("telegram", "900")}),
                         clock=lambda: datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
     core = Core(engine=engine, config=config)
     site = free_socket()
-    media = MediaStore(tmp_path / "public-media", public_url=url_of(site))
+    media = MediaStore(tmp_path / "public-media", public_url=url_of(site), link_key=link_key(engine))
     handled: Counter = Counter()
     core.attach(await make_channel(counting(core.handle, handled), store=media))
     lan, admin = Chat(api, handled, STUDENT, "Lan"), Chat(api, handled, 900, "Cô Hoa")
     async with FakeZalo("4242:zalo").running() as fake_zalo, serving(
-            build_app(webhooks={}, media=media), site):
+            build_app(webhooks={}, site=WebSite(engine=engine, media=media)), site):
         settings = Settings(_env_file=None, zalo_bot_token="4242:zalo", zalo_bot_api_url=fake_zalo.base_url)
         zalo = ZaloChannel(settings, core.handle, media)
         core.attach(zalo)

@@ -42,6 +42,7 @@ class Call:
     method: str
     params: dict[str, Any]
     status: int = 200
+    in_answer: bool = False  # carried in a webhook's answer rather than requested
 
 
 @dataclass
@@ -169,8 +170,31 @@ class FakeTelegramAPI(BotApiState):
                     self.webhook_answers.append(status)
                     if not 200 <= status < 300:
                         await asyncio.sleep(0.05)
-                    elif self.updates and self.updates[0] is update:
+                        continue
+                    if self.updates and self.updates[0] is update:
                         self.updates.pop(0)
+                    await self.carry_out(answer)
+                    self.webhook_done.add(update["update_id"])
+
+    async def carry_out(self, answer: httpx.Response) -> None:
+        """The Bot API call a webhook answer names, made as Telegram makes it: its outcome goes
+        nowhere (a failed one is only recorded)."""
+        if not answer.content or not answer.headers.get("content-type", "").startswith("application/json"):
+            return
+        params = answer.json()
+        method = self.canonical(str(params.pop("method", "")))
+        if method is None:
+            return
+        call = Call(method, {name: _decode(name, value) for name, value in params.items()}, in_answer=True)
+        self.calls.append(call)
+        fault = self._take_fault(method, call.params.get("chat_id"))
+        if fault.status:
+            call.status = fault.status
+            return
+        try:
+            await self.run(method, call.params)
+        except ApiError as error:
+            call.status = error.status
 
 
 async def _cancel(task: asyncio.Task) -> None:

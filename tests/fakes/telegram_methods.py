@@ -43,6 +43,7 @@ class BotApiState:
         self.webhook_url = ""
         self.webhook_secret: str | None = None
         self.webhook_answers: list[int] = []  # HTTP status of each webhook delivery, 0 = no answer
+        self.webhook_done: set[int] = set()  # update ids answered, and the call an answer named made
         self.commands: dict[str, list[dict]] = {}  # by scope: "default", "chat:42"
         # Channels by chat id ("@name" or "-100…"): True where the bot is an admin allowed to post.
         self.channels: dict[str, bool] = {}

@@ -267,7 +267,7 @@ async def test_a_takedown_removes_the_story_photo_from_the_media_store(clock, me
     await minh.say("/dang ngay")
     assert media.path(photo) is not None
     await minh.say("/go 1 ảnh có mặt bạn chưa xin phép")
-    assert media.path(photo) is None  # /media/… answers 404: the photo is not reachable either
+    assert media.path(photo) is None  # no address serves it either (tests/bot/web/test_media.py)
 
 
 async def test_a_banned_member_neither_reacts_nor_reports_and_is_told_once(core, channels, engine, clock, moderator):

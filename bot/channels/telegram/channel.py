@@ -7,6 +7,7 @@ import dataclasses
 import hmac
 import json
 import logging
+import time
 import warnings
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -18,6 +19,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.backoff import Backoff
+from bot.channels.telegram.answers import HeldCall
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.http import mounts
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
@@ -35,10 +37,14 @@ WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 CALLBACK_NOTICE_LIMIT = 200
 REPLY_ATTEMPTS = 3
+# After flood control, replies go the way that reports it (and waits it out) for this long.
+FLOOD_CAUTION = 60.0
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
 
-# True while an update is handled: calls then are replies (see `_call`).
+# True while an update is handled: calls then are replies (see `_request`).
 _replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
+# While a webhook update is handled: the call its answer may carry (see `answers`).
+_held: ContextVar[HeldCall | None] = ContextVar("telegram_held_call", default=None)
 
 
 class TelegramChannel:
@@ -57,6 +63,7 @@ class TelegramChannel:
         self._polling_http: HTTPXRequest | None = None
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+        self._flooded_until = 0.0  # time.monotonic() until which replies are not held (see `_call`)
 
     @property
     def webhook_mode(self) -> bool:
@@ -267,8 +274,9 @@ class TelegramChannel:
         except TelegramError as error:
             log.info("Telegram: answering a button press failed: %s", error.message)
 
-    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int:
-        """Take one update from the web app: 403 for a missing or wrong secret, 400 for garbage.
+    async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int | dict[str, Any]:
+        """Take one update from the web app: 403 for a missing or wrong secret, 400 for garbage;
+        otherwise 200, or the reply to carry in the answer (a Bot API call as JSON).
 
         The update is handled before answering, so Telegram delivers it again when the process
         dies first.
@@ -283,8 +291,17 @@ class TelegramChannel:
             return 400
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return 400
-        await self._dispatch([update])
-        return 200
+        incoming = to_incoming(update)
+        if incoming is None:
+            return 200
+        held = HeldCall(incoming.chat_id) if self._settings.telegram_reply_in_webhook else None
+        token = _held.set(held)
+        try:
+            await self._handle(incoming)
+        finally:
+            _held.reset(token)
+        answer = held.answer() if held is not None else None
+        return answer if answer is not None else 200
 
     # --- sending --------------------------------------------------------------------------------
 
@@ -305,8 +322,24 @@ class TelegramChannel:
             raise channel_error(error) from None
 
     async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
-        """One Bot API call. While an update is handled, flood control is waited out and the
-        call tried again (a reply must still arrive); otherwise `RetryAfter` goes to the caller
+        """One Bot API call; while a webhook update is handled, a reply may instead be held for
+        the webhook's answer (its result is then None)."""
+        held = _held.get()
+        if held is None:
+            return await self._request(method, read_timeout=read_timeout, **params)
+        try:
+            await held.release(self._request)
+        except TelegramError as error:
+            log.warning("Telegram: a reply to chat %s was not sent: %s", params.get("chat_id"), error.message)
+        # A carried call's failure is never known: after flood control, every reply is requested.
+        if held.may_carry(method, params) and time.monotonic() >= self._flooded_until:
+            held.hold(method, params)
+            return None
+        return await self._request(method, read_timeout=read_timeout, **params)
+
+    async def _request(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
+        """One Bot API request. While an update is handled, flood control is waited out and the
+        request tried again (a reply must still arrive); otherwise `RetryAfter` goes to the caller
         (a push then pauses the channel in the delivery engine)."""
         if self._bot is None:
             raise ChannelError("Telegram: kênh chưa khởi động")
@@ -316,6 +349,7 @@ class TelegramChannel:
             try:
                 return await self._bot.do_api_request(method, api_kwargs=params, **kwargs)
             except RetryAfter as error:
+                self._flooded_until = time.monotonic() + retry_after(error) + FLOOD_CAUTION
                 attempts_left -= 1
                 if not attempts_left:
                     raise

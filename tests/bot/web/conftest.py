@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from bot.media import MediaStore
+from bot.media import MediaStore, link_key
 from bot.web import WebSite, build_app
 from content.links import qr_png
 from storage import repo
@@ -76,12 +76,13 @@ def make_campaign(engine, media: MediaStore) -> Campaign:
             retracted=_story(session, lan, "Chuyện đã gỡ", "retracted", minutes_ago=5),
         )
         repo.erase_member(session=session, member=mai)
-    return Campaign(**ids, photo_path="/media/" + photo.removeprefix("media:"))
+    return Campaign(**ids, photo_path=media.public_path(photo))
 
 
 @pytest.fixture
-def media(tmp_path) -> MediaStore:
-    return MediaStore(tmp_path / "media")
+def media(tmp_path, engine) -> MediaStore:
+    """The store with the key the database holds, as `tintot run` makes it."""
+    return MediaStore(tmp_path / "media", PUBLIC_URL, link_key=link_key(engine))
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ PUBLIC_URL = "https://tintot.example.vn"
 async def web(engine, media):
     """An HTTP client on the app, whose public URL is `PUBLIC_URL`."""
     site = WebSite(engine=engine, media=media, public_url=PUBLIC_URL)
-    async with serving(build_app(webhooks={}, media=media, site=site)) as url:
+    async with serving(build_app(webhooks={}, site=site)) as url:
         async with httpx.AsyncClient(base_url=url) as client:
             yield client
 

@@ -72,7 +72,7 @@ async def test_a_person_reads_the_wall_and_an_editor_logs_in_to_the_dashboard(en
     core = Core(engine=engine, config=dataclasses.replace(config, public_url=url), channels=channels)
     editor = Person(core, channels["telegram"], "900", "Cô Hoa")  # an admin (TINTOT_ADMINS in `config`)
     site = WebSite(engine=engine, media=media, public_url=url, admins=config.admins)
-    async with serving(build_app(webhooks={}, media=media, site=site), sock):
+    async with serving(build_app(webhooks={}, site=site), sock):
         wall = await asyncio.to_thread(visit, browser, url + "/", tmp_path / "wall.png")
         assert "Lớp em trồng 200 cây xanh" in wall and "Hoàng Văn Tí" not in wall
 

@@ -1,5 +1,5 @@
 """Fixtures for the Zalo channel: the fake Zalo server, and the channel wired to our own web
-app (webhook and /media) on a real port, driven by a recording handler."""
+app (webhook and photos) on a real port, driven by a recording handler."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 from bot.channels.backoff import Backoff
 from bot.channels.zalo import ZaloChannel
-from bot.media import MediaStore
+from bot.media import MediaStore, link_key
 from bot.settings import Settings
-from bot.web import build_app
+from bot.web import WebSite, build_app
 from handlers.io import Incoming
 from tests.fakes.http import free_socket, serving, url_of
 from tests.fakes.zalo_api import FakeZalo
@@ -68,8 +68,10 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-async def start_zalo(zalo, recorder, tmp_path):
-    """Starts a channel (polling by default) with our web app serving it; stopped at the end."""
+async def start_zalo(zalo, recorder, tmp_path, engine):
+    """Starts a channel (polling by default) with our web app serving it; stopped at the end.
+    The channel and the web app each have their own store on one folder and one database, as
+    two processes behind a load balancer would."""
     async with AsyncExitStack() as stack:
 
         async def start(
@@ -87,8 +89,9 @@ async def start_zalo(zalo, recorder, tmp_path):
                 tintot_public_url=site if public else None,
                 **overrides,
             )
-            channel = zalo_channel(settings, on_update or recorder)
-            app = build_app(webhooks={"/zalo/webhook": channel}, media=MediaStore.from_settings(settings))
+            channel = zalo_channel(settings, on_update or recorder, key=link_key(engine))
+            web = WebSite(engine=engine, media=MediaStore.from_settings(settings, link_key=link_key(engine)))
+            app = build_app(webhooks={"/zalo/webhook": channel}, site=web)
             await stack.enter_async_context(serving(app, sock))
             await channel.start()
             stack.push_async_callback(channel.stop)
@@ -97,12 +100,12 @@ async def start_zalo(zalo, recorder, tmp_path):
         yield start
 
 
-def zalo_channel(settings: Settings, on_update) -> ZaloChannel:
+def zalo_channel(settings: Settings, on_update, *, key: bytes | None = None) -> ZaloChannel:
     """A channel with short timeouts and retry delays, so failure tests stay fast."""
     return ZaloChannel(
         settings,
         on_update,
-        MediaStore.from_settings(settings),
+        MediaStore.from_settings(settings, link_key=key),
         poll_timeout=1,
         request_timeout=1.0,  # generous: a loaded CI machine must not turn a photo fetch into a timeout
         backoff=Backoff(first=0.02, cap=0.1),

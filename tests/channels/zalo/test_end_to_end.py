@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -129,19 +130,29 @@ async def test_photo_story_reaches_the_moderator_as_a_photo(zalo, engine, people
         assert session.exec(select(Story.photo)).one().startswith("media:")
 
 
-async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, engine, bot, people):
-    core = bot[0]
-    student, admin = people("z-107", "Nga"), people(ADMIN, "Cô Hoa")
+async def photo_story(zalo, student: ZaloUser, admin: ZaloUser) -> None:
+    """The student joins and sends a photo story (#1); the admin is known to the bot."""
     await admin.say("/huongdan")
     await student.join()
     await student.say("/gui")
     await student.send(IMAGE, photo_url=zalo.file_url(), caption=STORY)
-    await admin.say("/duyet 1")
 
-    assert "tới 1 người" in text_of(await admin.say("/dang ngay"))
+
+async def push_now(engine, core: Core, admin: ZaloUser) -> str:
+    """Approves #1 for today, publishes it and sends the push; the admin's answer to /dang."""
+    await admin.say("/duyet 1")
+    published = text_of(await admin.say("/dang ngay"))
     sender = Sender(engine=engine, channel=core.channels["zalo"], rate=100)
     while await sender.send_window():
         pass
+    return published
+
+
+async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, engine, bot, people):
+    student, admin = people("z-107", "Nga"), people(ADMIN, "Cô Hoa")
+    await photo_story(zalo, student, admin)
+
+    assert "tới 1 người" in await push_now(engine, bot[0], admin)
 
     push = student.inbox()[-1]
     assert push["method"] == "sendPhoto" and push["photo_bytes"] == JPEG
@@ -150,6 +161,28 @@ async def test_push_reaches_zalo_with_its_photo_and_a_typed_heart_counts(zalo, e
     assert "đã thả ❤️ cho tin này rồi" in text_of(await student.say("1"))
     assert text_of(await student.say("3")) == texts.REPORTED.format(id=1)
     assert "bị thành viên báo cáo (1 lượt)" in admin.inbox()[-1]["text"]
+
+
+async def test_a_photo_is_signed_while_waiting_public_once_pushed_and_closed_by_a_takedown(zalo, engine, bot, people):
+    """What Zalo is given to fetch: the moderator a signed link to the waiting story's photo (its
+    plain address answers nothing), the members the public address of the published photo, and
+    after /go neither opens."""
+    student, admin = people("z-108", "Hà"), people(ADMIN, "Cô Hoa")
+    await photo_story(zalo, student, admin)
+    [notice] = [m for m in await admin.say("/cho") if m["method"] == "sendPhoto"]
+    with session_scope(engine) as session:
+        name = session.exec(select(Story.photo)).one().removeprefix("media:")
+    site, signed = notice["photo"].split("/media/")
+    assert re.fullmatch(rf"\d+/[\w-]{{24}}/{re.escape(name)}", signed) and notice["photo_bytes"] == JPEG
+
+    await push_now(engine, bot[0], admin)
+    push = student.inbox()[-1]
+    assert push["photo"] == f"{site}/media/{name}" and push["photo_bytes"] == JPEG
+
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(push["photo"])).headers["cache-control"] == "public, max-age=86400"
+        await admin.say("/go 1 ảnh có mặt bạn chưa xin phép")
+        assert [(await client.get(url)).status_code for url in (notice["photo"], push["photo"])] == [404, 404]
 
 
 async def test_a_group_hears_once_that_the_bot_works_in_private(zalo, people):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import httpx
 import pytest
 
 from bot.channels.base import ChannelError
@@ -55,7 +58,8 @@ async def test_empty_message_sends_nothing(zalo, start_zalo):
     assert zalo.calls("sendMessage") == []
 
 
-async def test_a_zalo_photo_is_published_back_by_public_url(zalo, recorder, start_zalo):
+async def test_a_zalo_photo_goes_back_to_zalo_by_a_signed_link(zalo, recorder, start_zalo):
+    """Not published (no story shows it yet): only a signed link opens it, and Zalo fetched it."""
     channel = await start_zalo()
     zalo.queue(make_update(IMAGE, photo_url=zalo.file_url(), caption="ảnh đẹp"))
     [incoming] = await recorder.wait_for(1)
@@ -63,10 +67,13 @@ async def test_a_zalo_photo_is_published_back_by_public_url(zalo, recorder, star
     await channel.send(reply("Câu chuyện đẹp tuần này", photo=incoming.photo))
 
     [sent] = zalo.messages
+    name = incoming.photo.removeprefix("media:")
     assert sent["method"] == "sendPhoto"
-    assert sent["photo"].endswith("/media/" + incoming.photo.removeprefix("media:"))
+    assert re.fullmatch(rf"http://127\.0\.0\.1:\d+/media/\d+/[\w-]{{24}}/{re.escape(name)}", sent["photo"])
     assert sent["photo_bytes"] == JPEG
     assert sent["caption"] == "Câu chuyện đẹp tuần này"
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(sent["photo"].split("/media/")[0] + "/media/" + name)).status_code == 404
 
 
 async def test_photo_with_a_long_text_puts_the_rest_after_it(zalo, start_zalo):
