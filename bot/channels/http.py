@@ -1,8 +1,8 @@
 """The HTTP transport both channels send through: httpx and httpcore, on plain asyncio sockets.
 
 httpx runs httpcore's connections on anyio by default. Measured on a push against the fake Bot
-APIs (py-spy, CPU time per delivery), anyio cost the bot a fifth (Zalo) to a quarter (Telegram)
-of its CPU: at every request httpcore's pool asks each pooled connection whether the server
+APIs (py-spy, CPU time per delivery), anyio cost the bot about a quarter of its CPU on both
+channels: at every request httpcore's pool asks each pooled connection whether the server
 closed it, and anyio answers by building a dict of socket attributes and polling the socket;
 its timeouts add a cancel scope to every read and write. Here a connection keeps what arrived
 in a buffer of its own, so that question is two attribute reads, and a timeout is one timer.
@@ -85,8 +85,7 @@ class AsyncioStream(asyncio.Protocol, httpcore.AsyncNetworkStream):
         self._received = bytearray()
         self._ended = False  # the server closed its side, or the connection was lost
         self._lost: Exception | None = None
-        self._data_waiter: asyncio.Future | None = None
-        self._write_waiter: asyncio.Future | None = None
+        self._waiters: dict[str, asyncio.Future] = {}  # by event: "data", "room" (see `_wait`)
         self._writing_paused = False
         self._reading_paused = False
         self._extra: dict[str, Any] = {}  # httpcore's names: kept, as a closed TLS transport has none
@@ -103,38 +102,31 @@ class AsyncioStream(asyncio.Protocol, httpcore.AsyncNetworkStream):
         if len(self._received) > HIGH_WATER and not self._reading_paused:
             self._reading_paused = True
             self._transport.pause_reading()
-        self._wake_reader()
+        self._wake("data")
 
     def eof_received(self) -> bool:
         self._ended = True
-        self._wake_reader()
+        self._wake("data")
         return False  # close the transport: HTTP/1.1 never writes after the server's end
 
     def connection_lost(self, error: Exception | None) -> None:
         self._ended = True
         self._lost = error
-        self._wake_reader()
-        self._wake_writer()
+        self._wake("data")
+        self._wake("room")
 
     def pause_writing(self) -> None:
         self._writing_paused = True
 
     def resume_writing(self) -> None:
         self._writing_paused = False
-        self._wake_writer()
+        self._wake("room")
 
     # --- httpcore.AsyncNetworkStream: called by httpcore ----------------------------------------
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         if not self._received and not self._ended:
-            self._data_waiter = asyncio.get_running_loop().create_future()
-            try:
-                async with asyncio.timeout(timeout):
-                    await self._data_waiter
-            except TimeoutError:
-                raise httpcore.ReadTimeout(f"no answer within {timeout} s") from None
-            finally:
-                self._data_waiter = None
+            await self._wait("data", timeout, httpcore.ReadTimeout, "no answer")
         if not self._received and self._lost is not None:
             raise httpcore.ReadError(str(self._lost))
         data = bytes(self._received[:max_bytes])
@@ -152,14 +144,7 @@ class AsyncioStream(asyncio.Protocol, httpcore.AsyncNetworkStream):
         self._transport.write(buffer)
         if not self._writing_paused:
             return
-        self._write_waiter = asyncio.get_running_loop().create_future()
-        try:
-            async with asyncio.timeout(timeout):
-                await self._write_waiter
-        except TimeoutError:
-            raise httpcore.WriteTimeout(f"not written within {timeout} s") from None
-        finally:
-            self._write_waiter = None
+        await self._wait("room", timeout, httpcore.WriteTimeout, "not written")
         if self._lost is not None:
             raise httpcore.WriteError(str(self._lost))
 
@@ -192,10 +177,18 @@ class AsyncioStream(asyncio.Protocol, httpcore.AsyncNetworkStream):
 
     # ---------------------------------------------------------------------------------------------
 
-    def _wake_reader(self) -> None:
-        if self._data_waiter is not None and not self._data_waiter.done():
-            self._data_waiter.set_result(None)
+    async def _wait(self, event: str, timeout: float | None, timed_out: type[httpcore.TimeoutException], what: str) -> None:
+        """Until `_wake(event)` ("data" arrived, or "room" to write); `timed_out` after `timeout`."""
+        waiter = self._waiters[event] = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(timeout):
+                await waiter
+        except TimeoutError:
+            raise timed_out(f"{what} within {timeout} s") from None
+        finally:
+            self._waiters.pop(event, None)
 
-    def _wake_writer(self) -> None:
-        if self._write_waiter is not None and not self._write_waiter.done():
-            self._write_waiter.set_result(None)
+    def _wake(self, event: str) -> None:
+        waiter = self._waiters.pop(event, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
