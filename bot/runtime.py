@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 
@@ -95,6 +96,11 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         # without a signed link. `build_app`'s own `media` route would serve any file to anyone.
         app = build_app(webhooks=webhooks, health=_health(engine), site=web_site(settings, engine, media))
         server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
+        # What start-up made (libraries, screening rules, templates) lives as long as the process:
+        # frozen, the collector stops walking it at every full collection, which stalled every
+        # reply for about 100 ms under load (measured with gc.callbacks during the intake benchmark).
+        gc.collect()
+        gc.freeze()
         tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="web"))
         rates = dict(core.config.push_rates)
         for channel in channels:
@@ -126,6 +132,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         sock.close()
         await off_loop(election.release_all)  # another process takes over at once
         engine.dispose()
+        gc.unfreeze()
 
 
 def _role(election: Election, role: str):  # noqa: ANN202
