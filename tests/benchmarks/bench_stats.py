@@ -137,3 +137,7 @@ def _events(rng: random.Random, members: list[tuple[int, int]], start: datetime)
 
 def _event(kind: str, member_id: int | None, school_id: int, at: datetime) -> dict:
     return {"kind": kind, "member_id": member_id, "school_id": school_id, "channel": "zalo", "at": at}
+
+
+if __name__ == "__main__":
+    run()
