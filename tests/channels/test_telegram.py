@@ -265,6 +265,24 @@ async def test_a_webhook_reply_rides_in_the_answer_unless_turned_off(api, make_c
 
 
 
+async def test_a_webhook_reply_requested_before_the_answer_may_fail_alone(api, make_channel, caplog):
+    """The first of two replies is requested when the second comes; its failure is logged like any
+    reply's, and the second still rides in the answer."""
+    async def greet_twice(incoming):
+        await channel.send(Outgoing("telegram", incoming.chat_id, "Chào bạn"))
+        await channel.send(Outgoing("telegram", incoming.chat_id, "Mời bạn chọn trường"))
+
+    channel = await make_channel(greet_twice, webhook=True)
+    api.fail("sendMessage", 400, "Bad Request: message text is empty")
+    with caplog.at_level(logging.WARNING, logger="bot.channels.telegram.channel"):
+        api.queue_text(user(STUDENT, "Lan", None), "xin chào")
+        await api.wait_for("sendMessage")
+    sends = [(call.params["text"], call.status, call.in_answer) for call in api.calls if call.method == "sendMessage"]
+    assert sends == [("Chào bạn", 400, False), ("Mời bạn chọn trường", 200, True)]
+    assert "held for the webhook answer was not sent" in caplog.text
+
+
+
 @pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret"}])
 async def test_webhook_refuses_a_missing_or_wrong_secret(api, make_channel, recorder, headers):
     await make_channel(recorder, webhook=True)

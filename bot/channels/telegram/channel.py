@@ -19,9 +19,9 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 
 from bot.channels.backoff import Backoff
-from bot.channels.telegram.answers import HeldCall
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.http import mounts
+from bot.channels.telegram.answers import HeldCall
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
 from bot.channels.telegram.photos import Photos, PhotoStore
 from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
@@ -329,8 +329,8 @@ class TelegramChannel:
             return await self._request(method, read_timeout=read_timeout, **params)
         try:
             await held.release(self._request)
-        except TelegramError as error:
-            log.warning("Telegram: a reply to chat %s was not sent: %s", params.get("chat_id"), error.message)
+        except TelegramError as error:  # as `Core.send` does for a reply that fails
+            log.warning("Telegram: a reply held for the webhook answer was not sent: %s", error.message)
         # A carried call's failure is never known: after flood control, every reply is requested.
         if held.may_carry(method, params) and time.monotonic() >= self._flooded_until:
             held.hold(method, params)
