@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import urllib.request
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,12 +22,21 @@ import httpx
 KEEPALIVE = 5.0  # seconds an idle connection is kept (httpx's default)
 # Reading stops while this much is buffered and not yet taken (a photo downloading).
 HIGH_WATER = 256 * 1024
+# A body goes to the socket in pieces of this size, each waiting for room: TLS takes a whole
+# body at once and would never say the socket is full (a stalled upload must be a write timeout).
+WRITE_PIECE = 64 * 1024
+# Seconds before the next address of a name is tried when a connection hangs (anyio's delay):
+# a host with a broken IPv6 route still reaches the Bot API over IPv4.
+NEXT_ADDRESS_AFTER = 0.25
 
 
 def mounts(*, connections: int, ssl_context: ssl.SSLContext | None = None) -> dict[str, httpx.AsyncBaseTransport]:
     """`httpx.AsyncClient(mounts=…)`: every URL through one `transport`, except those the
-    environment sends through a proxy (HTTPS_PROXY, ALL_PROXY, NO_PROXY), which httpx keeps
-    serving as before (a client given `transport=` would ignore the environment)."""
+    environment sends through a proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), which httpx keeps
+    serving as before (a client given `transport=` would ignore the environment). ALL_PROXY is
+    httpx's own "all://" mount, the one this would replace: with it set, httpx serves everything."""
+    if urllib.request.getproxies().get("all"):
+        return {}
     return {"all://": transport(connections=connections, ssl_context=ssl_context)}
 
 
@@ -61,7 +71,8 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
             async with asyncio.timeout(timeout):
                 # asyncio turns Nagle's algorithm off on the TCP sockets it opens.
                 _, stream = await loop.create_connection(
-                    AsyncioStream, host, port, local_addr=(local_address, 0) if local_address else None
+                    AsyncioStream, host, port, local_addr=(local_address, 0) if local_address else None,
+                    happy_eyeballs_delay=NEXT_ADDRESS_AFTER,
                 )
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"no connection to {host}:{port} within {timeout} s") from None
@@ -137,16 +148,15 @@ class AsyncioStream(asyncio.Protocol, httpcore.AsyncNetworkStream):
         return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
-            return
-        if self._ended or self._transport.is_closing():
-            raise httpcore.WriteError(str(self._lost or "connection closed"))
-        self._transport.write(buffer)
-        if not self._writing_paused:
-            return
-        await self._wait("room", timeout, httpcore.WriteTimeout, "not written")
-        if self._lost is not None:
-            raise httpcore.WriteError(str(self._lost))
+        view = memoryview(buffer)
+        for start in range(0, len(view), WRITE_PIECE):
+            if self._ended or self._transport.is_closing():
+                raise httpcore.WriteError(str(self._lost or "connection closed"))
+            self._transport.write(view[start : start + WRITE_PIECE])
+            if self._writing_paused:
+                await self._wait("room", timeout, httpcore.WriteTimeout, "not written")
+                if self._lost is not None:
+                    raise httpcore.WriteError(str(self._lost))
 
     async def aclose(self) -> None:
         if self._transport is not None:

@@ -4,6 +4,7 @@ misbehave on purpose: closed keep-alive connections, late answers, large bodies,
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -136,6 +137,53 @@ async def test_no_server_is_a_connect_error() -> None:
             await http.get(url)
 
 
+async def test_a_name_whose_first_address_hangs_is_reached_at_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a host with a broken IPv6 route reaches a name with IPv6 and IPv4 addresses."""
+    hanging = socket.socket()  # a listener with a full backlog: new connections hang
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(0)
+    fillers = [socket.socket() for _ in range(4)]
+    for filler in fillers:
+        filler.setblocking(False)
+        filler.connect_ex(hanging.getsockname())
+
+    async def hello(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(answer(b"ok"))
+        await writer.drain()
+
+    async with server(hello) as (url, _):
+        port = int(url.rsplit(":", 1)[1])
+        loop = asyncio.get_running_loop()
+
+        async def two_addresses(host, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", hanging.getsockname()),
+                    (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+        monkeypatch.setattr(loop, "getaddrinfo", two_addresses)
+        try:
+            async with client() as http:
+                assert (await http.get(f"http://bot-api.test:{port}/")).text == "ok"
+        finally:
+            for sock in (hanging, *fillers):
+                sock.close()
+
+
+async def test_an_upload_the_server_does_not_read_is_a_write_timeout_over_tls() -> None:
+    """Not a read timeout: that would say the request may have arrived, and a push would not
+    send it again."""
+    serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    serving.load_cert_chain(TLS / "localhost.crt", TLS / "localhost.key")
+
+    async def never_reads(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(3)
+
+    async with server(never_reads, tls=serving) as (url, _):
+        async with client(ssl_context=ssl.create_default_context(cafile=TLS / "localhost.crt")) as http:
+            with pytest.raises(httpx.WriteTimeout):
+                await http.post(url, content=b"x" * 30_000_000, timeout=1.0)
+
+
 async def test_https_is_verified() -> None:
     serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     serving.load_cert_chain(TLS / "localhost.crt", TLS / "localhost.key")
@@ -155,13 +203,14 @@ async def test_https_is_verified() -> None:
                 await http.post(url, content=b"x")
 
 
-async def test_a_proxy_the_environment_names_is_still_used(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "ALL_PROXY"])
+async def test_a_proxy_the_environment_names_is_still_used(monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
     async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         writer.write(answer(head.split(b" ")[1]))  # a proxy is asked for the absolute URL
         await writer.drain()
 
     async with server(proxy) as (url, _):
-        monkeypatch.setenv("HTTP_PROXY", url)
+        monkeypatch.setenv(variable, url)
         async with client() as http:
             assert (await http.get("http://bot-api.invalid/getMe")).text == "http://bot-api.invalid/getMe"
