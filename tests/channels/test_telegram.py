@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.channels.telegram import WEBHOOK_PATH
+from bot.channels.telegram import channel as telegram_channel
 from handlers.io import Button, Outgoing
 from handlers.routes import command_menu
 from tests.channels.conftest import SECRET
@@ -262,6 +263,22 @@ async def test_a_webhook_reply_rides_in_the_answer_unless_turned_off(api, make_c
     sent = await api.wait_for("sendMessage")
     assert sent[0]["text"] == "Chào bạn"
     assert [call.in_answer for call in api.calls if call.method == "sendMessage"] == [carried]
+
+
+
+async def test_a_slowly_handled_update_has_its_reply_requested(api, make_channel, monkeypatch):
+    """Past ANSWER_WITHIN Telegram may have given up on the webhook request (and the update it
+    sends again would be dropped as handled), so the reply does not wait for the answer."""
+    monkeypatch.setattr(telegram_channel, "ANSWER_WITHIN", 0.0)
+
+    async def greet(incoming):
+        await channel.send(Outgoing("telegram", incoming.chat_id, "Chào bạn"))
+
+    channel = await make_channel(greet, webhook=True)
+    api.queue_text(user(STUDENT, "Lan", None), "xin chào")
+    await api.wait_for("sendMessage")
+    assert [call.in_answer for call in api.calls if call.method == "sendMessage"] == [False]
+    assert api.webhook_answers == [200]
 
 
 

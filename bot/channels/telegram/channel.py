@@ -40,6 +40,9 @@ REPLY_ATTEMPTS = 3
 # After flood control, replies go the way that reports it (and waits it out) for this long.
 FLOOD_CAUTION = 60.0
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
+# An update handled slower than this has its held reply requested instead: Telegram may have
+# given up on the webhook request by then, and the update it sends again is dropped as handled.
+ANSWER_WITHIN = 10.0
 
 # True while an update is handled: calls then are replies (see `_request`).
 _replying: ContextVar[bool] = ContextVar("telegram_replying", default=False)
@@ -295,13 +298,16 @@ class TelegramChannel:
         if incoming is None:
             return 200
         held = HeldCall(incoming.chat_id) if self._settings.telegram_reply_in_webhook else None
-        token = _held.set(held)
+        token, started = _held.set(held), time.monotonic()
         try:
             await self._handle(incoming)
         finally:
             _held.reset(token)
-        answer = held.answer() if held is not None else None
-        return answer if answer is not None else 200
+        if held is None:
+            return 200
+        if time.monotonic() - started > ANSWER_WITHIN:
+            await self._release(held)
+        return held.answer() or 200
 
     # --- sending --------------------------------------------------------------------------------
 
@@ -327,15 +333,19 @@ class TelegramChannel:
         held = _held.get()
         if held is None:
             return await self._request(method, read_timeout=read_timeout, **params)
-        try:
-            await held.release(self._request)
-        except TelegramError as error:  # as `Core.send` does for a reply that fails
-            log.warning("Telegram: a reply held for the webhook answer was not sent: %s", error.message)
+        await self._release(held)
         # A carried call's failure is never known: after flood control, every reply is requested.
         if held.may_carry(method, params) and time.monotonic() >= self._flooded_until:
             held.hold(method, params)
             return None
         return await self._request(method, read_timeout=read_timeout, **params)
+
+    async def _release(self, held: HeldCall) -> None:
+        """Requests the held reply now; a failure is logged, as `Core.send` does for any reply."""
+        try:
+            await held.release(self._request)
+        except TelegramError as error:
+            log.warning("Telegram: a reply held for the webhook answer was not sent: %s", error.message)
 
     async def _request(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
         """One Bot API request. While an update is handled, flood control is waited out and the
