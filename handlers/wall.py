@@ -26,7 +26,6 @@ from storage.wall import WallStory
 
 PAGE_SIZE = 20
 FEED_SIZE = 30
-RETRACTED = "retracted"
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # Atom needs a date even with no entry
 
 
@@ -125,7 +124,7 @@ def wall_page(*, session: Session, site: Site, school_code: str | None, page: in
 def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     """`/cau-chuyen/{id}`: one published story, with what a shared link's preview needs."""
     item = wall.story_with_school(session=session, story_id=story_id) if fits_id(story_id) else None
-    if item is not None and item.story.status == RETRACTED:
+    if item is not None and item.story.status == wall.RETRACTED:
         return Page(410, {"title": texts.WEB_RETRACTED_TITLE, "message": texts.WEB_RETRACTED})
     if item is None or item.story.status != wall.PUBLISHED:
         return not_found()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from storage.models import Member, School, Story
 
 PUBLISHED = "published"
+RETRACTED = "retracted"  # taken down (`/go`): its page answers 410, its photo is never served
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,6 @@ def active_schools(*, session: Session) -> Sequence[School]:
     return session.exec(select(School).where(School.active == True).order_by(School.name)).all()  # noqa: E712
 
 
-RETRACTED = "retracted"
 PhotoStanding = Literal["public", "private", "withdrawn"]
 
 
