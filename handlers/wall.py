@@ -11,6 +11,7 @@ author is named only when a 16+ author chose it; never for under-16 or erased me
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -52,15 +53,27 @@ def not_found(message: str = texts.WEB_NOT_FOUND) -> Page:
     return Page(404, {"title": texts.WEB_NOT_FOUND_TITLE, "message": message})
 
 
+def title_and_body(text: str) -> tuple[str, list[str]]:
+    """A story's title (its first line, cut at a word) and the paragraphs that follow it, so a
+    card or a page never shows the title's words twice: a cut title's line goes on after "…"."""
+    title = render.headline(text)
+    first, _, rest = text.strip().partition("\n")
+    if title.endswith("…") and title != first.strip():
+        rest = "…" + first.strip()[len(title) - 1 :].lstrip() + "\n" + rest
+    return title, [line.strip() for line in rest.split("\n") if line.strip()]
+
+
 def story_summary(item: WallStory, site: Site) -> dict:
     story, school = item.story, item.school
     image = site.image_path(story.photo)
+    title, paragraphs = title_and_body(story.text)
     return {
         "id": story.id,
         "url": site.url(f"/cau-chuyen/{story.id}"),
         "kind": texts.WEB_KINDS.get(story.slot or "daily", texts.WEB_KINDS["daily"]),
-        "title": render.headline(story.text),
-        "description": render.summary(story.text),
+        "title": title,
+        "description": render.summary(" ".join(paragraphs)),
+        "paragraphs": paragraphs,
         "text": story.text,
         "school": {"code": school.code, "name": school.name} if school else None,
         "author": item.author,
@@ -68,6 +81,7 @@ def story_summary(item: WallStory, site: Site) -> dict:
         "published": story.published_at.isoformat() if story.published_at else None,
         "published_label": render.local_date(story.published_at, site.timezone) if story.published_at else "",
         "image": site.url(image) if image else None,
+        "image_type": mimetypes.guess_type(image)[0] if image else None,
     }
 
 
@@ -129,10 +143,7 @@ def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     if item is None or item.story.status != wall.PUBLISHED:
         return not_found()
     summary = story_summary(item, site)
-    paragraphs = [line.strip() for line in item.story.text.split("\n") if line.strip()]
-    if paragraphs and paragraphs[0] == summary["title"] and len(paragraphs) > 1:
-        paragraphs = paragraphs[1:]  # the first line is the headline already
-    return Page(200, {**summary, "paragraphs": paragraphs, "site_name": texts.WEB_SITE_NAME}, item.story.published_at)
+    return Page(200, {**summary, "site_name": texts.WEB_SITE_NAME}, item.story.published_at)
 
 
 def school_page(*, session: Session, site: Site, school_code: str, page: int) -> Page:
@@ -168,7 +179,7 @@ def feed(*, session: Session, site: Site, school_code: str | None) -> Page:
         "subtitle": texts.CAMPAIGN,
         "id": site.url(path),
         "url": site.url(path),
-        "self": site.url(f"/truong/{school.code}/feed.xml" if school else "/feed.xml"),
+        "feed_url": site.url(f"/truong/{school.code}/feed.xml" if school else "/feed.xml"),
         "updated": (updated or EMPTY_FEED_UPDATED).isoformat(),
         "stories": [story_summary(item, site) for item in items],
     }

@@ -46,7 +46,7 @@ async def test_story_page_carries_a_link_preview(web, campaign):
     url = f"{PUBLIC_URL}/cau-chuyen/{campaign.adult}"
     assert meta["og:url"] == meta["canonical"] == url
     assert meta["og:title"] == meta["twitter:title"] == "Lớp em trồng 200 cây xanh"
-    assert meta["og:description"] == "Lớp em trồng 200 cây xanh Cả lớp cùng <b>trồng cây</b> & chăm cây."
+    assert meta["og:description"] == "Cả lớp cùng <b>trồng cây</b> & chăm cây."  # not the title again
     assert meta["og:image"] == meta["twitter:image"] == PUBLIC_URL + campaign.photo_path
     assert meta["twitter:card"] == "summary_large_image" and meta["og:locale"] == "vi_VN"
     assert "&lt;b&gt;trồng cây&lt;/b&gt; &amp; chăm cây" in page.text
@@ -92,10 +92,24 @@ async def test_feeds_are_valid_atom_without_retracted_or_unpublished_stories(web
     links = [entry.link for entry in feed.entries]
     assert links == [f"{PUBLIC_URL}/cau-chuyen/{i}" for i in (campaign.adult, campaign.child, campaign.erased, campaign.anonymous)]
     assert feed.entries[0].author == ADULT_NAME and feed.entries[1].author == "Trường Cao đẳng Cao Bằng"
-    assert "<script>" in feed.entries[3].content[0].value  # text content, escaped in the XML
+    assert feed.entries[3].title == "Hòa An khai giảng lớp tin học <script>alert(1)</script>"  # text, escaped in the XML
     school = feedparser.parse((await web.get("/truong/HOAAN/feed.xml")).content)
     assert not school.bozo and [e.link for e in school.entries] == [f"{PUBLIC_URL}/cau-chuyen/{campaign.anonymous}"]
     assert (await web.get("/truong/KHONGCO/feed.xml")).status_code == 404
+
+
+async def test_a_feed_names_itself_and_carries_each_story_s_photo(web, campaign):
+    feed = feedparser.parse((await web.get("/truong/CDCB/feed.xml")).content)
+    assert [link.href for link in feed.feed.links if link.rel == "self"] == [f"{PUBLIC_URL}/truong/CDCB/feed.xml"]
+    photo, without = feed.entries[0], feed.entries[1]
+    image = PUBLIC_URL + campaign.photo_path
+    assert [(e.href, e.type) for e in photo.enclosures] == [(image, "image/png")] and without.enclosures == []
+    html = photo.content[0]
+    assert html.type == "text/html" and f'src="{image}"' in html.value
+    assert "<p>Cả lớp cùng &lt;b&gt;trồng cây&lt;/b&gt; &amp; chăm cây.</p>" in html.value
+    assert "Lớp em trồng 200 cây xanh</p>" not in html.value  # the entry's title, not repeated
+    everything = feedparser.parse((await web.get("/feed.xml")).content)
+    assert [link.href for link in everything.feed.links if link.rel == "self"] == [f"{PUBLIC_URL}/feed.xml"]
 
 
 async def test_school_page_shows_its_stories_and_public_numbers(web, campaign):
