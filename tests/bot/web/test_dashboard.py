@@ -210,3 +210,17 @@ async def test_the_dashboard_brings_the_daily_rollup_up_to_date(web, engine, mod
     assert (await web.get("/bang-dieu-khien.json", headers=cookie)).status_code == 200
     with session_scope(engine) as session:
         assert [(row.school_id, row.kind, row.count) for row in session.exec(select(DailyCount))] == [(1, "delivered", 1)]
+
+
+async def test_a_login_posted_from_another_site_is_refused(web, moderator):
+    """Login CSRF: another site's page must not log a visitor in to a session of its choosing."""
+    path = await login_link(moderator)
+    token = path.split("t=", 1)[1]
+    for header in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                   {"Referer": "https://evil.example/trap.html"}, {"Origin": "http://tintot.example.vn"}):
+        refused = await web.post("/dang-nhap", data={"t": token}, headers=header)
+        assert refused.status_code == 403 and "set-cookie" not in refused.headers, header
+        assert "trang khác" in refused.text and '<html lang="vi">' in refused.text
+    ours = await web.post("/dang-nhap", data={"t": token}, headers={"Origin": PUBLIC_URL, "Referer": PUBLIC_URL + path})
+    assert ours.status_code == 303 and "set-cookie" in ours.headers  # the link was not used up by the refusals
+    assert (await web.post("/dang-xuat", headers={"Origin": "https://evil.example"})).status_code == 403
