@@ -49,7 +49,8 @@ def build_channels(settings: Settings, core: Core, media: MediaStore) -> list[Ch
 
 def web_site(settings: Settings, engine: sa.Engine, media: MediaStore) -> WebSite:
     return WebSite(
-        engine=engine, media=media, public_url=settings.tintot_public_url, timezone=settings.timezone, admins=settings.admins
+        engine=engine, media=media, public_url=settings.tintot_public_url, timezone=settings.timezone, admins=settings.admins,
+        telegram_bot=settings.telegram_bot_username, zalo_link=settings.zalo_bot_link,
     )
 
 

@@ -33,7 +33,10 @@ def render_page(name: str, context: dict) -> str:
     return _environment().get_template(name).render(context)
 
 
+SHARE_IMAGE = "chia-se.png"  # 1200×630, what a shared link of a page without its own photo shows
+
+
 @cache
-def stylesheet() -> bytes:
-    """The one stylesheet, served at /style.css."""
-    return resources.files("content").joinpath("static/style.css").read_bytes()
+def static_file(name: str) -> bytes:
+    """A file of `content/static/` (the stylesheet, the share image), read once."""
+    return resources.files("content").joinpath("static", name).read_bytes()

@@ -336,6 +336,23 @@ WEB_BAD_PERIOD = (
     "Ngày phải có dạng NNNN-TT-NN (ví dụ 2026-11-30), ngày đầu không sau ngày cuối, "
     "và khoảng thời gian phải nằm trong các ngày từ 01/01/2025 đến hôm nay."
 )
+WEB_INVITE = (
+    f"“{CAMPAIGN}” là phong trào của học sinh, sinh viên các trường nghề Cao Bằng: "
+    "nhắn bot Tin Tốt để nhận tin tốt mỗi sáng và gửi câu chuyện đẹp của bạn."
+)
+WEB_ZALO_START = "Trên Zalo, nhắn “start {code}” cho bot để chọn trường."
+# Error pages by HTTP status (404 and 410 above); any other status reads as WEB_ERROR.
+WEB_ERRORS = {
+    400: ("Yêu cầu không hợp lệ", "Trang không hiểu yêu cầu này. Mời bạn quay lại trang chủ và thử lại."),
+    403: ("Không được phép", "Yêu cầu này không được chấp nhận. Nếu bạn đang đăng nhập, hãy mở lại đường dẫn bot gửi."),
+    405: ("Không làm được thao tác này", "Địa chỉ này không nhận kiểu yêu cầu bạn gửi. Mời bạn quay lại trang chủ."),
+    413: ("Nội dung quá lớn", "Nội dung gửi lên quá lớn nên không được nhận."),
+}
+WEB_ERROR = ("Có lỗi xảy ra", "Trang đang gặp sự cố. Mời bạn thử lại sau ít phút.")
+WEB_OTHER_ORIGIN = (
+    "Yêu cầu đăng nhập này đến từ một trang khác nên không được chấp nhận. "
+    "Bạn hãy bấm trực tiếp vào đường dẫn bot Tin Tốt gửi."
+)
 
 # --- Telegram channel cross-posts ---
 CROSSPOST_LINK = "📖 Đọc và chia sẻ: {url}"

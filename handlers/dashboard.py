@@ -25,6 +25,9 @@ from storage.periods import Period, all_time, local_day, month_of, week_of
 
 PERIODS = {"tuan": week_of, "thang": month_of}
 TREND_WEEKS = 8
+# A delivery of a story taken down: held back before it went, or sent and then deleted (or not
+# deletable) by `storage.retractions`.
+TAKEN_DOWN = ("cancelled", "retracting", "deleting", "retracted", "retract_failed")
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ def _progress(session: Session, viewer: Viewer) -> dict | None:
         return None
     post, progress = latest.post, latest.progress
     counts = {status: progress.counts.get(status, 0) for status in ("sent", "failed", "blocked", "unknown", "skipped")}
+    counts["taken_down"] = sum(progress.counts.get(status, 0) for status in TAKEN_DOWN)
+    done = (progress.total - progress.waiting) / progress.total if progress.total else 1.0
     return {
         "kind": latest.kind,
         "school": latest.school.name if latest.school else None,
@@ -93,7 +98,8 @@ def _progress(session: Session, viewer: Viewer) -> dict | None:
         "story_id": post.story_id,
         "total": progress.total,
         "waiting": progress.waiting,
-        "done_percent": round((progress.total - progress.waiting) / progress.total * 100, 1) if progress.total else 100.0,
+        "done_percent": round(done * 100, 1),  # for the bar's width
+        "done_text": report.percent(min(done, 0.999) if progress.waiting else done),  # "100%" only when done
         **counts,
     }
 

@@ -11,6 +11,7 @@ author is named only when a 16+ author chose it; never for under-16 or erased me
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from content import render, texts
+from content import links, render, texts
 from content.numbers import fits_id
 from storage import repo, wall
 from storage.models import School
 from storage.wall import WallStory
 
+SHARE_IMAGE_PATH = "/chia-se.png"
 PAGE_SIZE = 20
 FEED_SIZE = 30
 EMPTY_FEED_UPDATED = datetime(2026, 1, 1, tzinfo=timezone.utc)  # Atom needs a date even with no entry
@@ -36,9 +38,36 @@ class Site:
     base_url: str  # TINTOT_PUBLIC_URL, or the local address the request came to
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
     image_path: Callable[[str | None], str | None] = lambda ref: None  # "/media/…" or None
+    telegram_bot: str | None = None  # TELEGRAM_BOT_USERNAME
+    zalo_link: str | None = None  # ZALO_BOT_LINK
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
+
+
+def join_link(*, session: Session, site: Site, school_code: str) -> str | None:
+    """The Telegram link that opens the bot with the school chosen (its posters' QR code)."""
+    school = _school(session, school_code)
+    return links.telegram_link(site.telegram_bot, school.code) if school and site.telegram_bot else None
+
+
+def _invite(site: Site, school: School | None) -> dict:
+    """What a page says to a newcomer: the campaign in a sentence and where to join it."""
+    telegram = site.telegram_bot and (
+        links.telegram_link(site.telegram_bot, school.code) if school else f"https://t.me/{site.telegram_bot}"
+    )
+    return {
+        "sentence": texts.WEB_INVITE,
+        "telegram": telegram or None,
+        "zalo": site.zalo_link,
+        "zalo_start": texts.WEB_ZALO_START.format(code=school.code) if school and site.zalo_link else None,
+        "qr": site.url(f"/truong/{school.code}/qr.svg") if school and telegram else None,
+    }
+
+
+def _front(site: Site, school: School | None) -> dict:
+    """The wall's and a school's common context: the invitation and a shared link's picture."""
+    return {"invite": _invite(site, school), "share_image": site.url(SHARE_IMAGE_PATH), "description": texts.WEB_INVITE}
 
 
 @dataclass
@@ -52,15 +81,36 @@ def not_found(message: str = texts.WEB_NOT_FOUND) -> Page:
     return Page(404, {"title": texts.WEB_NOT_FOUND_TITLE, "message": message})
 
 
+def error_page(status: int) -> Page:
+    """The page for an error the web app answers itself: an address, method or body it does not
+    take, a request refused, or a failure of its own (500)."""
+    if status == 404:
+        return not_found()
+    title, message = texts.WEB_ERRORS.get(status, texts.WEB_ERROR)
+    return Page(status, {"title": title, "message": message})
+
+
+def title_and_body(text: str) -> tuple[str, list[str]]:
+    """A story's title (its first line, cut at a word) and the paragraphs that follow it, so a
+    card or a page never shows the title's words twice: a cut title's line goes on after "…"."""
+    title = render.headline(text)
+    first, _, rest = text.strip().partition("\n")
+    if title.endswith("…") and title != first.strip():
+        rest = "…" + first.strip()[len(title) - 1 :].lstrip() + "\n" + rest
+    return title, [line.strip() for line in rest.split("\n") if line.strip()]
+
+
 def story_summary(item: WallStory, site: Site) -> dict:
     story, school = item.story, item.school
     image = site.image_path(story.photo)
+    title, paragraphs = title_and_body(story.text)
     return {
         "id": story.id,
         "url": site.url(f"/cau-chuyen/{story.id}"),
         "kind": texts.WEB_KINDS.get(story.slot or "daily", texts.WEB_KINDS["daily"]),
-        "title": render.headline(story.text),
-        "description": render.summary(story.text),
+        "title": title,
+        "description": render.summary(" ".join(paragraphs)),
+        "paragraphs": paragraphs,
         "text": story.text,
         "school": {"code": school.code, "name": school.name} if school else None,
         "author": item.author,
@@ -68,6 +118,7 @@ def story_summary(item: WallStory, site: Site) -> dict:
         "published": story.published_at.isoformat() if story.published_at else None,
         "published_label": render.local_date(story.published_at, site.timezone) if story.published_at else "",
         "image": site.url(image) if image else None,
+        "image_type": mimetypes.guess_type(image)[0] if image else None,
     }
 
 
@@ -116,6 +167,7 @@ def wall_page(*, session: Session, site: Site, school_code: str | None, page: in
         "feed": site.url(f"/truong/{school.code}/feed.xml" if school else "/feed.xml"),
         "schools": schools,
         "school": {"code": school.code, "name": school.name} if school else None,
+        **_front(site, school),
         **listing,
     }
     return Page(200, context, wall.last_published(session=session, school_id=school.id if school else None))
@@ -129,10 +181,9 @@ def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     if item is None or item.story.status != wall.PUBLISHED:
         return not_found()
     summary = story_summary(item, site)
-    paragraphs = [line.strip() for line in item.story.text.split("\n") if line.strip()]
-    if paragraphs and paragraphs[0] == summary["title"] and len(paragraphs) > 1:
-        paragraphs = paragraphs[1:]  # the first line is the headline already
-    return Page(200, {**summary, "paragraphs": paragraphs, "site_name": texts.WEB_SITE_NAME}, item.story.published_at)
+    context = {**summary, "site_name": texts.WEB_SITE_NAME, "share_image": summary["image"] or site.url(SHARE_IMAGE_PATH)}
+    context["description"] = summary["description"] or texts.WEB_INVITE  # a one-line story is all title
+    return Page(200, context, item.story.published_at)
 
 
 def school_page(*, session: Session, site: Site, school_code: str, page: int) -> Page:
@@ -149,6 +200,7 @@ def school_page(*, session: Session, site: Site, school_code: str, page: int) ->
         "feed": site.url(f"/truong/{school.code}/feed.xml"),
         "school": {"code": school.code, "name": school.name},
         "numbers": {"members": wall.school_members(session=session, school_id=school.id), "published": listing["total"]},
+        **_front(site, school),
         **listing,
     }
     return Page(200, context, wall.last_published(session=session, school_id=school.id))
@@ -168,7 +220,7 @@ def feed(*, session: Session, site: Site, school_code: str | None) -> Page:
         "subtitle": texts.CAMPAIGN,
         "id": site.url(path),
         "url": site.url(path),
-        "self": site.url(f"/truong/{school.code}/feed.xml" if school else "/feed.xml"),
+        "feed_url": site.url(f"/truong/{school.code}/feed.xml" if school else "/feed.xml"),
         "updated": (updated or EMPTY_FEED_UPDATED).isoformat(),
         "stories": [story_summary(item, site) for item in items],
     }

@@ -107,11 +107,15 @@ class ZaloChannel:
             calls[:1] = [("sendPhoto", photo | ({"caption": parts[0]} if parts else {}))]
         return await self._send_in_order(calls)
 
+    def knows_secret(self, headers: Mapping[str, str]) -> bool:
+        """Whether a webhook request carries our secret (constant time); the web app asks before
+        it reads the body."""
+        expected = (self._settings.zalo_webhook_secret or "").encode()
+        return bool(expected) and hmac.compare_digest(_header(headers, SECRET_HEADER).encode(), expected)
+
     async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int:
         """403 for a wrong secret (nothing processed), 400 for garbage, else 200 once handled."""
-        expected = (self._settings.zalo_webhook_secret or "").encode()
-        given = _header(headers, SECRET_HEADER).encode()
-        if not expected or not hmac.compare_digest(given, expected):
+        if not self.knows_secret(headers):
             return 403
         try:
             payload = json.loads(body)

@@ -15,8 +15,8 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.threads import off_loop
@@ -24,9 +24,9 @@ from bot.web.dashboard import dashboard_routes
 from bot.web.media import media_routes
 from bot.web.respond import page_response, read_body
 from bot.web.site import WebSite
+from bot.web.static import static_routes
 from bot.web.wall import wall_routes
-from content.pages import stylesheet
-from handlers.wall import not_found
+from handlers.wall import error_page
 
 MAX_UPDATE_BYTES = 1_000_000
 
@@ -34,10 +34,13 @@ MAX_UPDATE_BYTES = 1_000_000
 class WebhookReceiver(Protocol):
     """A channel in webhook mode: checks the secret (in constant time) and takes the update.
 
-    Returns the HTTP status to answer: 200 when taken, 403 for a missing or wrong secret (and
-    nothing processed), 400 for a body that is not an update; or, taken, a JSON object to answer
-    with (Telegram makes the Bot API call it names).
+    `knows_secret` is asked before the body is read, so a stranger cannot make the server read
+    (and hold) a body. `receive_webhook` returns the HTTP status to answer: 200 when taken, 403 for
+    a missing or wrong secret (and nothing processed), 400 for a body that is not an update; or,
+    taken, a JSON object to answer with (Telegram makes the Bot API call it names).
     """
+
+    def knows_secret(self, headers: Mapping[str, str]) -> bool: ...
 
     async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int | dict[str, Any]: ...
 
@@ -52,6 +55,8 @@ def build_app(
 
     async def receive(request: Request) -> Response:
         receiver = webhooks[request.url.path]
+        if not receiver.knows_secret(request.headers):
+            return Response(status_code=403)
         body = await read_body(request, MAX_UPDATE_BYTES)
         if body is None:
             return Response(status_code=413)
@@ -64,11 +69,15 @@ def build_app(
 
     routes = [Route("/healthz", healthz)]
     routes += [Route(path, receive, methods=["POST"]) for path in webhooks]
-    if site is None:
-        return Starlette(routes=routes)
-    routes += [Route("/style.css", _stylesheet), *wall_routes(site), *media_routes(site), *dashboard_routes(site)]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found})
-    app.add_middleware(SecurityHeaders)
+    if site is not None:
+        routes += [*static_routes(site), *wall_routes(site), *media_routes(site), *dashboard_routes(site)]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _error_page, Exception: _server_error})
+    # Starlette's own slash redirect names the Host the request gave (a forged one included): ours
+    # names TINTOT_PUBLIC_URL, or no host at all.
+    app.router.redirect_slashes = False
+    app.router.default = _SlashRedirect(app.router, site.public_url if site else None)
+    if site is not None:
+        app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -101,17 +110,40 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-async def _stylesheet(request: Request) -> Response:
-    return Response(stylesheet(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+class _SlashRedirect:
+    """What the router does with an address no route takes: one of ours with a slash too many is
+    sent, permanently, to the address without it; anything else is the 404 page."""
+
+    def __init__(self, router: Router, public_url: str | None) -> None:
+        self.router, self.base = router, (public_url or "").rstrip("/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"]
+        bare = "/" + path.strip("/")  # "//evil.example/" must not become a host in Location
+        if path != bare and any(route.matches({**scope, "path": bare})[0] == Match.FULL for route in self.router.routes):
+            query = scope.get("query_string", b"").decode("latin-1")
+            await RedirectResponse(self.base + bare + (f"?{query}" if query else ""), status_code=308)(scope, receive, send)
+            return
+        raise HTTPException(status_code=404)
 
 
-async def _not_found(request: Request, exc: HTTPException) -> Response:
-    """A Vietnamese page for any address the wall does not have."""
-    return page_response(request, not_found(), "message.html")
+async def _error_page(request: Request, exc: HTTPException) -> Response:
+    """A Vietnamese page for any error the app answers itself (404, 405 with its Allow, …)."""
+    response = page_response(request, error_page(exc.status_code), "message.html")
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """The page for a failure of ours: no Python error shown (uvicorn logs it)."""
+    response = page_response(request, error_page(500), "message.html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    # No `server: uvicorn` header: a visitor need not learn what to attack.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", server_header=False)
     return uvicorn.Server(config)
 
 

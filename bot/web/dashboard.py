@@ -9,7 +9,7 @@ Any dashboard request without a live session is sent to `/dang-nhap`, which expl
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from sqlmodel import Session
 
@@ -110,7 +110,17 @@ class DashboardPages:
         token = request.query_params.get("t", "")
         return page_response(request, Page(200, {"title": texts.WEB_LOGIN_TITLE, "token": token}), "login.html", cache=PRIVATE)
 
+    def _from_our_pages(self, request: Request) -> bool:
+        """Whether a form was posted from this site. Browsers name the posting page's origin
+        (Origin, else Referer): another site's page could otherwise log a visitor in to its own
+        session (login CSRF). A client that names neither is not a browser carrying a visitor's
+        cookies, and passes."""
+        given = request.headers.get("origin") or request.headers.get("referer")
+        return given is None or _origin(given) == _origin(self.site.base_url(request))
+
     async def login(self, request: Request) -> Response:
+        if not self._from_our_pages(request):
+            return _message(request, 403, texts.WEB_ERRORS[403][0], texts.WEB_OTHER_ORIGIN)
         body = await read_body(request, MAX_FORM_BYTES)
         token = _form(body).get("t", "") if body is not None else ""
         cookie = await run_in_threadpool(self._redeem, token) if token else None
@@ -133,6 +143,8 @@ class DashboardPages:
             return logins.open_session(session=session, member_id=member.id, expires_at=now + weblogin.SESSION_LIFETIME)
 
     async def logout(self, request: Request) -> Response:
+        if not self._from_our_pages(request):
+            return _message(request, 403, *texts.WEB_ERRORS[403])
         if token := request.cookies.get(COOKIE):
             await run_in_threadpool(self._close, token)
         response = RedirectResponse(weblogin.LOGIN_PATH, status_code=303)
@@ -142,6 +154,12 @@ class DashboardPages:
     def _close(self, token: str) -> None:
         with session_scope(self.site.engine) as session:
             logins.close_session(session=session, token=token)
+
+
+def _origin(url: str) -> str:
+    """'https://Tintot.example.vn/dang-nhap' → 'https://tintot.example.vn'; 'null' → '://'."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _form(body: bytes) -> dict[str, str]:

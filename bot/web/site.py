@@ -19,13 +19,16 @@ class WebSite:
     public_url: str | None = None  # TINTOT_PUBLIC_URL; without it, links use the address asked
     timezone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
     admins: frozenset[tuple[str, str]] = frozenset()
+    telegram_bot: str | None = None  # TELEGRAM_BOT_USERNAME: the pages link to the bot and show its QR
+    zalo_link: str | None = None  # ZALO_BOT_LINK
 
     def base_url(self, request: Request) -> str:
         return (self.public_url or str(request.base_url)).rstrip("/")
 
     def pages(self, request: Request) -> Site:
         image_path = self.media.public_path if self.media is not None else (lambda ref: None)
-        return Site(base_url=self.base_url(request), timezone=self.timezone, image_path=image_path)
+        return Site(base_url=self.base_url(request), timezone=self.timezone, image_path=image_path,
+                    telegram_bot=self.telegram_bot, zalo_link=self.zalo_link)
 
     @property
     def secure_cookies(self) -> bool:

@@ -277,6 +277,13 @@ class TelegramChannel:
         except TelegramError as error:
             log.info("Telegram: answering a button press failed: %s", error.message)
 
+    def knows_secret(self, headers: Mapping[str, str]) -> bool:
+        """Whether a webhook request carries our secret (constant time); the web app asks before
+        it reads the body."""
+        expected = (self._settings.telegram_webhook_secret or "").encode()
+        given = next((value for key, value in headers.items() if key.lower() == SECRET_HEADER), "")
+        return bool(expected) and hmac.compare_digest(given.encode(), expected)
+
     async def receive_webhook(self, headers: Mapping[str, str], body: bytes) -> int | dict[str, Any]:
         """Take one update from the web app: 403 for a missing or wrong secret, 400 for garbage;
         otherwise 200, or the reply to carry in the answer (a Bot API call as JSON).
@@ -284,9 +291,7 @@ class TelegramChannel:
         The update is handled before answering, so Telegram delivers it again when the process
         dies first.
         """
-        expected = (self._settings.telegram_webhook_secret or "").encode()
-        given = next((value for key, value in headers.items() if key.lower() == SECRET_HEADER), "")
-        if not expected or not hmac.compare_digest(given.encode(), expected):
+        if not self.knows_secret(headers):
             return 403
         try:
             update = json.loads(body)

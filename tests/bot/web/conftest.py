@@ -91,12 +91,14 @@ def campaign(engine, media) -> Campaign:
 
 
 PUBLIC_URL = "https://tintot.example.vn"
+TELEGRAM_BOT = "TinTotCaoBangBot"
+ZALO_LINK = "https://zalo.me/2345678901234567890"
 
 
 @pytest.fixture
 async def web(engine, media):
     """An HTTP client on the app, whose public URL is `PUBLIC_URL`."""
-    site = WebSite(engine=engine, media=media, public_url=PUBLIC_URL)
+    site = WebSite(engine=engine, media=media, public_url=PUBLIC_URL, telegram_bot=TELEGRAM_BOT, zalo_link=ZALO_LINK)
     async with serving(build_app(webhooks={}, site=site)) as url:
         async with httpx.AsyncClient(base_url=url) as client:
             yield client

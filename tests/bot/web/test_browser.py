@@ -100,3 +100,53 @@ async def test_a_person_reads_the_wall_and_an_editor_logs_in_to_the_dashboard(en
         table = await asyncio.to_thread(lambda: browser.find_element("id", "schools").text)
         assert "Trung tâm GDNN-GDTX Hòa An" in table and "Tổng" in table
     assert (tmp_path / "dashboard.png").stat().st_size > 1000
+
+
+PHONE = 390  # CSS pixels: a common phone's width
+LONG_WORD = "Tuyệt" * 60  # 300 characters without a space
+LONG_URL = "https://tintot.example.vn/" + "/".join(["duong-dan-rat-dai-khong-co-khoang-trang"] * 8) + "?trang=1&truong=CDCB"
+
+
+def widths(driver, url: str, shot) -> dict[str, int]:
+    """The page's width and, where the page has one, the school table's and its frame's."""
+    visit(driver, url, shot)
+    return driver.execute_script(
+        "const table = document.getElementById('schools');"
+        "return {viewport: window.innerWidth, page: document.documentElement.scrollWidth,"
+        " table: table ? table.scrollWidth : 0, frame: table ? table.parentElement.clientWidth : 0};"
+    )
+
+
+async def test_long_words_and_links_do_not_widen_any_page_on_a_phone(engine, channels, config, tmp_path, browser):
+    from storage.db import session_scope
+    from storage.models import Story, utcnow
+
+    sock = free_socket()
+    url = url_of(sock)
+    media = MediaStore(tmp_path / "media")
+    make_campaign(engine, media)
+    with session_scope(engine) as session:
+        story = Story(school_id=1, text=f"{LONG_WORD} {LONG_URL}\n{LONG_URL} {LONG_WORD}", status="published", published_at=utcnow())
+        session.add(story)
+        session.flush()
+        story_id = story.id
+    core = Core(engine=engine, config=dataclasses.replace(config, public_url=url), channels=channels)
+    editor = Person(core, channels["telegram"], "900", "Cô Hoa")
+    site = WebSite(engine=engine, media=media, public_url=url, admins=config.admins, telegram_bot="TinTotCaoBangBot",
+                   zalo_link="https://zalo.me/2345678901234567890")
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": PHONE, "height": 844, "deviceScaleFactor": 3, "mobile": True})
+    async with serving(build_app(webhooks={}, site=site), sock):
+        link = re.search(r"http://\S+/dang-nhap\?t=\S+", text_of(await editor.say("/web"))).group(0)
+
+        def measure() -> dict[str, dict[str, int]]:
+            pages = {name: widths(browser, url + path, tmp_path / f"phone-{name}.png")
+                     for name, path in (("wall", "/"), ("story", f"/cau-chuyen/{story_id}"), ("school", "/truong/CDCB"))}
+            visit(browser, link, tmp_path / "phone-login.png")
+            browser.find_element("css selector", "form button[type=submit]").click()
+            pages["dashboard"] = widths(browser, url + "/bang-dieu-khien", tmp_path / "phone-dashboard.png")
+            return pages
+
+        pages = await asyncio.to_thread(measure)
+    assert {name: page["viewport"] for name, page in pages.items()} == dict.fromkeys(pages, PHONE)
+    assert {name: page["page"] for name, page in pages.items()} == dict.fromkeys(pages, PHONE), pages
+    assert pages["dashboard"]["table"] <= pages["dashboard"]["frame"], pages["dashboard"]  # no sideways scrolling

@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.web import WebSite, build_app
 from handlers.weblogin import make_token
 from storage.db import session_scope
-from storage.models import DailyCount, Event, utcnow
+from storage.models import DailyCount, Delivery, Event, utcnow
 from storage.periods import EARLIEST, Period, report_period
 from tests.bot.web.conftest import PUBLIC_URL
 from tests.conftest import Person, text_of
@@ -210,3 +210,33 @@ async def test_the_dashboard_brings_the_daily_rollup_up_to_date(web, engine, mod
     assert (await web.get("/bang-dieu-khien.json", headers=cookie)).status_code == 200
     with session_scope(engine) as session:
         assert [(row.school_id, row.kind, row.count) for row in session.exec(select(DailyCount))] == [(1, "delivered", 1)]
+
+
+async def test_a_login_posted_from_another_site_is_refused(web, moderator):
+    """Login CSRF: another site's page must not log a visitor in to a session of its choosing."""
+    path = await login_link(moderator)
+    token = path.split("t=", 1)[1]
+    for header in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                   {"Referer": "https://evil.example/trap.html"}, {"Origin": "http://tintot.example.vn"}):
+        refused = await web.post("/dang-nhap", data={"t": token}, headers=header)
+        assert refused.status_code == 403 and "set-cookie" not in refused.headers, header
+        assert "trang khác" in refused.text and '<html lang="vi">' in refused.text
+    ours = await web.post("/dang-nhap", data={"t": token}, headers={"Origin": PUBLIC_URL, "Referer": PUBLIC_URL + path})
+    assert ours.status_code == 303 and "set-cookie" in ours.headers  # the link was not used up by the refusals
+    assert (await web.post("/dang-xuat", headers={"Origin": "https://evil.example"})).status_code == 403
+
+
+async def test_the_latest_push_counts_skipped_and_taken_down_deliveries_in_vietnamese_numbers(web, engine, moderator, student, clock):
+    cookie = session_cookie(await log_in(web, await login_link(moderator)))
+    clock.set_local("2026-12-01 10:00")
+    await student.join()
+    await moderator.say("/tin Tin tốt: trường khai giảng lớp nghề mới cho thanh niên dân tộc.")
+    await moderator.say("/dang ngay")
+    with session_scope(engine) as session:
+        first, second = session.exec(select(Delivery).order_by(Delivery.id)).all()
+        first.status, second.status = "retracted", "skipped"  # sent then deleted by a takedown; unsubscribed since
+    progress = (await web.get("/bang-dieu-khien.json", headers=cookie)).json()["progress"]
+    assert (progress["skipped"], progress["taken_down"], progress["waiting"], progress["done_text"]) == (1, 1, 0, "100%")
+    page = (await web.get("/bang-dieu-khien", headers=cookie)).text
+    assert "xong 100%." in page and "xong 100.0" not in page
+    assert "Bỏ qua (tắt tin, bị cấm hoặc đã xóa dữ liệu): 1" in page and "Đã gỡ: 1" in page

@@ -2,7 +2,7 @@
 
 import feedparser
 
-from tests.bot.web.conftest import ADULT_NAME, CHILD_NAME, ERASED_NAME, PUBLIC_URL, MetaTags
+from tests.bot.web.conftest import ADULT_NAME, CHILD_NAME, ERASED_NAME, PUBLIC_URL, TELEGRAM_BOT, ZALO_LINK, MetaTags
 
 
 async def test_wall_lists_published_stories_newest_first_and_filters_by_school(web, campaign):
@@ -46,7 +46,7 @@ async def test_story_page_carries_a_link_preview(web, campaign):
     url = f"{PUBLIC_URL}/cau-chuyen/{campaign.adult}"
     assert meta["og:url"] == meta["canonical"] == url
     assert meta["og:title"] == meta["twitter:title"] == "Lớp em trồng 200 cây xanh"
-    assert meta["og:description"] == "Lớp em trồng 200 cây xanh Cả lớp cùng <b>trồng cây</b> & chăm cây."
+    assert meta["og:description"] == "Cả lớp cùng <b>trồng cây</b> & chăm cây."  # not the title again
     assert meta["og:image"] == meta["twitter:image"] == PUBLIC_URL + campaign.photo_path
     assert meta["twitter:card"] == "summary_large_image" and meta["og:locale"] == "vi_VN"
     assert "&lt;b&gt;trồng cây&lt;/b&gt; &amp; chăm cây" in page.text
@@ -92,10 +92,24 @@ async def test_feeds_are_valid_atom_without_retracted_or_unpublished_stories(web
     links = [entry.link for entry in feed.entries]
     assert links == [f"{PUBLIC_URL}/cau-chuyen/{i}" for i in (campaign.adult, campaign.child, campaign.erased, campaign.anonymous)]
     assert feed.entries[0].author == ADULT_NAME and feed.entries[1].author == "Trường Cao đẳng Cao Bằng"
-    assert "<script>" in feed.entries[3].content[0].value  # text content, escaped in the XML
+    assert feed.entries[3].title == "Hòa An khai giảng lớp tin học <script>alert(1)</script>"  # text, escaped in the XML
     school = feedparser.parse((await web.get("/truong/HOAAN/feed.xml")).content)
     assert not school.bozo and [e.link for e in school.entries] == [f"{PUBLIC_URL}/cau-chuyen/{campaign.anonymous}"]
     assert (await web.get("/truong/KHONGCO/feed.xml")).status_code == 404
+
+
+async def test_a_feed_names_itself_and_carries_each_story_s_photo(web, campaign):
+    feed = feedparser.parse((await web.get("/truong/CDCB/feed.xml")).content)
+    assert [link.href for link in feed.feed.links if link.rel == "self"] == [f"{PUBLIC_URL}/truong/CDCB/feed.xml"]
+    photo, without = feed.entries[0], feed.entries[1]
+    image = PUBLIC_URL + campaign.photo_path
+    assert [(e.href, e.type) for e in photo.enclosures] == [(image, "image/png")] and without.enclosures == []
+    html = photo.content[0]
+    assert html.type == "text/html" and f'src="{image}"' in html.value
+    assert "<p>Cả lớp cùng &lt;b&gt;trồng cây&lt;/b&gt; &amp; chăm cây.</p>" in html.value
+    assert "Lớp em trồng 200 cây xanh</p>" not in html.value  # the entry's title, not repeated
+    everything = feedparser.parse((await web.get("/feed.xml")).content)
+    assert [link.href for link in everything.feed.links if link.rel == "self"] == [f"{PUBLIC_URL}/feed.xml"]
 
 
 async def test_school_page_shows_its_stories_and_public_numbers(web, campaign):
@@ -148,3 +162,49 @@ async def test_numbers_and_codes_that_are_not_ours_are_not_found_rather_than_err
                  "/cau-chuyen/0", "/?truong=%00", "/truong/%00", "/truong/C%00DCB/feed.xml", "/truong/%C2%B2"):
         assert (await web.get(path)).status_code == 404, path
     assert (await web.get(f"/cau-chuyen/{campaign.adult}.json")).json()["id"] == campaign.adult
+
+
+async def test_the_wall_and_a_school_invite_people_in(web, campaign):
+    wall = await web.get("/")
+    assert "là phong trào của học sinh, sinh viên các trường nghề Cao Bằng" in wall.text
+    assert f'href="https://t.me/{TELEGRAM_BOT}"' in wall.text and f'href="{ZALO_LINK}"' in wall.text
+    school = await web.get("/truong/CDCB")
+    assert f'href="https://t.me/{TELEGRAM_BOT}?start=CDCB"' in school.text and "nhắn “start CDCB”" in school.text
+    qr = f"{PUBLIC_URL}/truong/CDCB/qr.svg"
+    assert f'<img src="{qr}"' in school.text
+    svg = await web.get("/truong/CDCB/qr.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert f"https://t.me/{TELEGRAM_BOT}?start=CDCB".encode() in svg.content  # its title: what the code opens
+    assert (await web.get("/truong/KHONGCO/qr.svg")).status_code == 404
+
+
+async def test_pages_without_a_photo_of_their_own_share_the_campaign_s_picture(web, campaign):
+    for path in ("/", "/truong/CDCB", f"/cau-chuyen/{campaign.child}"):
+        meta = MetaTags((await web.get(path)).text).tags
+        assert meta["og:image"] == f"{PUBLIC_URL}/chia-se.png", path
+        assert meta["og:description"] and meta["og:title"], path
+    picture = await web.get("/chia-se.png")
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG") and picture.content[16:24] == (1200).to_bytes(4, "big") + (630).to_bytes(4, "big")
+    adult = MetaTags((await web.get(f"/cau-chuyen/{campaign.adult}")).text).tags
+    assert adult["og:image"] == PUBLIC_URL + campaign.photo_path  # a story's own photo first
+
+
+async def test_a_card_does_not_repeat_its_title_at_the_start_of_its_text(web, engine, campaign):
+    from storage.db import session_scope
+    from storage.models import Story, utcnow
+
+    long_line = "Đoàn trường tổ chức " + "ngày hội hiến máu tình nguyện " * 5 + "thu về 120 đơn vị máu"
+    with session_scope(engine) as session:
+        story = Story(school_id=1, text=long_line, status="published", published_at=utcnow())
+        session.add(story)
+        session.flush()
+        long_id = story.id
+    cards = {card["id"]: card for card in (await web.get("/.json")).json()["stories"]}
+    adult = cards[campaign.adult]
+    assert adult["title"] == "Lớp em trồng 200 cây xanh" and adult["description"] == "Cả lớp cùng <b>trồng cây</b> & chăm cây."
+    cut = cards[long_id]
+    assert cut["title"].endswith("…") and cut["description"].startswith("…")
+    assert cut["title"][:-1] + " " + cut["description"][1:] == long_line  # the line, once
+    page = (await web.get("/")).text
+    assert page.count("Lớp em trồng 200 cây xanh") == 2  # the heading and the photo's description
