@@ -43,6 +43,12 @@ async def test_long_text_arrives_as_ordered_parts_within_the_limit(zalo, start_z
     assert parts[0].endswith(".") and " ".join(parts) == text
 
 
+async def test_the_zalo_channel_connects_through_the_asyncio_backend(zalo, start_zalo, connects):
+    channel = await start_zalo()
+    await channel.send(reply("Chào bạn"))
+    assert connects and set(connects) == {"127.0.0.1"}
+
+
 async def test_edit_is_sent_as_a_new_message(zalo, start_zalo):
     channel = await start_zalo()
 
