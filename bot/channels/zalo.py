@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Mapping
 from contextlib import suppress
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from bot.channels.backoff import Backoff
@@ -34,6 +35,12 @@ MAX_TEXT = 2000
 MAX_UPDATE_ID = 64
 STOP_GRACE = 10.0  # seconds `stop` lets the update in hand finish before cancelling it
 SECRET_HEADER = "x-bot-api-secret-token"
+# A reply meeting flood control is tried again for this long (a burst of students above the
+# platform's rate is answered late, not lost); a push's call leaves it to the delivery engine.
+REPLY_PATIENCE = 60.0
+
+# True while an update is handled: calls then are replies (see `_send_in_order`).
+_replying: ContextVar[bool] = ContextVar("zalo_replying", default=False)
 _KINDS: dict[str, IncomingKind] = {
     "message.text.received": "text",
     "message.image.received": "photo",
@@ -192,10 +199,13 @@ class ZaloChannel:
         if incoming is None:
             log.warning("Zalo update without a usable message ignored")
             return False
+        replying = _replying.set(True)
         try:
             await self._on_update(incoming)
         except Exception:
             log.exception("Handling Zalo update %s failed", incoming.update_id)
+        finally:
+            _replying.reset(replying)
         return True
 
     async def _to_incoming(self, update: object) -> Incoming | None:
@@ -241,9 +251,10 @@ class ZaloChannel:
 
     async def _send_in_order(self, calls: list[tuple[str, dict]]) -> str | None:
         ref = None
+        patience = REPLY_PATIENCE if _replying.get() else 0.0
         for number, (method, payload) in enumerate(calls):
             try:
-                result = await self._api.call(method, payload)
+                result = await self._api.call(method, payload, flood_patience=patience)
             except ChannelError as error:
                 if number == 0:
                     raise
