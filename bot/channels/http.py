@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 import urllib.request
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpcore
@@ -69,10 +70,8 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        try:
+        with _httpx_errors():
             answer = await self._pool.handle_async_request(core_request)
-        except Exception as error:
-            raise _as_httpx(error) from error
         return httpx.Response(status_code=answer.status, headers=answer.headers,
                               stream=_ResponseStream(answer.stream), extensions=answer.extensions)
 
@@ -87,11 +86,9 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._stream = stream
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
+        with _httpx_errors():
             async for part in self._stream:
                 yield part
-        except Exception as error:
-            raise _as_httpx(error) from error
 
     async def aclose(self) -> None:
         await self._stream.aclose()
@@ -116,12 +113,16 @@ _ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
 )
 
 
-def _as_httpx(error: Exception) -> Exception:
-    """The httpx error for an httpcore one; any other error as it is."""
-    for raised, meant in _ERRORS:
-        if isinstance(error, raised):
-            return meant(str(error))
-    return error
+@contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """httpcore's errors raised as the httpx errors they mean; any other error as it is."""
+    try:
+        yield
+    except Exception as error:
+        meant = next((meant for raised, meant in _ERRORS if isinstance(error, raised)), None)
+        if meant is None:
+            raise
+        raise meant(str(error)) from error
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):
