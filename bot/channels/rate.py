@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import time
 
+# How long a reply meeting flood control is tried again, on every channel: in a join rush (a
+# school shows its QR code to hundreds of students) a platform's rate of about 30 messages a
+# second takes many seconds to answer everyone. Late, then; never lost. After that it is logged.
+REPLY_PATIENCE = 60.0
+
 
 class TokenBucket:
     """`rate` tokens a second, at most `rate` in hand (one second's burst).

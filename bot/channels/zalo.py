@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, render_plain
+from bot.channels.rate import REPLY_PATIENCE
 from bot.channels.split import split_text
 from bot.channels.zalo_api import NO_UPDATES, ZaloApi, ZaloApiError
 from bot.media import MAX_PHOTO_BYTES, MediaStore, NotAnImage
@@ -35,12 +36,10 @@ MAX_TEXT = 2000
 MAX_UPDATE_ID = 64
 STOP_GRACE = 10.0  # seconds `stop` lets the update in hand finish before cancelling it
 SECRET_HEADER = "x-bot-api-secret-token"
-# A reply meeting flood control is tried again for this long (a burst of students above the
-# platform's rate is answered late, not lost); a push's call leaves it to the delivery engine.
-REPLY_PATIENCE = 60.0
 
 # True while an update is handled: calls then are replies (see `_send_in_order`).
 _replying: ContextVar[bool] = ContextVar("zalo_replying", default=False)
+
 _KINDS: dict[str, IncomingKind] = {
     "message.text.received": "text",
     "message.image.received": "photo",

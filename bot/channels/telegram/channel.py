@@ -21,7 +21,7 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.http import mounts
-from bot.channels.rate import TokenBucket
+from bot.channels.rate import REPLY_PATIENCE, TokenBucket
 from bot.channels.telegram.answers import RATED, HeldCall
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
 from bot.channels.telegram.photos import Photos, PhotoStore
@@ -37,9 +37,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 CALLBACK_NOTICE_LIMIT = 200
-# A reply meeting flood control is tried again for this long (a join rush: hundreds of /start
-# at once take Telegram's 30 messages a second many seconds to answer), then given up and logged.
-REPLY_PATIENCE = 60.0
 # After flood control, replies go the way that reports it (and waits it out) for this long.
 FLOOD_CAUTION = 60.0
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
