@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpcore
@@ -40,21 +41,88 @@ def mounts(*, connections: int, ssl_context: ssl.SSLContext | None = None) -> di
     return {"all://": transport(connections=connections, ssl_context=ssl_context)}
 
 
-def transport(*, connections: int, ssl_context: ssl.SSLContext | None = None) -> httpx.AsyncHTTPTransport:
+def transport(*, connections: int, ssl_context: ssl.SSLContext | None = None) -> AsyncioTransport:
     """An httpx transport of at most `connections` connections, each on an `AsyncioStream`;
     HTTPS verified as httpx does by default, or by `ssl_context`."""
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=KEEPALIVE)
-    made = httpx.AsyncHTTPTransport(limits=limits)
-    # httpx has no parameter for httpcore's network backend: its pool is replaced by the same
-    # pool on ours. Everything else (requests, responses, exceptions) stays httpx's.
-    made._pool = httpcore.AsyncConnectionPool(
+    return AsyncioTransport(httpcore.AsyncConnectionPool(
         ssl_context=ssl_context or httpx.create_ssl_context(),
         max_connections=connections,
         max_keepalive_connections=connections,
         keepalive_expiry=KEEPALIVE,
         network_backend=AsyncioBackend(),
-    )
-    return made
+    ))
+
+
+class AsyncioTransport(httpx.AsyncBaseTransport):
+    """httpx's requests over an httpcore pool, translated as httpx's own `AsyncHTTPTransport`
+    translates them; httpx has no parameter for the pool's network backend, so this is that
+    transport built on public APIs, with the pool given."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            answer = await self._pool.handle_async_request(core_request)
+        return httpx.Response(status_code=answer.status, headers=answer.headers,
+                              stream=_ResponseStream(answer.stream), extensions=answer.extensions)
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """A response body as httpx reads it, with httpcore's errors turned into httpx's."""
+
+    def __init__(self, stream: AsyncIterable[bytes]) -> None:
+        self._stream = stream
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_errors():
+            async for part in self._stream:
+                yield part
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+# httpcore's errors and the httpx errors they become, most specific first (httpx's own mapping).
+_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextmanager
+def _httpx_errors() -> Iterator[None]:
+    """httpcore's errors raised as the httpx errors they mean; any other error as it is."""
+    try:
+        yield
+    except Exception as error:
+        meant = next((meant for raised, meant in _ERRORS if isinstance(error, raised)), None)
+        if meant is None:
+            raise
+        raise meant(str(error)) from error
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):

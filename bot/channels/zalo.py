@@ -17,10 +17,12 @@ import json
 import logging
 from collections.abc import Mapping
 from contextlib import suppress
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, render_plain
+from bot.channels.rate import REPLY_PATIENCE
 from bot.channels.split import split_text
 from bot.channels.zalo_api import NO_UPDATES, ZaloApi, ZaloApiError
 from bot.media import MAX_PHOTO_BYTES, MediaStore, NotAnImage
@@ -34,6 +36,10 @@ MAX_TEXT = 2000
 MAX_UPDATE_ID = 64
 STOP_GRACE = 10.0  # seconds `stop` lets the update in hand finish before cancelling it
 SECRET_HEADER = "x-bot-api-secret-token"
+
+# True while an update is handled: calls then are replies (see `_send_in_order`).
+_replying: ContextVar[bool] = ContextVar("zalo_replying", default=False)
+
 _KINDS: dict[str, IncomingKind] = {
     "message.text.received": "text",
     "message.image.received": "photo",
@@ -196,10 +202,13 @@ class ZaloChannel:
         if incoming is None:
             log.warning("Zalo update without a usable message ignored")
             return False
+        replying = _replying.set(True)
         try:
             await self._on_update(incoming)
         except Exception:
             log.exception("Handling Zalo update %s failed", incoming.update_id)
+        finally:
+            _replying.reset(replying)
         return True
 
     async def _to_incoming(self, update: object) -> Incoming | None:
@@ -245,9 +254,10 @@ class ZaloChannel:
 
     async def _send_in_order(self, calls: list[tuple[str, dict]]) -> str | None:
         ref = None
+        patience = REPLY_PATIENCE if _replying.get() else 0.0
         for number, (method, payload) in enumerate(calls):
             try:
-                result = await self._api.call(method, payload)
+                result = await self._api.call(method, payload, flood_patience=patience)
             except ChannelError as error:
                 if number == 0:
                     raise

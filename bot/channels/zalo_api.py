@@ -44,13 +44,16 @@ class ZaloApi:
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout), mounts=mounts(connections=32))
         self._resume_at = 0.0
 
-    async def call(self, method: str, payload: dict | None = None, *, wait: float = 0.0) -> Any:
+    async def call(self, method: str, payload: dict | None = None, *, wait: float = 0.0,
+                   flood_patience: float = 0.0) -> Any:
         """The call's `result`; `wait` adds to the read timeout (long polling).
 
         On flood control every call of this client pauses for `retry_after`, then this one is
-        retried: a refused call did not reach the chat, so retrying cannot duplicate it.
+        retried: a refused call did not reach the chat, so retrying cannot duplicate it. It is
+        retried FLOOD_RETRIES times, or for `flood_patience` seconds if that is more (a reply).
         """
         retries = 0
+        give_up_at = _now() + flood_patience
         while True:
             if method not in UNPACED:
                 await self._flood_pause()
@@ -58,7 +61,9 @@ class ZaloApi:
                 return await self._call_once(method, payload or {}, wait)
             except ZaloApiError as error:
                 pause = error.retry_after
-                if pause is None or pause > MAX_FLOOD_WAIT or retries == FLOOD_RETRIES:
+                if pause is None or pause > MAX_FLOOD_WAIT:
+                    raise
+                if retries >= FLOOD_RETRIES and _now() + pause > give_up_at:
                     raise
                 retries += 1
                 self._resume_at = max(self._resume_at, _now() + pause)

@@ -6,6 +6,11 @@ Measured on `tintot run` processes against a fake Telegram Bot API in a process 
 with one process (goal ≥ 300 updates/s, p99 < 100 ms), PostgreSQL with one and with three
 (updates spread round-robin, as a load balancer would).
 
+Then a join rush above the platform's rate: 300 /start in 5 s against a fake that takes 30
+messages a second, the clients playing Telegram closely (at most 40 webhook connections, each
+answer's call made by the fake, which drops it past the rate without a word): replies delivered
+(chats greeted) against replies owed.
+
 Besides updates/s and p99, it prints the bots' CPU time per update: on a machine that other jobs
 keep busy the first two follow the load, the CPU time much less, so it is the figure to compare
 before and after a change. `python -m tests.benchmarks.bench_intake sqlite` measures SQLite only.
@@ -36,6 +41,10 @@ CLIENTS = 16
 WARM_UP = 200
 UPDATES = 3000
 SECRET = "bench-webhook-secret"
+BURST = 300
+BURST_SECONDS = 5.0
+PLATFORM_RATE = 30  # messages a second the burst's fake takes, as Telegram does
+WEBHOOK_CONNECTIONS = 40  # Telegram's default max_connections
 
 
 class _Api:
@@ -47,6 +56,7 @@ def run(*, sqlite_only: bool = False) -> None:
     with _fake_in_own_process("telegram") as (url, token), tempfile.TemporaryDirectory() as folder:
         api = _Api(url, token)
         _report("SQLite, 1 process", asyncio.run(_intake(api, f"sqlite:///{folder}/bench.db", Path(folder), 1)))
+        _report_burst(f"sqlite:///{folder}/burst.db", Path(folder))
         if sqlite_only:
             return
         server = PostgresServer.start()
@@ -59,6 +69,41 @@ def run(*, sqlite_only: bool = False) -> None:
                 _report(f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}", result)
         finally:
             server.stop()
+
+
+def _report_burst(database_url: str, folder: Path) -> None:
+    with _fake_in_own_process("telegram", str(PLATFORM_RATE)) as (url, token):
+        delivered, seconds = asyncio.run(_burst(_Api(url, token), database_url, folder))
+    print(f"intake [SQLite, 1 process]: join rush of {BURST} /start in {BURST_SECONDS:.0f} s against a Bot API that "
+          f"takes {PLATFORM_RATE} messages/s: replies delivered / replies owed: {delivered} / {BURST}, "
+          f"the last within {seconds:.1f} s")
+
+
+async def _burst(api: _Api, database_url: str, folder: Path) -> tuple[int, float]:
+    """The join rush: chats greeted, and seconds from the first /start to the last answer."""
+    # The bot's own budget at its default, below the platform's rate as an operator sets it.
+    bots, ports = _start(api, database_url, folder, 1, TINTOT_TELEGRAM_RATE="25")
+    try:
+        await until_healthy(ports[0])
+        limits = httpx.Limits(max_connections=WEBHOOK_CONNECTIONS)
+        async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+
+            async def deliver(user: int) -> None:
+                answer = await client.post(f"http://127.0.0.1:{ports[0]}{WEBHOOK_PATH}", json=_start_update(user),
+                                           headers={SECRET_HEADER: SECRET})
+                if answer.content:
+                    await client.post(f"{api.url}/carry", content=answer.content)
+
+            started, deliveries = time.perf_counter(), []
+            for user in range(2_000_000, 2_000_000 + BURST):
+                deliveries.append(asyncio.create_task(deliver(user)))
+                await asyncio.sleep(BURST_SECONDS / BURST)
+            await asyncio.gather(*deliveries)
+            seconds = time.perf_counter() - started
+            return (await client.get(f"{api.url}/chats/sendMessage")).json(), seconds
+    finally:
+        bots[0].terminate()
+        bots[0].wait(30)
 
 
 def _report(setup: str, result: tuple[float, float, int, int, float]) -> None:
@@ -102,13 +147,14 @@ def _cpu_seconds(bots: list[subprocess.Popen]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _start(api: _Api, database_url: str, folder: Path, processes: int) -> tuple[list[subprocess.Popen], list[int]]:
+def _start(api: _Api, database_url: str, folder: Path, processes: int,
+           **settings: str) -> tuple[list[subprocess.Popen], list[int]]:
     bots, ports = [], []
     for number in range(processes):
         with free_socket() as sock:
             port = sock.getsockname()[1]
         env = bot_environment(api, database_url, folder, TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
-                              TELEGRAM_WEBHOOK_SECRET=SECRET, TINTOT_HTTP_PORT=str(port))
+                              TELEGRAM_WEBHOOK_SECRET=SECRET, TINTOT_HTTP_PORT=str(port), **settings)
         log = open(folder / f"intake-{processes}-{number}.log", "ab")  # noqa: SIM115 (the child owns it)
         bots.append(subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, stdout=log, stderr=log))
         ports.append(port)
@@ -125,13 +171,8 @@ async def _load(client: httpx.AsyncClient, ports: list[int], users, count: int) 
     async def client_loop() -> None:
         nonlocal carried
         while len(latencies) < count:
-            user = next(users)
-            update = {"update_id": user, "message": {
-                "message_id": 1, "date": int(time.time()), "text": "/start",
-                "chat": {"id": user, "type": "private", "first_name": "Học sinh"},
-                "from": {"id": user, "is_bot": False, "first_name": "Học sinh"}}}
             asked = time.perf_counter()
-            answer = await client.post(f"http://127.0.0.1:{next(turns)}{WEBHOOK_PATH}", json=update,
+            answer = await client.post(f"http://127.0.0.1:{next(turns)}{WEBHOOK_PATH}", json=_start_update(next(users)),
                                        headers={SECRET_HEADER: SECRET})
             latencies.append(time.perf_counter() - asked)
             assert answer.status_code == 200, answer.status_code
@@ -140,6 +181,14 @@ async def _load(client: httpx.AsyncClient, ports: list[int], users, count: int) 
 
     await asyncio.gather(*(client_loop() for _ in range(CLIENTS)))
     return latencies, carried
+
+
+def _start_update(user: int) -> dict:
+    """/start from a new user, as Telegram posts it to the webhook."""
+    return {"update_id": user, "message": {
+        "message_id": 1, "date": int(time.time()), "text": "/start",
+        "chat": {"id": user, "type": "private", "first_name": "Học sinh"},
+        "from": {"id": user, "is_bot": False, "first_name": "Học sinh"}}}
 
 
 async def _replies(client: httpx.AsyncClient, api: _Api) -> int:

@@ -241,8 +241,9 @@ def _rss_mb() -> float:
 
 
 @contextmanager
-def _fake_in_own_process(platform: str):
-    server = subprocess.Popen([sys.executable, "-m", "tests.benchmarks.fake_process", platform], stdout=subprocess.PIPE, text=True)
+def _fake_in_own_process(platform: str, *options: str):
+    command = [sys.executable, "-m", "tests.benchmarks.fake_process", platform, *options]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         url, token = server.stdout.readline().split()
         yield url, token

@@ -1,6 +1,7 @@
 """A fake Bot API in a process of its own, so a benchmark measures the bot alone.
 
-Usage: python -m tests.benchmarks.fake_process telegram|zalo   (prints "URL TOKEN", serves until killed)
+Usage: python -m tests.benchmarks.fake_process telegram [RATE] | zalo
+(prints "URL TOKEN", serves until killed; RATE: Telegram's messages a second, unlimited if left out)
 """
 
 import asyncio
@@ -12,9 +13,11 @@ from tests.fakes.zalo_api import FakeZalo
 ZALO_TOKEN = "zalo-bench-token"
 
 
-async def main(platform: str) -> None:
+async def main(platform: str, rate: str | None = None) -> None:
     if platform == "telegram":
         async with FakeTelegramAPI() as api:
+            if rate is not None:
+                api.limit_rate(float(rate))
             print(api.url, api.token, flush=True)
             await asyncio.Event().wait()
     async with FakeZalo(ZALO_TOKEN).running() as zalo:
@@ -23,4 +26,4 @@ async def main(platform: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(*sys.argv[1:3]))

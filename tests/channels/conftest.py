@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack
 
 import pytest
 
+from bot.channels.http import AsyncioBackend
 from bot.channels.telegram import WEBHOOK_PATH, TelegramChannel
 from bot.media import MediaStore
 from bot.settings import Settings
@@ -38,6 +39,21 @@ class Recorder:
             assert time.monotonic() < deadline, f"got {len(self.seen)} updates, expected {count}"
             await asyncio.sleep(0.01)
         return self.seen
+
+
+@pytest.fixture
+def connects(monkeypatch) -> list[str]:
+    """The hosts the channels' `AsyncioBackend` opens connections to, in order: a client whose
+    pool fell back to httpx's default backend (anyio) opens none through it."""
+    opened: list[str] = []
+    connect_tcp = AsyncioBackend.connect_tcp
+
+    async def counted(self, host, port, *args, **kwargs):
+        opened.append(host)
+        return await connect_tcp(self, host, port, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncioBackend, "connect_tcp", counted)
+    return opened
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.channels.http import mounts
+from bot.channels.http import AsyncioStream, mounts
 
 TLS = Path(__file__).parents[1] / "fakes" / "tls"  # a self-signed certificate for 127.0.0.1
 
@@ -214,3 +214,18 @@ async def test_a_proxy_the_environment_names_is_still_used(monkeypatch: pytest.M
         monkeypatch.setenv(variable, url)
         async with client() as http:
             assert (await http.get("http://bot-api.invalid/getMe")).text == "http://bot-api.invalid/getMe"
+
+
+async def test_the_telegram_channel_connects_through_the_asyncio_backend(connects, make_channel, recorder) -> None:
+    await make_channel(recorder)  # start-up asks getMe, setMyCommands, deleteWebhook
+    assert connects and set(connects) == {"127.0.0.1"}
+
+async def test_a_response_reads_from_an_asyncio_stream() -> None:
+    async def hello(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(answer(b"ok"))
+        await writer.drain()
+
+    async with server(hello) as (url, _), client() as http:
+        response = await http.post(url, content=b"x")
+    assert isinstance(response.extensions["network_stream"], AsyncioStream)

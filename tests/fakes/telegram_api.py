@@ -11,12 +11,15 @@ It records every request (`calls`), keeps the messages the bot sent (so edits ca
 refused the way Telegram refuses them), queues updates for `getUpdates` or pushes them to the
 webhook once one is set, and injects faults per method: `fail` (any status, 429 with
 `retry_after`, 403 blocked, 5xx) and `slow` (answers after a delay, to make the client time out).
+`limit_rate` makes it hold the bot to Telegram's overall rate for messages, as Telegram does:
+a request past it gets 429 with `retry_after`, a call carried in a webhook answer is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -45,6 +48,33 @@ class Call:
     in_answer: bool = False  # carried in a webhook's answer rather than requested
 
 
+# What Telegram's overall limit of about 30 messages a second counts.
+RATED = frozenset({"sendMessage", "sendPhoto"})
+
+
+class Rate:
+    """Telegram's overall limit as a token bucket: `per_second`, with one second's burst."""
+
+    def __init__(self, per_second: float) -> None:
+        self.per_second = per_second
+        self._tokens = per_second
+        self._at = time.monotonic()
+
+    def allows(self) -> bool:
+        """Whether a message may go now (it then counts)."""
+        now = time.monotonic()
+        self._tokens = min(self.per_second, self._tokens + (now - self._at) * self.per_second)
+        self._at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
+
+    def retry_after(self) -> int:
+        """Whole seconds until a message may go again, as Telegram says it (at least 1)."""
+        return max(1, math.ceil((1 - self._tokens) / self.per_second))
+
+
 @dataclass
 class Fault:
     status: int = 0
@@ -61,6 +91,7 @@ class FakeTelegramAPI(BotApiState):
         self.url = ""
         self.calls: list[Call] = []
         self._faults: dict[str, list[Fault]] = {}
+        self._rate: Rate | None = None
         self._running = AsyncExitStack()
 
     async def __aenter__(self) -> FakeTelegramAPI:
@@ -68,6 +99,8 @@ class FakeTelegramAPI(BotApiState):
             Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
             Route("/file/bot{token}/{path:path}", self._download),
             Route("/calls/{method}", self._count),
+            Route("/chats/{method}", self._count_chats),
+            Route("/carry", self._carry, methods=["POST"]),
         ])
         self.url = await self._running.enter_async_context(serving(app))
         pusher = asyncio.create_task(self._push_to_webhook())
@@ -92,6 +125,10 @@ class FakeTelegramAPI(BotApiState):
 
     def block(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:
         self.fail(method, 403, "Forbidden: bot was blocked by the user", times=times, chat_id=chat_id)
+
+    def limit_rate(self, per_second: float) -> None:
+        """From now on, at most `per_second` messages a second (short bursts up to as many)."""
+        self._rate = Rate(per_second)
 
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next calls of `method` are carried out at once but answered only after `seconds`."""
@@ -127,6 +164,10 @@ class FakeTelegramAPI(BotApiState):
         if fault.status:
             call.status = fault.status
             return _error(fault.status, fault.description, fault.retry_after)
+        if not self._within_rate(method):
+            call.status = 429
+            wait = self._rate.retry_after()
+            return _error(429, f"Too Many Requests: retry after {wait}", wait)
         try:
             answer = JSONResponse({"ok": True, "result": await self.run(method, call.params)})
         except ApiError as error:
@@ -140,11 +181,23 @@ class FakeTelegramAPI(BotApiState):
         """How many successful calls of a method: for benchmarks, whose fake runs elsewhere."""
         return JSONResponse(len(self.calls_of(request.path_params["method"])))
 
+    async def _count_chats(self, request: Request) -> JSONResponse:
+        """How many chats had a successful call of a method (a reply each, in a burst of /start)."""
+        return JSONResponse(len({params.get("chat_id") for params in self.calls_of(request.path_params["method"])}))
+
+    async def _carry(self, request: Request) -> Response:
+        """For a benchmark playing Telegram: make the call of a webhook answer it got."""
+        await self.carry(await request.json())
+        return Response(status_code=204)
+
     async def _download(self, request: Request) -> Response:
         content = self.file_at(request.path_params["path"])
         if request.path_params["token"] != self.token or content is None:
             return Response(status_code=404)
         return Response(content, media_type="image/jpeg")
+
+    def _within_rate(self, method: str) -> bool:
+        return self._rate is None or method not in RATED or self._rate.allows()
 
     def _take_fault(self, method: str, chat_id: object) -> Fault:
         queue = self._faults.get(method.lower(), [])
@@ -179,9 +232,11 @@ class FakeTelegramAPI(BotApiState):
     async def carry_out(self, answer: httpx.Response) -> None:
         """The Bot API call a webhook answer names, made as Telegram makes it: its outcome goes
         nowhere (a failed one is only recorded)."""
-        if not answer.content or not answer.headers.get("content-type", "").startswith("application/json"):
-            return
-        params = answer.json()
+        if answer.content and answer.headers.get("content-type", "").startswith("application/json"):
+            await self.carry(answer.json())
+
+    async def carry(self, params: dict[str, Any]) -> None:
+        """The call a webhook answer's JSON body names, made as Telegram makes it."""
         method = self.canonical(str(params.pop("method", "")))
         if method is None:
             return
@@ -190,6 +245,9 @@ class FakeTelegramAPI(BotApiState):
         fault = self._take_fault(method, call.params.get("chat_id"))
         if fault.status:
             call.status = fault.status
+            return
+        if not self._within_rate(method):
+            call.status = 429  # recorded here; the bot is never told
             return
         try:
             await self.run(method, call.params)

@@ -16,6 +16,8 @@ from typing import Any
 
 # Calls the answer may carry: their results are never read.
 CARRIED = frozenset({"sendMessage", "answerCallbackQuery"})
+# Calls that spend Telegram's overall budget of about 30 a second: what the bot sends or changes.
+RATED = CARRIED | {"sendPhoto", "editMessageText", "editMessageCaption", "editMessageReplyMarkup"}
 
 MakeCall = Callable[..., Awaitable[Any]]
 

@@ -21,7 +21,8 @@ from telegram.warnings import PTBDeprecationWarning, PTBUserWarning
 from bot.channels.backoff import Backoff
 from bot.channels.base import ChannelError, UpdateHandler, html_to_plain
 from bot.channels.http import mounts
-from bot.channels.telegram.answers import HeldCall
+from bot.channels.rate import REPLY_PATIENCE, TokenBucket
+from bot.channels.telegram.answers import RATED, HeldCall
 from bot.channels.telegram.outgoing import channel_error, render, retry_after
 from bot.channels.telegram.photos import Photos, PhotoStore
 from bot.channels.telegram.updates import ALLOWED_UPDATES, to_incoming
@@ -36,7 +37,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 CALLBACK_NOTICE_LIMIT = 200
-REPLY_ATTEMPTS = 3
 # After flood control, replies go the way that reports it (and waits it out) for this long.
 FLOOD_CAUTION = 60.0
 STOP_GRACE = 10.0  # seconds stop() lets the updates in hand finish
@@ -67,6 +67,8 @@ class TelegramChannel:
         self._polling: asyncio.Task | None = None
         self._stopping = asyncio.Event()
         self._flooded_until = 0.0  # time.monotonic() until which replies are not held (see `_call`)
+        # Telegram's budget as this bot spends it, replies and pushes alike (see `_call`).
+        self._budget = TokenBucket(settings.tintot_telegram_rate)
 
     @property
     def webhook_mode(self) -> bool:
@@ -334,13 +336,19 @@ class TelegramChannel:
 
     async def _call(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
         """One Bot API call; while a webhook update is handled, a reply may instead be held for
-        the webhook's answer (its result is then None)."""
+        the webhook's answer (its result is then None).
+
+        Telegram makes a carried call itself, past its rate too, and never says it refused one:
+        so a reply is carried only while the local budget (TINTOT_TELEGRAM_RATE, which every
+        message the bot sends spends) has a token in hand; otherwise it is requested, which waits
+        out flood control. In a join rush the surplus is requested: late, never lost."""
         held = _held.get()
         if held is None:
             return await self._request(method, read_timeout=read_timeout, **params)
         await self._release(held)
         # A carried call's failure is never known: after flood control, every reply is requested.
-        if held.may_carry(method, params) and time.monotonic() >= self._flooded_until:
+        if (held.may_carry(method, params) and time.monotonic() >= self._flooded_until
+                and self._budget.try_take()):
             held.hold(method, params)
             return None
         return await self._request(method, read_timeout=read_timeout, **params)
@@ -354,21 +362,23 @@ class TelegramChannel:
 
     async def _request(self, method: str, *, read_timeout: float | None = None, **params: Any) -> Any:
         """One Bot API request. While an update is handled, flood control is waited out and the
-        request tried again (a reply must still arrive); otherwise `RetryAfter` goes to the caller
-        (a push then pauses the channel in the delivery engine)."""
+        request tried again for up to REPLY_PATIENCE (a reply must still arrive); otherwise
+        `RetryAfter` goes to the caller (a push then pauses the channel in the delivery engine)."""
         if self._bot is None:
             raise ChannelError("Telegram: kênh chưa khởi động")
         kwargs = {"read_timeout": read_timeout} if read_timeout is not None else {}
-        attempts_left = REPLY_ATTEMPTS if _replying.get() else 1
+        give_up_at = time.monotonic() + (REPLY_PATIENCE if _replying.get() else 0.0)
         while True:
+            if method in RATED:
+                self._budget.take()  # a refused attempt may count at Telegram too
             try:
                 return await self._bot.do_api_request(method, api_kwargs=params, **kwargs)
             except RetryAfter as error:
-                self._flooded_until = time.monotonic() + retry_after(error) + FLOOD_CAUTION
-                attempts_left -= 1
-                if not attempts_left:
+                wait = retry_after(error)
+                self._flooded_until = time.monotonic() + wait + FLOOD_CAUTION
+                if time.monotonic() + wait > give_up_at:
                     raise
-                await asyncio.sleep(retry_after(error))
+                await asyncio.sleep(wait)
 
 
 def _quiet_library_logs() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.channels.base import ChannelError
 from content import texts
+from bot.channels.zalo_api import FLOOD_RETRIES
 from handlers.io import Button, Outgoing
 from tests.fakes.zalo_api import IMAGE, JPEG, Fault, make_update
 
@@ -41,6 +42,12 @@ async def test_long_text_arrives_as_ordered_parts_within_the_limit(zalo, start_z
     assert len(parts) == 2
     assert all(len(part) <= 2000 for part in parts)
     assert parts[0].endswith(".") and " ".join(parts) == text
+
+
+async def test_the_zalo_channel_connects_through_the_asyncio_backend(zalo, start_zalo, connects):
+    channel = await start_zalo()
+    await channel.send(reply("Chào bạn"))
+    assert connects and set(connects) == {"127.0.0.1"}
 
 
 async def test_edit_is_sent_as_a_new_message(zalo, start_zalo):
@@ -169,3 +176,26 @@ async def test_failure_after_a_first_part_is_marked_maybe_delivered(zalo, start_
 
     assert error.value.maybe_delivered
     assert [m["text"] for m in zalo.messages] == ["a" * 1500]
+
+
+async def test_a_reply_waits_out_flood_control_longer_than_a_push_would(zalo, recorder, start_zalo):
+    """In a burst above the platform's rate a reply meets flood control again and again: it is
+    tried until it goes (for up to REPLY_PATIENCE), not dropped after FLOOD_RETRIES."""
+    async def greet(incoming):
+        await channel.send(reply("Chào bạn"))
+        await recorder(incoming)
+
+    channel = await start_zalo(on_update=greet)
+    zalo.inject("sendMessage", Fault.flood(0.05), times=FLOOD_RETRIES + 3)
+    zalo.queue(make_update(text="xin chào"))
+    await recorder.wait_for(1)
+    assert [m["text"] for m in zalo.messages] == ["Chào bạn"]
+    assert len(zalo.calls("sendMessage")) == FLOOD_RETRIES + 4
+
+
+async def test_a_push_leaves_repeated_flood_control_to_the_delivery_engine(zalo, start_zalo):
+    channel = await start_zalo()
+    zalo.inject("sendMessage", Fault.flood(0.05), times=FLOOD_RETRIES + 1)
+    with pytest.raises(ChannelError) as error:
+        await channel.send(reply("Tin tốt hôm nay"))
+    assert error.value.retry_after == 0.05
