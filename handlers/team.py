@@ -51,7 +51,7 @@ def revoke(ctx: Ctx) -> None:
     target = _target(ctx, parts[0], texts.BOMOD_USAGE)
     if target is None:
         return
-    if not roles.role_of(target, ctx.config.admins).is_moderator:
+    if not roles.may(target, ctx.config.admins, roles.Access.MODERATOR):
         ctx.reply(texts.MOD_NOT.format(name=_name(target)))
         return
     before, role_name = _describe(ctx, target), _role_name(ctx, target)

@@ -8,14 +8,17 @@ the member (`Member.role`, and `Member.role_school_id` for a school moderator):
 - school moderator: a moderator within one school: its stories, its announcements, its numbers.
 - student: everyone else.
 
-A route names the access it needs ("moderator", "editor", "admin"); a role passes the accesses
-it grants. Usage: `role_of(member, admins)`, `school_scope(member, admins)` (None = every school).
+A route names the access level it needs (`Access`, a closed set: a level that does not exist
+fails at import, never opens a door); `may(member, admins, access, school_id)` is the one answer to
+"may this member do this, on this school". Usage: `role_of(member, admins)`,
+`school_scope(member, admins)` (None = every school).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum, StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -25,21 +28,45 @@ from storage.models import Member
 Admins = frozenset[tuple[str, str]]
 
 
+class Access(StrEnum):
+    """What a route needs. The first three are where a member stands in joining; the last three
+    are granted by a role."""
+
+    ANYONE = "anyone"
+    CONSENTED = "consented"  # gave consent (may erase their data even before choosing a school)
+    MEMBER = "member"  # consented and chose a school
+    MODERATOR = "moderator"  # a school moderator within their school, an editor, an admin
+    EDITOR = "editor"  # the province-wide campaign
+    ADMIN = "admin"  # granting and removing roles
+
+
+ROLE_ACCESSES = frozenset({Access.MODERATOR, Access.EDITOR, Access.ADMIN})
+
+
+class _Scope(Enum):
+    OWN = "own"
+
+
+# `may(..., school_id=OWN_SCOPE)`: the question a route asks before it knows which school the act
+# touches (a school moderator passes; the handler then checks the school with `may`).
+OWN_SCOPE = _Scope.OWN
+
+
 @dataclass(frozen=True)
 class Role:
     name: str
-    grants: frozenset[str]  # the route accesses this role passes beyond a student's
+    grants: frozenset[Access]  # the role accesses this role passes beyond a student's
     scoped: bool  # works for one school (Member.role_school_id) rather than every school
 
     @property
     def is_moderator(self) -> bool:
-        return "moderator" in self.grants
+        return Access.MODERATOR in self.grants
 
 
 STUDENT = Role("student", frozenset(), scoped=False)
-SCHOOL_MODERATOR = Role("school_moderator", frozenset({"moderator"}), scoped=True)
-EDITOR = Role("editor", frozenset({"moderator", "editor"}), scoped=False)
-ADMIN = Role("admin", frozenset({"moderator", "editor", "admin"}), scoped=False)
+SCHOOL_MODERATOR = Role("school_moderator", frozenset({Access.MODERATOR}), scoped=True)
+EDITOR = Role("editor", frozenset({Access.MODERATOR, Access.EDITOR}), scoped=False)
+ADMIN = Role("admin", ROLE_ACCESSES, scoped=False)
 STORED = {role.name: role for role in (STUDENT, SCHOOL_MODERATOR, EDITOR)}  # kept on the member row
 MENUS = (STUDENT, SCHOOL_MODERATOR, EDITOR, ADMIN)
 
@@ -58,15 +85,19 @@ def school_scope(member: Member, admins: Admins) -> int | None:
     return member.role_school_id if role_of(member, admins).scoped else None
 
 
-def may_moderate(member: Member, admins: Admins, school_id: int | None) -> bool:
-    """Whether `member` may act as a moderator on something belonging to `school_id`."""
+def may(member: Member, admins: Admins, access: Access, school_id: int | None | _Scope = OWN_SCOPE) -> bool:
+    """Whether `member` may do what needs `access`, on something belonging to `school_id` (None:
+    no school's). Anything not named here is refused: the check fails closed."""
+    if access == Access.ANYONE:
+        return True
+    if access == Access.CONSENTED:
+        return member.consented_at is not None
+    if access == Access.MEMBER:
+        return member.joined
     role = role_of(member, admins)
-    return role.is_moderator and (not role.scoped or member.role_school_id == school_id)
-
-
-def passes(member: Member, admins: Admins, access: str) -> bool:
-    """Whether the member's role passes a route's access level (moderator, editor, admin)."""
-    return access in role_of(member, admins).grants
+    if access not in ROLE_ACCESSES or access not in role.grants:
+        return False
+    return not role.scoped or school_id is OWN_SCOPE or member.role_school_id == school_id
 
 
 def set_role(member: Member, role: Role, school_id: int | None = None) -> None:

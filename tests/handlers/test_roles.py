@@ -1,8 +1,10 @@
 """Roles and their scopes: granting, removing, /bbt, erasing, and what a school moderator may touch."""
 
+import pytest
 from sqlmodel import select
 
 from content import texts
+from handlers import routes
 from storage import roles
 from storage.db import session_scope
 from storage.models import AuditEntry, Member
@@ -83,8 +85,21 @@ async def test_scope_from_a_member_alone(engine, school_moderator, moderator):
         nam = session.exec(select(Member).where(Member.platform_id == "601")).one()
         minh = session.exec(select(Member).where(Member.platform_id == "501")).one()
         assert roles.school_scope(nam, admins) == nam.role_school_id is not None
-        assert roles.may_moderate(nam, admins, nam.role_school_id) and not roles.may_moderate(nam, admins, None)
-        assert roles.school_scope(minh, admins) is None and roles.may_moderate(minh, admins, 7)
+        moderator = roles.Access.MODERATOR
+        assert roles.may(nam, admins, moderator, nam.role_school_id) and not roles.may(nam, admins, moderator, None)
+        assert roles.may(nam, admins, moderator) and not roles.may(nam, admins, roles.Access.EDITOR)
+        assert roles.school_scope(minh, admins) is None and roles.may(minh, admins, moderator, 7)
+
+
+async def test_an_unknown_access_level_is_refused_never_allowed(engine, moderator, admin):
+    """A typo in the routing table stops the import; a level that slips past is refused."""
+    with pytest.raises(ValueError, match="moderatr"):
+        routes.Command(("thu",), routes.show_help, "moderatr", "thử")
+    with pytest.raises(ValueError, match="everyone"):
+        routes.Press("everyone", routes.show_help)
+    with session_scope(engine) as session:
+        for member in session.exec(select(Member)):
+            assert not roles.may(member, frozenset({ADMIN}), "moderatr")  # type: ignore[arg-type]
 
 
 async def test_school_announcements_can_be_muted_alone(engine, student):
