@@ -23,7 +23,8 @@ from enum import Enum, StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Member
+from storage import repo
+from storage.models import Member, School
 
 Admins = frozenset[tuple[str, str]]
 
@@ -105,6 +106,29 @@ def set_role(member: Member, role: Role, school_id: int | None = None) -> None:
         raise ValueError(f"{role.name} is not kept on a member")
     member.role = role.name
     member.role_school_id = school_id if role.scoped else None
+
+
+def change_role(
+    *, session: Session, member: Member, role: Role, school_id: int | None = None, actor: Member | None,
+    note: str | None = None,
+) -> bool:
+    """Gives the member a role, audited the same way whoever gave it: "student -> editor", with
+    the admin as actor, or no actor and a note saying where it came from ("tintot console").
+    False, and nothing audited, when the member already had exactly that role."""
+    before = describe(session=session, member=member)
+    set_role(member, role, school_id)
+    after = describe(session=session, member=member)
+    if after == before:
+        return False
+    repo.audit(session=session, actor=actor, action=f"role:{member.role}", target=f"member:{member.id}",
+               detail=f"{before} -> {after}" + (f" ({note})" if note else ""))
+    return True
+
+
+def describe(*, session: Session, member: Member) -> str:
+    """A stored role for the audit log: "editor", "school_moderator:CDCB", "student"."""
+    school = session.get(School, member.role_school_id) if member.role_school_id else None
+    return member.role + (f":{school.code}" if school else "")
 
 
 def _reachable():  # noqa: ANN202

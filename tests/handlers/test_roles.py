@@ -8,6 +8,7 @@ from handlers import routes
 from storage import roles
 from storage.db import session_scope
 from storage.models import AuditEntry, Member
+from tests.bot.test_console import _console
 from tests.conftest import ADMIN, text_of
 
 HOAAN = "Trung tâm GDNN-GDTX Hòa An"
@@ -33,6 +34,20 @@ async def test_grants_moves_and_removals_are_audited(engine, admin, student):
         ("role:editor", "school_moderator:HOAAN -> editor"),
         ("role:student", "editor -> student"),
     ]
+
+
+def test_a_role_given_at_the_console_is_audited_like_one_given_with_mod(engine, database_url):
+    """`tintot console --moderator [MÃ_TRƯỜNG]` writes the row /mod writes; no admin gave it, so
+    the row has no actor and says where the role came from."""
+    for school in (["CDCB"], ["CDCB"], []):  # the second time changes nothing: nothing audited
+        _console(database_url, ["/huongdan"], "--as", "Minh", "--moderator", *school)
+    with session_scope(engine) as session:
+        rows = session.exec(select(AuditEntry).where(AuditEntry.action.startswith("role:"))).all()
+        minh = session.exec(select(Member).where(Member.platform_id == "Minh")).one()
+        assert [(e.actor_id, e.action, e.target, e.detail) for e in rows] == [
+            (None, "role:school_moderator", f"member:{minh.id}", "student -> school_moderator:CDCB (tintot console)"),
+            (None, "role:editor", f"member:{minh.id}", "school_moderator:CDCB -> editor (tintot console)"),
+        ]
 
 
 async def test_bad_grants_are_answered_in_vietnamese(admin, student):
