@@ -10,8 +10,9 @@ the member (`Member.role`, and `Member.role_school_id` for a school moderator):
 
 A route names the access level it needs (`Access`, a closed set: a level that does not exist
 fails at import, never opens a door); `may(member, admins, access, school_id)` is the one answer to
-"may this member do this, on this school". Usage: `role_of(member, admins)`,
-`school_scope(member, admins)` (None = every school).
+"may this member do this, on this school". A role changes through `change_role`, audited the
+same way whether an admin gave it (/mod) or `tintot console --moderator`.
+Usage: `may(...)`, `role_of(member, admins)`, `school_scope(member, admins)` (None = every school).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def role_of(member: Member, admins: Admins) -> Role:
 
 def school_scope(member: Member, admins: Admins) -> int | None:
     """The one school a school moderator works for; None for admins and editors (every school),
-    and for students (who moderate nothing: check `role_of(...).is_moderator` first)."""
+    and for students (who moderate nothing: check `may(..., Access.MODERATOR)` first)."""
     return member.role_school_id if role_of(member, admins).scoped else None
 
 
