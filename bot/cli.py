@@ -111,8 +111,9 @@ def _console(database_url: str, settings: Settings, user: str, moderator: str | 
                 codes = ", ".join(s.code for s in repo.schools(session=session))
                 raise SystemExit(f"--moderator {moderator}: không có trường mã này. Các mã trường: {codes}")
             member, _ = repo.get_or_create_member(session=session, channel="console", platform_id=user, chat_id=user)
-            roles.set_role(member, roles.SCHOOL_MODERATOR if school else roles.EDITOR, school.id if school else None)
             member.display_name = member.display_name or user
+            roles.change_role(session=session, member=member, role=roles.SCHOOL_MODERATOR if school else roles.EDITOR,
+                              school_id=school.id if school else None, actor=None, note="tintot console")
     core = Core(engine=engine, config=core_config(settings, media=MediaStore.from_settings(settings)))
     console = ConsoleChannel(user=user, on_update=core.handle)
     core.attach(console)

@@ -12,7 +12,7 @@ import logging
 from content import render, texts
 from handlers import scope
 from handlers.context import Ctx
-from storage import repo
+from storage import repo, roles
 from storage.models import Member, utcnow
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def ban(ctx: Ctx) -> None:
     if target is None:
         return
     name = _name(target)
-    if target.role != "student" or (target.channel, target.platform_id) in ctx.config.admins:
+    if roles.may(target, ctx.config.admins, roles.Access.MODERATOR):
         ctx.reply(texts.CANNOT_BAN_MODERATOR.format(name=name))
         return
     if target.banned_at is not None:

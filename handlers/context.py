@@ -71,16 +71,9 @@ class Ctx:
         return self.incoming.args
 
     @property
-    def role(self) -> roles.Role:
-        return roles.role_of(self.member, self.config.admins)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is roles.ADMIN
-
-    @property
     def is_moderator(self) -> bool:
-        return self.role.is_moderator
+        """A moderator somewhere: of their own school, or of every school."""
+        return roles.may(self.member, self.config.admins, roles.Access.MODERATOR)
 
     @property
     def school_scope(self) -> int | None:
@@ -89,7 +82,7 @@ class Ctx:
 
     def may_moderate(self, school_id: int | None) -> bool:
         """Whether this member may act as a moderator on something belonging to `school_id`."""
-        return roles.may_moderate(self.member, self.config.admins, school_id)
+        return roles.may(self.member, self.config.admins, roles.Access.MODERATOR, school_id)
 
     @property
     def actor_name(self) -> str:

@@ -23,6 +23,7 @@ from handlers.context import CoreConfig, Ctx, Later, number
 from handlers.io import Incoming, Outgoing
 from storage import repo, roles
 from storage.models import Member
+from storage.roles import Access
 
 log = logging.getLogger(__name__)
 
@@ -31,23 +32,39 @@ log = logging.getLogger(__name__)
 class Command:
     names: tuple[str, ...]  # Vietnamese first, then the English alias
     run: Callable[[Ctx], None]
-    access: str
+    access: Access  # a level that does not exist stops the import (ValueError), never allows
     description: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "access", Access(self.access))
 
-# Accesses a role grants (storage/roles.py), and what someone without it is told.
-ROLE_ACCESSES = {"moderator": texts.NOT_MODERATOR, "editor": texts.NOT_EDITOR, "admin": texts.NOT_ADMIN}
+
+@dataclass(frozen=True)
+class Press:
+    """A button's route: who may press it (an access level, or a test of the member's state for
+    the steps of joining and erasing) and the handler taking the token's arguments."""
+
+    allowed: Access | Callable[[Member], bool]
+    run: Callable[..., None]
+
+    def __post_init__(self) -> None:
+        if not callable(self.allowed):
+            object.__setattr__(self, "allowed", Access(self.allowed))
+
+
+# What someone without a role's access is told.
+ROLE_REFUSALS = {Access.MODERATOR: texts.NOT_MODERATOR, Access.EDITOR: texts.NOT_EDITOR, Access.ADMIN: texts.NOT_ADMIN}
 
 
 def show_help(ctx: Ctx) -> None:
     """/huongdan: only the commands this member may use."""
     lines = [texts.HELP_TITLE]
     for command in COMMANDS:
-        if command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None:
+        if command.access not in roles.ROLE_ACCESSES and _refusal(ctx, command.access) is None:
             lines.append(_help_line(command))
     if ctx.is_moderator:
         lines.append("\n" + texts.HELP_MODERATOR_TITLE)
-        lines += [_help_line(c) for c in COMMANDS if c.access in ROLE_ACCESSES and _refusal(ctx, c.access) is None]
+        lines += [_help_line(c) for c in COMMANDS if c.access in roles.ROLE_ACCESSES and _refusal(ctx, c.access) is None]
     ctx.reply("\n".join(lines))
 
 
@@ -89,17 +106,17 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME = {name: command for command in COMMANDS for name in command.names}
 
 # Button tokens "prefix:arg:arg" → (who may press, handler taking the args).
-CALLBACKS: dict[str, tuple[Callable[[Member], bool] | str, Callable[..., None]]] = {
-    "consent": (lambda m: m.state == "consent", onboarding.consent),
-    "age": (lambda m: m.state == "age", onboarding.age),
-    "school": (lambda m: m.state == "school", onboarding.choose_school),
-    "erase": (lambda m: m.state == "erase", account.erase),
-    "showname": ("member", submission.show_name),
-    "approve": ("moderator", moderation.approve_button),
-    "reject": ("moderator", moderation.ask_reject_reason),
-    "announce": ("moderator", announcements.confirm_button),
-    "react": ("member", publishing.react_button),
-    "report": ("member", reports.report_button),
+CALLBACKS: dict[str, Press] = {
+    "consent": Press(lambda m: m.state == "consent", onboarding.consent),
+    "age": Press(lambda m: m.state == "age", onboarding.age),
+    "school": Press(lambda m: m.state == "school", onboarding.choose_school),
+    "erase": Press(lambda m: m.state == "erase", account.erase),
+    "showname": Press("member", submission.show_name),
+    "approve": Press("moderator", moderation.approve_button),
+    "reject": Press("moderator", moderation.ask_reject_reason),
+    "announce": Press("moderator", announcements.confirm_button),
+    "react": Press("member", publishing.react_button),
+    "report": Press("member", reports.report_button),
 }
 
 # What the next message means while a member is in the middle of something.
@@ -113,7 +130,7 @@ STATES: dict[str, Callable[[Ctx], None]] = {
 def command_menu(role: str = roles.STUDENT.name) -> list[tuple[str, str]]:
     """(command, description) for a platform's command menu: what a member of `role` may use."""
     grants = next((r.grants for r in roles.MENUS if r.name == role), frozenset())
-    return [(c.names[0], c.description) for c in COMMANDS if c.access not in ROLE_ACCESSES or c.access in grants]
+    return [(c.names[0], c.description) for c in COMMANDS if c.access not in roles.ROLE_ACCESSES or c.access in grants]
 
 
 @dataclass(frozen=True)
@@ -226,28 +243,27 @@ def _run_callback(ctx: Ctx, token: str) -> None:
     if route is None:
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    allowed, run = route
-    refusal = _refusal(ctx, allowed) if isinstance(allowed, str) else (None if allowed(ctx.member) else texts.OPTION_EXPIRED)
+    if isinstance(route.allowed, Access):
+        refusal = _refusal(ctx, route.allowed)
+    else:
+        refusal = None if route.allowed(ctx.member) else texts.OPTION_EXPIRED
     if refusal is not None:
         ctx.reply(refusal)
         return
     try:
-        inspect.signature(run).bind(ctx, *args)
+        inspect.signature(route.run).bind(ctx, *args)
     except TypeError:
         # A token from an older version of a message, or forged: answered, never a crash.
         log.info("malformed option %r from member %s", token, ctx.member.id)
         ctx.reply(texts.OPTION_EXPIRED)
         return
-    run(ctx, *args)
+    route.run(ctx, *args)
 
 
-def _refusal(ctx: Ctx, access: str) -> str | None:
-    """None when the member may; otherwise the sentence that says why not."""
-    member = ctx.member
-    if access in ROLE_ACCESSES:
-        return None if access in ctx.role.grants else ROLE_ACCESSES[access]
-    if access in ("consented", "member") and member.consented_at is None:
-        return texts.NOT_JOINED
-    if access == "member" and not member.joined:
-        return texts.FINISH_JOINING
-    return None
+def _refusal(ctx: Ctx, access: Access) -> str | None:
+    """None when the member may (storage/roles.py decides); otherwise the sentence that says why not."""
+    if roles.may(ctx.member, ctx.config.admins, access):
+        return None
+    if access in ROLE_REFUSALS:
+        return ROLE_REFUSALS[access]
+    return texts.NOT_JOINED if ctx.member.consented_at is None else texts.FINISH_JOINING

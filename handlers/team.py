@@ -32,12 +32,9 @@ def grant(ctx: Ctx) -> None:
         ref = f"{target.channel}:{target.platform_id}"
         ctx.reply(texts.MOD_TARGET_BANNED.format(name=name, reason=render.esc(target.ban_reason), ref=ref))
         return
-    if roles.role_of(target, ctx.config.admins) is role and target.role_school_id == (school.id if school else None):
+    if not _change(ctx, target, role, school.id if school else None):
         ctx.reply(texts.MOD_ALREADY_AS.format(name=name, role=_role_name(ctx, target)))
         return
-    before = _describe(ctx, target)
-    roles.set_role(target, role, school.id if school else None)
-    _changed(ctx, target, before)
     ctx.reply(texts.MOD_GRANTED_AS.format(name=name, role=_role_name(ctx, target)))
     ctx.notify(target, texts.YOU_ARE_NOW.format(role=_role_name(ctx, target)))
 
@@ -51,12 +48,11 @@ def revoke(ctx: Ctx) -> None:
     target = _target(ctx, parts[0], texts.BOMOD_USAGE)
     if target is None:
         return
-    if not roles.role_of(target, ctx.config.admins).is_moderator:
+    if not roles.may(target, ctx.config.admins, roles.Access.MODERATOR):
         ctx.reply(texts.MOD_NOT.format(name=_name(target)))
         return
-    before, role_name = _describe(ctx, target), _role_name(ctx, target)
-    roles.set_role(target, roles.STUDENT)
-    _changed(ctx, target, before)
+    role_name = _role_name(ctx, target)
+    _change(ctx, target, roles.STUDENT)
     ctx.reply(texts.MOD_REMOVED_AS.format(name=_name(target), role=role_name))
     ctx.notify(target, texts.YOU_ARE_NO_LONGER_MODERATOR)
 
@@ -82,34 +78,26 @@ def show_team(ctx: Ctx) -> None:
 
 def lose_role(ctx: Ctx, member: Member) -> None:
     """A member who erases their data (/xoa) gives up their role, audited like a removal."""
-    if roles.role_of(member, ctx.config.admins).is_moderator and member.role != roles.STUDENT.name:
-        before = _describe(ctx, member)
-        roles.set_role(member, roles.STUDENT)
-        _changed(ctx, member, before, detail="erased")
+    _change(ctx, member, roles.STUDENT, note="erased")
 
 
 def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
     target = member_named(ctx, ref, usage)
     if target is None:
         return None
-    if (target.channel, target.platform_id) in ctx.config.admins:
+    if roles.may(target, ctx.config.admins, roles.Access.ADMIN):
         ctx.reply(texts.MOD_IS_ADMIN.format(name=_name(target)))
         return None
     return target
 
 
-def _changed(ctx: Ctx, target: Member, before: str, detail: str | None = None) -> None:
-    after = _describe(ctx, target)
-    repo.audit(session=ctx.session, actor=ctx.member, action=f"role:{target.role}", target=f"member:{target.id}",
-               detail=f"{before} -> {after}" + (f" ({detail})" if detail else ""))
-    if target.chat_id is not None:
+def _change(ctx: Ctx, target: Member, role: roles.Role, school_id: int | None = None, note: str | None = None) -> bool:
+    """The role changes (audited, with this member as actor), and so does the target's command
+    menu; False when the target already had that very role."""
+    changed = roles.change_role(session=ctx.session, member=target, role=role, school_id=school_id, actor=ctx.member, note=note)
+    if changed and target.chat_id is not None:
         ctx.menu_changes.append((target.channel, target.chat_id, roles.role_of(target, ctx.config.admins).name))
-
-
-def _describe(ctx: Ctx, member: Member) -> str:
-    """A role for the audit log: "editor", "school_moderator:CDCB", "student"."""
-    school = ctx.session.get(School, member.role_school_id) if member.role_school_id else None
-    return member.role + (f":{school.code}" if school else "")
+    return changed
 
 
 def _role_name(ctx: Ctx, member: Member) -> str:

@@ -38,7 +38,7 @@ class Viewer:
 def viewer(member: Member | None, admins: frozenset[tuple[str, str]]) -> Viewer | None:
     """Who may see the dashboard, and which schools: the roles' rule, as in chat (admins and
     editors see every school, a school moderator their own; students nothing)."""
-    if member is None or member.erased_at is not None or not roles.role_of(member, admins).is_moderator:
+    if member is None or member.erased_at is not None or not roles.may(member, admins, roles.Access.MODERATOR):
         return None
     return Viewer(member, roles.school_scope(member, admins))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -94,8 +95,19 @@ class Member(SQLModel, table=True):
         return self.consented_at is not None and self.school_id is not None
 
 
+class StoryStatus(StrEnum):
+    """Where a story is. Stored as its plain value (no migration, no database enum type); equal to
+    that string, so a row read back compares with these names directly."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"  # taken down after approval or publishing (`/go`)
+
+
 class Story(SQLModel, table=True):
-    """`status`: pending, approved, rejected, published, or retracted (taken down after publishing)."""
+    """`status`: a `StoryStatus`."""
 
     __table_args__ = (
         # The story wall and the feeds: published stories newest first, for all or one school.
@@ -117,7 +129,7 @@ class Story(SQLModel, table=True):
     photo: str | None = Field(default=None, max_length=512)
     show_name: bool = False
     author_name: str | None = Field(default=None, max_length=128)
-    status: str = Field(default="pending", max_length=16, index=True)
+    status: str = Field(default=StoryStatus.PENDING, max_length=16, index=True)
     slot: str | None = Field(default=None, max_length=8)
     decided_by: str | None = Field(default=None, max_length=128)
     decided_at: datetime | None = _when(default=None)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage import wall
-from storage.models import Announcement, Delivery, Event, Member, Post, Reaction, School, Story, UTCDateTime, utcnow
+from storage.models import Announcement, Delivery, Event, Member, Post, Reaction, School, Story, StoryStatus, UTCDateTime, utcnow
 
 WINDOW = 32
 _DELIVERY = Delivery.__table__  # a push's hot statements are Core statements on the table
@@ -30,20 +30,20 @@ def post_for(*, session: Session, kind: str, slot_date: date) -> Post | None:
 def next_daily_story(*, session: Session) -> Story | None:
     """The oldest approved daily item not yet published."""
     return session.exec(
-        select(Story).where(Story.status == "approved", Story.slot == "daily").order_by(Story.decided_at, Story.id)
+        select(Story).where(Story.status == StoryStatus.APPROVED, Story.slot == "daily").order_by(Story.decided_at, Story.id)
     ).first()
 
 
 def queued_daily(*, session: Session, limit: int) -> Sequence[Story]:
     return session.exec(
-        select(Story).where(Story.status == "approved", Story.slot == "daily").order_by(Story.decided_at, Story.id).limit(limit)
+        select(Story).where(Story.status == StoryStatus.APPROVED, Story.slot == "daily").order_by(Story.decided_at, Story.id).limit(limit)
     ).all()
 
 
 def approved_weekly(*, session: Session) -> Story | None:
     """The oldest story a moderator approved as a weekly story and not yet published."""
     return session.exec(
-        select(Story).where(Story.status == "approved", Story.slot == "weekly").order_by(Story.decided_at, Story.id)
+        select(Story).where(Story.status == StoryStatus.APPROVED, Story.slot == "weekly").order_by(Story.decided_at, Story.id)
     ).first()
 
 
@@ -59,7 +59,7 @@ def next_weekly_story(*, session: Session, week_start: date) -> Story | None:
         .join(Reaction, sa.and_(Reaction.post_id == Post.id, Reaction.kind == "heart"), isouter=True)
         .join(Story, Story.id == Post.story_id)
         .where(Post.kind == "daily", Post.slot_date >= week_start, Post.slot_date < week_start + timedelta(days=7))
-        .where(Story.status == "published")  # not one taken down since
+        .where(Story.status == StoryStatus.PUBLISHED)  # not one taken down since
         .group_by(Post.story_id)
         .order_by(hearts.desc(), Post.story_id)
     ).first()
@@ -96,8 +96,8 @@ def _mark_published(session: Session, story: Story, now: datetime) -> bool:
     or waits for this transaction on the story's row (and then cancels the deliveries made here)."""
     marked = session.execute(
         sa.update(Story)
-        .where(Story.id == story.id, col(Story.status).in_(("approved", "published")))
-        .values(status="published", published_at=sa.func.coalesce(Story.published_at, now))
+        .where(Story.id == story.id, col(Story.status).in_((StoryStatus.APPROVED, StoryStatus.PUBLISHED)))
+        .values(status=StoryStatus.PUBLISHED, published_at=sa.func.coalesce(Story.published_at, now))
         .execution_options(synchronize_session=False)
     ).rowcount
     session.expire(story)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Announcement, AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, utcnow
+from storage.models import Announcement, AuditEntry, Event, Member, Post, ProcessedUpdate, Report, School, Story, StoryStatus, utcnow
 
 
 # Built once, per dialect: building a statement costs more CPU than running it, and this one runs
@@ -199,7 +199,7 @@ def stories_of(*, session: Session, member_id: int, limit: int = 10) -> Sequence
 
 def pending_stories(*, session: Session, limit: int, school_id: int | None = None) -> tuple[Sequence[Story], int]:
     """The oldest pending stories (of one school, or of all) and how many are pending in all."""
-    pending = Story.status == "pending"
+    pending = Story.status == StoryStatus.PENDING
     if school_id is not None:
         pending = sa.and_(pending, Story.school_id == school_id)
     total = session.exec(select(sa.func.count()).select_from(Story).where(pending)).one()
@@ -218,7 +218,7 @@ def recent_texts(*, session: Session, limit: int, before_id: int | None = None) 
 def photo_in_use(*, session: Session, photo: str) -> bool:
     """Whether a story not taken down or an announcement shows this photo (one file serves a
     photo sent twice)."""
-    stories = select(Story.id).where(Story.photo == photo, Story.status != "retracted")
+    stories = select(Story.id).where(Story.photo == photo, Story.status != StoryStatus.RETRACTED)
     announcements = select(Announcement.id).where(Announcement.photo == photo)
     return any(session.exec(query.limit(1)).first() is not None for query in (stories, announcements))
 
@@ -245,7 +245,7 @@ def decide_story(
     """
     result = session.execute(
         sa.update(Story)
-        .where(Story.id == story_id, Story.status == "pending")
+        .where(Story.id == story_id, Story.status == StoryStatus.PENDING)
         .values(status=status, slot=slot, reason=reason, decided_by=decided_by, decided_at=utcnow())
     )
     session.expire_all()
@@ -256,8 +256,8 @@ def take_down_story(*, session: Session, story_id: int, reason: str, decided_by:
     """Retracts an approved or published story; False when it is neither (or someone was first)."""
     result = session.execute(
         sa.update(Story)
-        .where(Story.id == story_id, col(Story.status).in_(("approved", "published")))
-        .values(status="retracted", reason=reason, decided_by=decided_by, decided_at=utcnow())
+        .where(Story.id == story_id, col(Story.status).in_((StoryStatus.APPROVED, StoryStatus.PUBLISHED)))
+        .values(status=StoryStatus.RETRACTED, reason=reason, decided_by=decided_by, decided_at=utcnow())
     )
     session.expire_all()
     return result.rowcount == 1

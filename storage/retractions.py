@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Delivery, Member, Post, Story, utcnow
+from storage.models import Delivery, Member, Post, Story, StoryStatus, utcnow
 from storage.pushes import first_in_line
 
 WINDOW = 32
@@ -61,7 +61,7 @@ _RETRACT_LATE = (
     .where(
         _DELIVERY.c.id.in_(sa.bindparam("ids", expanding=True)),
         _DELIVERY.c.status == "sent",
-        _DELIVERY.c.post_id.in_(select(Post.id).join(Story, Story.id == Post.story_id).where(Story.status == "retracted")),
+        _DELIVERY.c.post_id.in_(select(Post.id).join(Story, Story.id == Post.story_id).where(Story.status == StoryStatus.RETRACTED)),
     )
     .values(status="retracting", updated_at=sa.bindparam("now", type_=_DELIVERY.c.updated_at.type))
 )

@@ -8,38 +8,67 @@ the member (`Member.role`, and `Member.role_school_id` for a school moderator):
 - school moderator: a moderator within one school: its stories, its announcements, its numbers.
 - student: everyone else.
 
-A route names the access it needs ("moderator", "editor", "admin"); a role passes the accesses
-it grants. Usage: `role_of(member, admins)`, `school_scope(member, admins)` (None = every school).
+A route names the access level it needs (`Access`, a closed set: a level that does not exist
+fails at import, never opens a door); `may(member, admins, access, school_id)` is the one answer to
+"may this member do this, on this school". A role changes through `change_role`, audited the
+same way whether an admin gave it (/mod) or `tintot console --moderator`.
+Usage: `may(...)`, `role_of(member, admins)`, `school_scope(member, admins)` (None = every school).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum, StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Member
+from storage import repo
+from storage.models import Member, School
 
 Admins = frozenset[tuple[str, str]]
+
+
+class Access(StrEnum):
+    """What a route needs. The first three are where a member stands in joining; the last three
+    are granted by a role."""
+
+    ANYONE = "anyone"
+    CONSENTED = "consented"  # gave consent (may erase their data even before choosing a school)
+    MEMBER = "member"  # consented and chose a school
+    MODERATOR = "moderator"  # a school moderator within their school, an editor, an admin
+    EDITOR = "editor"  # the province-wide campaign
+    ADMIN = "admin"  # granting and removing roles
+
+
+ROLE_ACCESSES = frozenset({Access.MODERATOR, Access.EDITOR, Access.ADMIN})
+
+
+class _Scope(Enum):
+    OWN = "own"
+
+
+# `may(..., school_id=OWN_SCOPE)`: the question a route asks before it knows which school the act
+# touches (a school moderator passes; the handler then checks the school with `may`).
+OWN_SCOPE = _Scope.OWN
 
 
 @dataclass(frozen=True)
 class Role:
     name: str
-    grants: frozenset[str]  # the route accesses this role passes beyond a student's
+    grants: frozenset[Access]  # the role accesses this role passes beyond a student's
     scoped: bool  # works for one school (Member.role_school_id) rather than every school
 
     @property
     def is_moderator(self) -> bool:
-        return "moderator" in self.grants
+        return Access.MODERATOR in self.grants
 
 
 STUDENT = Role("student", frozenset(), scoped=False)
-SCHOOL_MODERATOR = Role("school_moderator", frozenset({"moderator"}), scoped=True)
-EDITOR = Role("editor", frozenset({"moderator", "editor"}), scoped=False)
-ADMIN = Role("admin", frozenset({"moderator", "editor", "admin"}), scoped=False)
+SCHOOL_MODERATOR = Role("school_moderator", frozenset({Access.MODERATOR}), scoped=True)
+EDITOR = Role("editor", frozenset({Access.MODERATOR, Access.EDITOR}), scoped=False)
+ADMIN = Role("admin", ROLE_ACCESSES, scoped=False)
 STORED = {role.name: role for role in (STUDENT, SCHOOL_MODERATOR, EDITOR)}  # kept on the member row
 MENUS = (STUDENT, SCHOOL_MODERATOR, EDITOR, ADMIN)
 
@@ -54,19 +83,23 @@ def role_of(member: Member, admins: Admins) -> Role:
 
 def school_scope(member: Member, admins: Admins) -> int | None:
     """The one school a school moderator works for; None for admins and editors (every school),
-    and for students (who moderate nothing: check `role_of(...).is_moderator` first)."""
+    and for students (who moderate nothing: check `may(..., Access.MODERATOR)` first)."""
     return member.role_school_id if role_of(member, admins).scoped else None
 
 
-def may_moderate(member: Member, admins: Admins, school_id: int | None) -> bool:
-    """Whether `member` may act as a moderator on something belonging to `school_id`."""
+def may(member: Member, admins: Admins, access: Access, school_id: int | None | _Scope = OWN_SCOPE) -> bool:
+    """Whether `member` may do what needs `access`, on something belonging to `school_id` (None:
+    no school's). Anything not named here is refused: the check fails closed."""
+    if access == Access.ANYONE:
+        return True
+    if access == Access.CONSENTED:
+        return member.consented_at is not None
+    if access == Access.MEMBER:
+        return member.joined
     role = role_of(member, admins)
-    return role.is_moderator and (not role.scoped or member.role_school_id == school_id)
-
-
-def passes(member: Member, admins: Admins, access: str) -> bool:
-    """Whether the member's role passes a route's access level (moderator, editor, admin)."""
-    return access in role_of(member, admins).grants
+    if access not in ROLE_ACCESSES or access not in role.grants:
+        return False
+    return not role.scoped or school_id is OWN_SCOPE or member.role_school_id == school_id
 
 
 def set_role(member: Member, role: Role, school_id: int | None = None) -> None:
@@ -74,6 +107,29 @@ def set_role(member: Member, role: Role, school_id: int | None = None) -> None:
         raise ValueError(f"{role.name} is not kept on a member")
     member.role = role.name
     member.role_school_id = school_id if role.scoped else None
+
+
+def change_role(
+    *, session: Session, member: Member, role: Role, school_id: int | None = None, actor: Member | None,
+    note: str | None = None,
+) -> bool:
+    """Gives the member a role, audited the same way whoever gave it: "student -> editor", with
+    the admin as actor, or no actor and a note saying where it came from ("tintot console").
+    False, and nothing audited, when the member already had exactly that role."""
+    before = describe(session=session, member=member)
+    set_role(member, role, school_id)
+    after = describe(session=session, member=member)
+    if after == before:
+        return False
+    repo.audit(session=session, actor=actor, action=f"role:{member.role}", target=f"member:{member.id}",
+               detail=f"{before} -> {after}" + (f" ({note})" if note else ""))
+    return True
+
+
+def describe(*, session: Session, member: Member) -> str:
+    """A stored role for the audit log: "editor", "school_moderator:CDCB", "student"."""
+    school = session.get(School, member.role_school_id) if member.role_school_id else None
+    return member.role + (f":{school.code}" if school else "")
 
 
 def _reachable():  # noqa: ANN202

@@ -15,10 +15,10 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Member, School, Story
+from storage.models import Member, School, Story, StoryStatus
 
-PUBLISHED = "published"
-RETRACTED = "retracted"  # taken down (`/go`): its page answers 410, its photo is never served
+PUBLISHED = StoryStatus.PUBLISHED
+RETRACTED = StoryStatus.RETRACTED  # taken down (`/go`): its page answers 410, its photo is never served
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,13 @@ class Person:
 
     def __init__(self, core: Core, channel: RecordingChannel, user_id: str, name: str) -> None:
         self.core, self.channel, self.user_id, self.name = core, channel, user_id, name
+        self.acknowledgement: str | None = None  # the answer to the last button press, if any
 
     async def send(self, **fields) -> list[Outgoing]:
         fields.setdefault("update_id", str(next(_update_ids)))
         before = len(self.channel.sent)
         incoming = Incoming(channel=self.channel.name, user_id=self.user_id, chat_id=self.user_id, display_name=self.name, **fields)
-        await self.core.handle(incoming)
+        self.acknowledgement = await self.core.handle(incoming)
         return [m for m in self.channel.sent[before:] if m.chat_id == self.user_id]
 
     async def say(self, text: str) -> list[Outgoing]:

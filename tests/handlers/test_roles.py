@@ -1,11 +1,14 @@
 """Roles and their scopes: granting, removing, /bbt, erasing, and what a school moderator may touch."""
 
+import pytest
 from sqlmodel import select
 
 from content import texts
+from handlers import routes
 from storage import roles
 from storage.db import session_scope
 from storage.models import AuditEntry, Member
+from tests.bot.test_console import _console
 from tests.conftest import ADMIN, text_of
 
 HOAAN = "Trung tâm GDNN-GDTX Hòa An"
@@ -31,6 +34,20 @@ async def test_grants_moves_and_removals_are_audited(engine, admin, student):
         ("role:editor", "school_moderator:HOAAN -> editor"),
         ("role:student", "editor -> student"),
     ]
+
+
+def test_a_role_given_at_the_console_is_audited_like_one_given_with_mod(engine, database_url):
+    """`tintot console --moderator [MÃ_TRƯỜNG]` writes the row /mod writes; no admin gave it, so
+    the row has no actor and says where the role came from."""
+    for school in (["CDCB"], ["CDCB"], []):  # the second time changes nothing: nothing audited
+        _console(database_url, ["/huongdan"], "--as", "Minh", "--moderator", *school)
+    with session_scope(engine) as session:
+        rows = session.exec(select(AuditEntry).where(AuditEntry.action.startswith("role:"))).all()
+        minh = session.exec(select(Member).where(Member.platform_id == "Minh")).one()
+        assert [(e.actor_id, e.action, e.target, e.detail) for e in rows] == [
+            (None, "role:school_moderator", f"member:{minh.id}", "student -> school_moderator:CDCB (tintot console)"),
+            (None, "role:editor", f"member:{minh.id}", "school_moderator:CDCB -> editor (tintot console)"),
+        ]
 
 
 async def test_bad_grants_are_answered_in_vietnamese(admin, student):
@@ -83,8 +100,21 @@ async def test_scope_from_a_member_alone(engine, school_moderator, moderator):
         nam = session.exec(select(Member).where(Member.platform_id == "601")).one()
         minh = session.exec(select(Member).where(Member.platform_id == "501")).one()
         assert roles.school_scope(nam, admins) == nam.role_school_id is not None
-        assert roles.may_moderate(nam, admins, nam.role_school_id) and not roles.may_moderate(nam, admins, None)
-        assert roles.school_scope(minh, admins) is None and roles.may_moderate(minh, admins, 7)
+        moderator = roles.Access.MODERATOR
+        assert roles.may(nam, admins, moderator, nam.role_school_id) and not roles.may(nam, admins, moderator, None)
+        assert roles.may(nam, admins, moderator) and not roles.may(nam, admins, roles.Access.EDITOR)
+        assert roles.school_scope(minh, admins) is None and roles.may(minh, admins, moderator, 7)
+
+
+async def test_an_unknown_access_level_is_refused_never_allowed(engine, moderator, admin):
+    """A typo in the routing table stops the import; a level that slips past is refused."""
+    with pytest.raises(ValueError, match="moderatr"):
+        routes.Command(("thu",), routes.show_help, "moderatr", "thử")
+    with pytest.raises(ValueError, match="everyone"):
+        routes.Press("everyone", routes.show_help)
+    with session_scope(engine) as session:
+        for member in session.exec(select(Member)):
+            assert not roles.may(member, frozenset({ADMIN}), "moderatr")  # type: ignore[arg-type]
 
 
 async def test_school_announcements_can_be_muted_alone(engine, student):
