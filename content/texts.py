@@ -68,6 +68,16 @@ STORY_RECEIVED = (
     "Đã nhận câu chuyện <b>#{id}</b> của bạn. Ban biên tập sẽ đọc và báo kết quả cho bạn. "
     "Gõ /bai để xem trạng thái."
 )
+# What screening found that publishing hides, told to the author on submission (`shown` is masked).
+STORY_DATA_HIDDEN = "🔒 Câu chuyện có {found}. Để giữ an toàn cho bạn, phần này sẽ được che khi đăng."
+HIDDEN_ON_PUBLISHING = {
+    "phone": "số điện thoại {shown}",
+    "cccd": "số căn cước (CCCD) {shown}",
+    "idnumber": "số chứng minh nhân dân {shown}",
+    "email": "địa chỉ e-mail {shown}",
+    "bank": "dãy số giống số tài khoản {shown}",
+    "handle": "tên tài khoản mạng xã hội {shown}",
+}
 ASK_SHOW_NAME = "Khi đăng câu chuyện #{id}, bạn muốn hiện tên mình hay chỉ tên trường?"
 SHOW_NAME_YES = "Hiện tên tôi"
 SHOW_NAME_NO = "Chỉ tên trường"

@@ -102,7 +102,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
     review.screen_story(ctx, story)
     member.state = member.state_data = None
     repo.add_event(session=ctx.session, kind="submitted", member=member, story_id=story.id)
-    ctx.reply(texts.STORY_RECEIVED.format(id=story.id))
+    ctx.reply("\n\n".join(filter(None, (texts.STORY_RECEIVED.format(id=story.id), _hidden_notice(story)))))
     if member.adult:
         ctx.reply(
             texts.ASK_SHOW_NAME.format(id=story.id),
@@ -116,6 +116,15 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
     notice += review.flag_lines(story)
     for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=member.school_id):
         ctx.notify(moderator, notice)
+
+
+def _hidden_notice(story: Story) -> str | None:
+    """The personal data screening found, which publishing will hide; None when there is none."""
+    found = [
+        texts.HIDDEN_ON_PUBLISHING[kind].format(shown=render.esc(shown))
+        for kind, shown in review.decode(story.flags) if kind in texts.HIDDEN_ON_PUBLISHING
+    ]
+    return texts.STORY_DATA_HIDDEN.format(found=", ".join(found)) if found else None
 
 
 def show_name(ctx: Ctx, story_id: str, answer: str) -> None:

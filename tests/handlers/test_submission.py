@@ -113,3 +113,16 @@ async def test_characters_xml_forbids_never_reach_a_story_news_or_announcement(e
         assert [a.text for a in session.exec(select(Announcement))] == [clean]
     lines = await student.send(text="/gui Dòng một\tcột\r\nDòng hai của một câu chuyện dài.")
     assert "#3" in text_of(lines) and _stories(engine)[-1].text == "Dòng một\tcột\r\nDòng hai của một câu chuyện dài."
+
+
+async def test_the_author_is_told_which_personal_data_will_be_hidden(student):
+    await student.join()
+    told = text_of(await student.say(
+        "/gui Em nhặt được ví của bạn Tuấn, có CCCD 001204012345 trong ví, ai biết gọi 0912 345 678 giúp em."
+    ))
+    assert "#1" in told and "sẽ được che khi đăng" in told
+    assert "số căn cước (CCCD) 00••••••••45" in told and "số điện thoại 09•• ••• •78" in told
+    assert "001204012345" not in told and "0912 345 678" not in told
+
+    plain = text_of(await student.say("/gui Hôm nay lớp mình đi trồng cây ở bản Phja Đén, ai cũng vui."))
+    assert "#2" in plain and "che khi đăng" not in plain
