@@ -109,6 +109,7 @@ ERASED = "Đã xóa dữ liệu của bạn. Cảm ơn bạn đã đồng hành!
 ERASE_CANCELLED = "Đã giữ nguyên dữ liệu của bạn."
 
 HELP_TITLE = "<b>Các lệnh của Tin Tốt</b>"
+HELP_BANNED = "Tài khoản của bạn đang bị tạm khóa nên chưa gửi được câu chuyện hay báo cáo. Lý do: {reason}"
 HELP_MODERATOR_TITLE = "<b>Dành cho ban biên tập</b>"
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /huongdan để xem các lệnh."
 PLAIN_TEXT_HINT = "Mình chưa hiểu tin nhắn này. Muốn gửi câu chuyện, bạn gõ /gui; xem các lệnh: /huongdan."

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from content import texts
+from content import render, texts
 from handlers import (
     account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
     weblogin,
@@ -33,6 +33,9 @@ class Command:
     run: Callable[[Ctx], None]
     access: str
     description: str
+    # Adds to the campaign (a story, a report): what a banned member may not do, so their help
+    # does not offer it.
+    contributes: bool = False
 
 
 # Accesses a role grants (storage/roles.py), and what someone without it is told.
@@ -41,9 +44,12 @@ ROLE_ACCESSES = {"moderator": texts.NOT_MODERATOR, "editor": texts.NOT_EDITOR, "
 
 def show_help(ctx: Ctx) -> None:
     """/huongdan: only the commands this member may use."""
+    banned = ctx.member.banned_at is not None
     lines = [texts.HELP_TITLE]
+    if banned:
+        lines.append(texts.HELP_BANNED.format(reason=render.esc(ctx.member.ban_reason)))
     for command in COMMANDS:
-        if command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None:
+        if command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None and not (banned and command.contributes):
             lines.append(_help_line(command))
     if ctx.is_moderator:
         lines.append("\n" + texts.HELP_MODERATOR_TITLE)
@@ -58,13 +64,13 @@ def _help_line(command: Command) -> str:
 
 COMMANDS: tuple[Command, ...] = (
     Command(("start",), onboarding.start, "anyone", "bắt đầu, chọn trường"),
-    Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)"),
+    Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)", contributes=True),
     Command(("bai", "mine"), submission.my_stories, "member", "xem câu chuyện bạn đã gửi"),
     Command(("truong", "school"), onboarding.change_school, "member", "đổi trường"),
     Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin; /tat truong: chỉ tắt thông báo của trường"),
     Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại; /bat truong: bật thông báo của trường"),
     Command(("xoa", "deleteme"), account.ask_erase, "consented", "xóa dữ liệu của bạn"),
-    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ"),
+    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ", contributes=True),
     Command(("huongdan", "help"), show_help, "anyone", "các lệnh bạn dùng được"),
     Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt: /cho [MÃ_TRƯỜNG]"),
     Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
