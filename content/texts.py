@@ -68,6 +68,10 @@ STORY_RECEIVED = (
     "Đã nhận câu chuyện <b>#{id}</b> của bạn. Ban biên tập sẽ đọc và báo kết quả cho bạn. "
     "Gõ /bai để xem trạng thái."
 )
+OFFER_STORY = "Bạn muốn gửi tin nhắn này làm câu chuyện cho ban biên tập không?\n\n<i>{preview}</i>"
+OFFER_SEND = "Gửi làm câu chuyện"
+OFFER_DROP = "Không gửi"
+OFFER_DROPPED = "Mình không lưu tin nhắn đó. Khi muốn gửi câu chuyện, bạn gõ /gui."
 # What screening found that publishing hides, told to the author on submission (`shown` is masked).
 STORY_DATA_HIDDEN = "🔒 Câu chuyện có {found}. Để giữ an toàn cho bạn, phần này sẽ được che khi đăng."
 HIDDEN_ON_PUBLISHING = {

@@ -101,6 +101,7 @@ CALLBACKS: dict[str, tuple[Callable[[Member], bool] | str, Callable[..., None]]]
     "school": (lambda m: m.state == "school", onboarding.choose_school),
     "erase": (lambda m: m.state == "erase", account.erase),
     "showname": ("member", submission.show_name),
+    "draft": ("member", submission.answer_offer),
     "approve": ("moderator", moderation.approve_button),
     "reject": ("moderator", moderation.ask_reject_reason),
     "announce": ("moderator", announcements.confirm_button),
@@ -189,6 +190,8 @@ def _route(ctx: Ctx) -> None:
         _run_command(ctx, bare)
     elif incoming.kind == "photo" and member.joined:
         submission.take_story(ctx)  # a photo sent to the campaign's bot is a story; asking first would lose it
+    elif incoming.kind == "text" and member.joined:
+        submission.offer_story(ctx)
     elif incoming.kind in ("text", "photo"):
         ctx.reply(texts.PLAIN_TEXT_HINT if member.consented_at else texts.NOT_JOINED)
     else:

@@ -1,7 +1,8 @@
 """Students' stories: /gui (text, or a photo with a caption), the name choice, and /bai.
 
 Usage: /gui → the next message is the story (or `/gui TEXT` at once); a photo without caption
-asks for one; a 16+ author is then asked whether to show their name.
+asks for one; a story typed without /gui is offered to be sent; a 16+ author is then asked
+whether to show their name.
 """
 
 from __future__ import annotations
@@ -51,6 +52,34 @@ def take_story(ctx: Ctx) -> None:
     text = incoming.args if incoming.command else incoming.text
     photo = member.state_data if member.state == "caption" else None
     _save(ctx, text, photo, MAX_CAPTION if photo else MAX_STORY)
+
+
+def offer_story(ctx: Ctx) -> None:
+    """Plain text from a member, long enough to be a story: offered to be sent as one (a tap
+    or a number), never saved as a story without it. Kept on the member row meanwhile, so the
+    answer works after a restart or in another process. Short chat gets the usual hint."""
+    text = unicodedata.normalize("NFC", ctx.incoming.text.strip())
+    if screening.substance(text) < MIN_STORY:
+        ctx.reply(texts.PLAIN_TEXT_HINT)
+        return
+    if not may_submit(ctx):
+        return
+    ctx.member.draft = text
+    ctx.reply(
+        texts.OFFER_STORY.format(preview=render.preview(text, 120)),
+        one_row(Button(texts.OFFER_SEND, "draft:send"), Button(texts.OFFER_DROP, "draft:drop")),
+    )
+
+
+def answer_offer(ctx: Ctx, answer: str) -> None:
+    """The member's answer to `offer_story`: the kept text goes through /gui's checks, or is dropped."""
+    text, ctx.member.draft = ctx.member.draft, None
+    if text is None:
+        ctx.reply(texts.OPTION_EXPIRED)
+    elif answer != "send":
+        ctx.edit_or_reply(texts.OFFER_DROPPED)
+    elif may_submit(ctx):
+        _save(ctx, text, None, MAX_STORY)
 
 
 def waiting_photo(member: Member) -> str | None:

@@ -307,6 +307,6 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     member.adult = None
     member.role, member.role_school_id = "student", None
     member.daily = member.weekly = False
-    member.state = member.state_data = member.options = None
+    member.state = member.state_data = member.options = member.draft = None
     member.erased_at = utcnow()
     return Erased(photos, published)
