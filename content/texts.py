@@ -82,7 +82,16 @@ HIDDEN_ON_PUBLISHING = {
     "bank": "dãy số giống số tài khoản {shown}",
     "handle": "tên tài khoản mạng xã hội {shown}",
 }
-ASK_SHOW_NAME = "Khi đăng câu chuyện #{id}, bạn muốn hiện tên mình hay chỉ tên trường?"
+ASK_SHOW_NAME = (
+    "Khi đăng câu chuyện #{id}, bạn muốn hiện tên mình hay chỉ tên trường? "
+    "Chưa chọn thì chỉ ghi tên trường; đổi lúc nào cũng được bằng /ten {id}."
+)
+NAME_USAGE = "/ten SỐ_BÀI, ví dụ /ten 12 (số bài xem bằng /bai)"
+SHOW_NAME_CHILD = "Bạn dưới 16 tuổi nên câu chuyện của bạn chỉ ghi tên trường, không bao giờ kèm tên bạn."
+SHOW_NAME_TOO_LATE = "Câu chuyện #{id} đã đăng chỉ với tên trường nên không thêm tên bạn được nữa."
+BYLINE_NAME = "kèm tên bạn"
+BYLINE_SCHOOL = "chỉ tên trường"
+MY_STORIES_NAME_HINT = "Đổi cách ghi tên cho một câu chuyện: /ten SỐ_BÀI"
 SHOW_NAME_YES = "Hiện tên tôi"
 SHOW_NAME_NO = "Chỉ tên trường"
 SHOW_NAME_SET = "Đã ghi nhận: câu chuyện #{id} sẽ được đăng kèm tên bạn."

@@ -66,6 +66,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("start",), onboarding.start, "anyone", "bắt đầu, chọn trường"),
     Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)", contributes=True),
     Command(("bai", "mine"), submission.my_stories, "member", "xem câu chuyện bạn đã gửi"),
+    Command(("ten", "name"), submission.name_command, "adult", "hiện hay ẩn tên bạn khi đăng bài: /ten SỐ"),
     Command(("truong", "school"), onboarding.change_school, "member", "đổi trường"),
     Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin; /tat truong: chỉ tắt thông báo của trường"),
     Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại; /bat truong: bật thông báo của trường"),
@@ -255,8 +256,10 @@ def _refusal(ctx: Ctx, access: str) -> str | None:
     member = ctx.member
     if access in ROLE_ACCESSES:
         return None if access in ctx.role.grants else ROLE_ACCESSES[access]
-    if access in ("consented", "member") and member.consented_at is None:
+    if access in ("consented", "member", "adult") and member.consented_at is None:
         return texts.NOT_JOINED
-    if access == "member" and not member.joined:
+    if access in ("member", "adult") and not member.joined:
         return texts.FINISH_JOINING
+    if access == "adult" and member.adult is not True:
+        return texts.SHOW_NAME_CHILD  # the one command for 16+ only: showing one's name
     return None

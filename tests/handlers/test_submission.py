@@ -178,3 +178,31 @@ async def test_an_offered_story_meets_the_daily_limit_and_bans_as_gui_does(engin
 def _draft(engine, platform_id: str) -> str | None:
     with session_scope(engine) as session:
         return session.exec(select(Member.draft).where(Member.platform_id == platform_id)).one()
+
+
+async def test_the_name_choice_survives_other_messages_and_changes_any_time(clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join(adult=True)
+    asked = text_of(await student.say(f"/gui {STORY}"))
+    assert "/ten 1" in asked  # the question says how to answer it later
+    await student.say("/huongdan")  # the question's numbers no longer pick its options
+    mine = text_of(await student.say("/bai"))
+    assert "đang chờ duyệt · chỉ tên trường" in mine and "/ten" in mine
+    [question] = await student.say("/ten 1")
+    assert [b.data for b in question.buttons[0]] == ["showname:1:no", "showname:1:yes"]
+    assert text_of(await student.say("2")) == texts.SHOW_NAME_SET.format(id=1)
+    assert "kèm tên bạn" in text_of(await student.say("/bai"))
+
+    await moderator.say("/duyet 1")
+    await moderator.say("/dang ngay")
+    assert text_of(await student.press("showname:1:no")) == texts.SHOW_NAME_UNSET.format(id=1)  # taken off
+    assert text_of(await student.press("showname:1:yes")) == texts.SHOW_NAME_TOO_LATE.format(id=1)
+    assert text_of(await student.say("/ten 9")) == texts.USAGE.format(usage=texts.NAME_USAGE)  # not theirs
+
+
+async def test_a_child_is_never_offered_the_name_choice(core, channels):
+    child = Person(core, channels["telegram"], "102", "Bé Na")
+    await child.join(adult=False)
+    await child.say(f"/gui {STORY}")
+    assert "/ten" not in text_of(await child.say("/huongdan")) and "tên trường" not in text_of(await child.say("/bai"))
+    assert text_of(await child.say("/ten 1")) == texts.SHOW_NAME_CHILD
