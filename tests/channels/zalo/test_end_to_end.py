@@ -275,3 +275,15 @@ async def test_a_phone_photo_is_kept_and_published_upright_without_its_place(zal
     assert PLACE.encode() not in fetched and b"PhoneMaker" not in fetched
     stored = [path.read_bytes() for path in tmp_path.rglob(kept.removeprefix("media:"))]
     assert stored == [fetched]
+
+
+async def test_a_story_typed_without_gui_is_sent_with_one_number(engine, people):
+    student = people("z-110", "Hà")
+    await student.join()
+    offer = text_of(await student.say(STORY))
+    assert "1. " + texts.OFFER_SEND in offer
+    with session_scope(engine) as session:
+        assert session.exec(select(Story)).all() == []
+    assert "#1" in text_of(await student.say(option_number(offer, texts.OFFER_SEND)))
+    with session_scope(engine) as session:
+        assert session.exec(select(Story.text)).one() == STORY
