@@ -206,3 +206,12 @@ async def test_a_child_is_never_offered_the_name_choice(core, channels):
     await child.say(f"/gui {STORY}")
     assert "/ten" not in text_of(await child.say("/huongdan")) and "tên trường" not in text_of(await child.say("/bai"))
     assert text_of(await child.say("/ten 1")) == texts.SHOW_NAME_CHILD
+
+
+async def test_erasing_drops_a_story_still_offered(engine, student):
+    await student.join()
+    await student.say(LONG_STORY)
+    await student.say("/xoa")
+    await student.press("erase:yes")
+    with session_scope(engine) as session:
+        assert session.exec(select(Member.draft)).all() == [None]
