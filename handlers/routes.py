@@ -49,7 +49,8 @@ def show_help(ctx: Ctx) -> None:
     if banned:
         lines.append(texts.HELP_BANNED.format(reason=render.esc(ctx.member.ban_reason)))
     for command in COMMANDS:
-        if command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None and not (banned and command.contributes):
+        usable = command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None
+        if usable and not (banned and command.contributes):
             lines.append(_help_line(command))
     if ctx.is_moderator:
         lines.append("\n" + texts.HELP_MODERATOR_TITLE)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 
-from PIL import Image, ImageDraw, ExifTags
+from PIL import ExifTags, Image, ImageDraw
 
 from content.photos import upright_without_metadata
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 PLACE = "Bản Phja Đén"  # what the photo's XMP says, to look for in what is stored
+JFIF_HEADER = ("jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi")  # every JPEG's: no metadata
 
 
 def jpeg(label: str) -> bytes:
@@ -52,7 +53,7 @@ def metadata_of(data: bytes) -> dict:
         exif = image.getexif()
         found = {f"exif:{tag}": value for tag, value in exif.items()}
         found |= {f"gps:{tag}": value for tag, value in exif.get_ifd(ExifTags.IFD.GPSInfo).items()}
-        return found | {key: value for key, value in image.info.items() if key not in ("jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi")}
+        return found | {key: value for key, value in image.info.items() if key not in JFIF_HEADER}
 
 
 def _near(pixel: tuple, colour: tuple) -> bool:
