@@ -331,7 +331,8 @@ async def test_a_second_report_of_the_same_story_is_answered_not_a_crash(core, c
         assert len(session.exec(select(Report)).all()) == 1
 
 
-async def test_a_banned_member_is_told_on_submitting_after_a_reaction_and_not_offered_gui(engine, student, moderator):
+async def test_a_banned_member_is_told_on_submitting_after_a_reaction_and_not_offered_gui(engine, clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
     await student.join()
     await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
     await moderator.say("/dang ngay")
