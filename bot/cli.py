@@ -120,14 +120,14 @@ def _console(database_url: str, settings: Settings, user: str, moderator: str | 
     if sys.stdin.isatty():
         print(f"Tin Tốt (console) — bạn là “{user}”. Gõ /start để bắt đầu, Ctrl-D để thoát.\n")
     try:
-        asyncio.run(_console_session(engine, console))
+        asyncio.run(_console_session(engine, console, settings))
     except KeyboardInterrupt:
         pass
 
 
-async def _console_session(engine, console: ConsoleChannel) -> None:  # noqa: ANN001
+async def _console_session(engine, console: ConsoleChannel, settings: Settings) -> None:  # noqa: ANN001
     """The console, with its own sender: a push published here is shown here too."""
-    sender = Sender(engine=engine, channel=console, rate=CONSOLE_RATE, idle_poll=0.2)
+    sender = Sender(engine=engine, channel=console, rate=CONSOLE_RATE, idle_poll=0.2, timezone=settings.timezone)
     sending = asyncio.create_task(sender.run())
     try:
         await console.start()

@@ -19,6 +19,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from aiolimiter import AsyncLimiter
@@ -50,6 +51,7 @@ OUTAGE = "outage"  # an internal outcome: did not reach the platform, worth tryi
 # A window in flight is held for LEASE and renewed four times as often: flood control can keep
 # a window out for minutes. A dead sender's rows wait out the rest of its lease, then `unknown`.
 LEASE = timedelta(seconds=10)
+CAMPAIGN_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # TINTOT_TIMEZONE's default
 SWEEP = 5.0  # seconds between looks for rows whose sender is gone
 
 
@@ -71,8 +73,10 @@ class Sender:
         leads: Callable[[], Awaitable[bool]] | None = None,
         owner: str | None = None,
         lease: timedelta = LEASE,
+        timezone: ZoneInfo = CAMPAIGN_TIMEZONE,
     ) -> None:
-        """`leads` says whether this process is the channel's sender now (None: always)."""
+        """`leads` says whether this process is the channel's sender now (None: always);
+        `timezone` dates the posts (TINTOT_TIMEZONE)."""
         self.engine = engine
         self.channel = channel
         self.limiter = AsyncLimiter(rate, 1)
@@ -85,6 +89,7 @@ class Sender:
         self.leads = leads
         self.owner = owner or process_identity()
         self.lease = lease
+        self.timezone = timezone
         self._swept_at = float("-inf")
         self._outages = 0  # windows in a row that reached nobody
         self._last_error = ""
@@ -261,7 +266,7 @@ class Sender:
             )
         return post_message(
             post=contents.post, story=contents.story, school=contents.school, author_adult=contents.author_adult,
-            channel=self.channel.name, chat_id="",
+            channel=self.channel.name, chat_id="", zone=self.timezone,
         )
 
     def _channel_message(self, contents: pushes.Contents, chat_id: str) -> Outgoing:
@@ -271,7 +276,7 @@ class Sender:
             return dataclasses.replace(self._render(contents), chat_id=chat_id, buttons=())
         return channel_message(
             post=contents.post, story=contents.story, school=contents.school, author_adult=contents.author_adult,
-            chat_id=chat_id, public_url=self.public_url,
+            chat_id=chat_id, public_url=self.public_url, zone=self.timezone,
         )
 
     async def _deliver(self, message: Outgoing | None) -> tuple[str, str | None]:

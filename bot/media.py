@@ -25,6 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.settings import Settings
+from content.photos import NotAnImage, upright_without_metadata
 from storage import keys
 from storage.db import session_scope
 
@@ -44,10 +45,6 @@ _SIGNATURES = (
     (b"GIF87a", ".gif"),
     (b"GIF89a", ".gif"),
 )
-
-
-class NotAnImage(ValueError):
-    """Bytes that are not a JPEG, PNG, GIF or WebP picture."""
 
 
 def link_key(engine: sa.Engine) -> bytes:
@@ -77,6 +74,13 @@ class MediaStore:
         partial.write_bytes(data)
         os.replace(partial, self.directory / name)
         return PREFIX + name
+
+    def save_received(self, data: bytes) -> str:
+        """Stores a photo someone sent as only its upright pixels (`content.photos`): its place,
+        device and owner are never kept, so never published. Decoding takes a while: the
+        channels call this off the event loop."""
+        clean, _ = upright_without_metadata(data)
+        return self.save(clean)
 
     def path(self, ref: str | None) -> Path | None:
         """The file behind a ``media:`` reference, or None (another kind of ref, or missing)."""

@@ -113,6 +113,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
                 on_retracted=core.tell_moderators,
                 public_url=settings.tintot_public_url,
                 leads=_role(election, f"send:{channel.name}"),
+                timezone=core.config.timezone,
             )
             senders.append(sender)
             tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))

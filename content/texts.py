@@ -68,7 +68,30 @@ STORY_RECEIVED = (
     "Đã nhận câu chuyện <b>#{id}</b> của bạn. Ban biên tập sẽ đọc và báo kết quả cho bạn. "
     "Gõ /bai để xem trạng thái."
 )
-ASK_SHOW_NAME = "Khi đăng câu chuyện #{id}, bạn muốn hiện tên mình hay chỉ tên trường?"
+OFFER_STORY = "Bạn muốn gửi tin nhắn này làm câu chuyện cho ban biên tập không?\n\n<i>{preview}</i>"
+OFFER_SEND = "Gửi làm câu chuyện"
+OFFER_DROP = "Không gửi"
+OFFER_DROPPED = "Mình không lưu tin nhắn đó. Khi muốn gửi câu chuyện, bạn gõ /gui."
+# What screening found that publishing hides, told to the author on submission (`shown` is masked).
+STORY_DATA_HIDDEN = "🔒 Câu chuyện có {found}. Để giữ an toàn cho bạn, phần này sẽ được che khi đăng."
+HIDDEN_ON_PUBLISHING = {
+    "phone": "số điện thoại {shown}",
+    "cccd": "số căn cước (CCCD) {shown}",
+    "idnumber": "số chứng minh nhân dân {shown}",
+    "email": "địa chỉ e-mail {shown}",
+    "bank": "dãy số giống số tài khoản {shown}",
+    "handle": "tên tài khoản mạng xã hội {shown}",
+}
+ASK_SHOW_NAME = (
+    "Khi đăng câu chuyện #{id}, bạn muốn hiện tên mình hay chỉ tên trường? "
+    "Chưa chọn thì chỉ ghi tên trường; đổi lúc nào cũng được bằng /ten {id}."
+)
+NAME_USAGE = "/ten SỐ_BÀI, ví dụ /ten 12 (số bài xem bằng /bai)"
+SHOW_NAME_CHILD = "Bạn dưới 16 tuổi nên câu chuyện của bạn chỉ ghi tên trường, không bao giờ kèm tên bạn."
+SHOW_NAME_TOO_LATE = "Câu chuyện #{id} đã đăng chỉ với tên trường nên không thêm tên bạn được nữa."
+BYLINE_NAME = "kèm tên bạn"
+BYLINE_SCHOOL = "chỉ tên trường"
+MY_STORIES_NAME_HINT = "Đổi cách ghi tên cho một câu chuyện: /ten SỐ_BÀI"
 SHOW_NAME_YES = "Hiện tên tôi"
 SHOW_NAME_NO = "Chỉ tên trường"
 SHOW_NAME_SET = "Đã ghi nhận: câu chuyện #{id} sẽ được đăng kèm tên bạn."
@@ -99,6 +122,7 @@ ERASED = "Đã xóa dữ liệu của bạn. Cảm ơn bạn đã đồng hành!
 ERASE_CANCELLED = "Đã giữ nguyên dữ liệu của bạn."
 
 HELP_TITLE = "<b>Các lệnh của Tin Tốt</b>"
+HELP_BANNED = "Tài khoản của bạn đang bị tạm khóa nên chưa gửi được câu chuyện hay báo cáo. Lý do: {reason}"
 HELP_MODERATOR_TITLE = "<b>Dành cho ban biên tập</b>"
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /huongdan để xem các lệnh."
 PLAIN_TEXT_HINT = "Mình chưa hiểu tin nhắn này. Muốn gửi câu chuyện, bạn gõ /gui; xem các lệnh: /huongdan."

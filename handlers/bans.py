@@ -40,7 +40,7 @@ def ban(ctx: Ctx) -> None:
     if target.banned_at is not None:
         ctx.reply(texts.ALREADY_BANNED.format(name=name, reason=render.esc(target.ban_reason)))
         return
-    target.banned_at, target.ban_reason, target.ban_told = utcnow(), reason[:500], False
+    target.banned_at, target.ban_reason, target.ban_told_for = utcnow(), reason[:500], None
     target.state = target.state_data = None
     repo.audit(session=ctx.session, actor=ctx.member, action="ban", target=f"member:{target.id}", detail=reason)
     ctx.reply(texts.BANNED.format(name=name, reason=render.esc(reason)))
@@ -54,8 +54,7 @@ def unban(ctx: Ctx) -> None:
     if target.banned_at is None:
         ctx.reply(texts.NOT_BANNED.format(name=_name(target)))
         return
-    target.banned_at = target.ban_reason = None
-    target.ban_told = False
+    target.banned_at = target.ban_reason = target.ban_told_for = None
     repo.audit(session=ctx.session, actor=ctx.member, action="unban", target=f"member:{target.id}")
     ctx.reply(texts.UNBANNED.format(name=_name(target)))
     ctx.notify(target, texts.YOU_ARE_UNBANNED)
@@ -63,13 +62,15 @@ def unban(ctx: Ctx) -> None:
 
 def refused(ctx: Ctx, doing: str) -> bool:
     """True for a banned member, whose story, reaction or report does not count: told the ban
-    once, with its reason; after that ignored (answering every attempt would feed a spammer)."""
+    with its reason once per kind of action (`doing`); after that ignored (answering every
+    attempt would feed a spammer)."""
     member = ctx.member
     if member.banned_at is None:
         return False
-    member.state = member.state_data = None
-    if not member.ban_told:
-        member.ban_told = True
+    member.state = member.state_data = member.draft = None
+    told = (member.ban_told_for or "").split()
+    if doing not in told:
+        member.ban_told_for = " ".join(told + [doing])
         ctx.reply(texts.YOU_ARE_BANNED.format(reason=render.esc(member.ban_reason)))
     else:
         log.info("banned member %s tried to %s again: ignored", member.id, doing)

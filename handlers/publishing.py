@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlmodel import Session
 
@@ -126,32 +126,37 @@ def _warn_once(session: Session, config: CoreConfig, result: Published, key: str
             result.notices.append(notice)
 
 
-def _post_text(post: Post, story: Story, school: School | None, author_adult: bool) -> str:
+def _post_text(post: Post, story: Story, school: School | None, author_adult: bool, zone: tzinfo) -> str:
+    """The push dated the day it went out, as /bai and the wall date the story: a weekly story
+    published early (/dang tuan on a Friday) is not dated the Sunday of its slot."""
     author = wall.public_author(story, author_adult=author_adult)
     return "\n\n".join(
         (
-            texts.POST_TITLES[post.kind].format(date=post.slot_date.strftime("%d/%m/%Y")),
+            texts.POST_TITLES[post.kind].format(date=render.local_date(post.created_at, zone)),
             render.esc(story.text),
             render.byline(school_name=school.name if school else None, author_name=author),
         )
     )
 
 
-def post_message(*, post: Post, story: Story, school: School | None, author_adult: bool, channel: str, chat_id: str) -> Outgoing:
+def post_message(
+    *, post: Post, story: Story, school: School | None, author_adult: bool, channel: str, chat_id: str, zone: tzinfo
+) -> Outgoing:
     """A push as one member receives it, with its reaction buttons and the report button.
     `author_adult`: see `storage.wall.author_is_adult`; the author is named only as on the wall."""
     reactions = tuple(Button(emoji, f"react:{post.id}:{kind}") for kind, emoji in texts.REACTIONS.items())
     buttons = (reactions + (Button(texts.REPORT_BUTTON, f"report:{post.id}"),),)
-    text = _post_text(post, story, school, author_adult)
+    text = _post_text(post, story, school, author_adult, zone)
     return Outgoing(channel, chat_id, text, photo=story.photo, buttons=buttons, photo_public=True)
 
 
 def channel_message(
-    *, post: Post, story: Story, school: School | None, author_adult: bool, chat_id: str, public_url: str | None
+    *, post: Post, story: Story, school: School | None, author_adult: bool, chat_id: str, public_url: str | None,
+    zone: tzinfo,
 ) -> Outgoing:
     """A push as a Telegram channel carries it: no reaction buttons (a channel's readers are not
     members), and a link to the story's page to share, where there is a public address."""
-    text = _post_text(post, story, school, author_adult)
+    text = _post_text(post, story, school, author_adult, zone)
     if public_url:
         text += "\n\n" + texts.CROSSPOST_LINK.format(url=render.esc(story_url(public_url, story.id)))
     return Outgoing(crossposts.CHANNEL, chat_id, text, photo=story.photo, photo_public=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from content import texts
+from content import render, texts
 from handlers import (
     account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
     weblogin,
@@ -34,6 +34,9 @@ class Command:
     run: Callable[[Ctx], None]
     access: Access  # a level that does not exist stops the import (ValueError), never allows
     description: str
+    # Adds to the campaign (a story, a report): what a banned member may not do, so their help
+    # does not offer it.
+    contributes: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "access", Access(self.access))
@@ -58,9 +61,13 @@ ROLE_REFUSALS = {Access.MODERATOR: texts.NOT_MODERATOR, Access.EDITOR: texts.NOT
 
 def show_help(ctx: Ctx) -> None:
     """/huongdan: only the commands this member may use."""
+    banned = ctx.member.banned_at is not None
     lines = [texts.HELP_TITLE]
+    if banned:
+        lines.append(texts.HELP_BANNED.format(reason=render.esc(ctx.member.ban_reason)))
     for command in COMMANDS:
-        if command.access not in roles.ROLE_ACCESSES and _refusal(ctx, command.access) is None:
+        usable = command.access not in roles.ROLE_ACCESSES and _refusal(ctx, command.access) is None
+        if usable and not (banned and command.contributes):
             lines.append(_help_line(command))
     if ctx.is_moderator:
         lines.append("\n" + texts.HELP_MODERATOR_TITLE)
@@ -75,13 +82,14 @@ def _help_line(command: Command) -> str:
 
 COMMANDS: tuple[Command, ...] = (
     Command(("start",), onboarding.start, "anyone", "bắt đầu, chọn trường"),
-    Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)"),
+    Command(("gui", "submit"), submission.ask_story, "member", "gửi câu chuyện (chữ, hoặc ảnh kèm chú thích)", contributes=True),
     Command(("bai", "mine"), submission.my_stories, "member", "xem câu chuyện bạn đã gửi"),
+    Command(("ten", "name"), submission.name_command, "adult", "hiện hay ẩn tên bạn khi đăng bài: /ten SỐ"),
     Command(("truong", "school"), onboarding.change_school, "member", "đổi trường"),
     Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin; /tat truong: chỉ tắt thông báo của trường"),
     Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại; /bat truong: bật thông báo của trường"),
     Command(("xoa", "deleteme"), account.ask_erase, "consented", "xóa dữ liệu của bạn"),
-    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ"),
+    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ", contributes=True),
     Command(("huongdan", "help"), show_help, "anyone", "các lệnh bạn dùng được"),
     Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt: /cho [MÃ_TRƯỜNG]"),
     Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
@@ -112,6 +120,7 @@ CALLBACKS: dict[str, Press] = {
     "school": Press(lambda m: m.state == "school", onboarding.choose_school),
     "erase": Press(lambda m: m.state == "erase", account.erase),
     "showname": Press("member", submission.show_name),
+    "draft": Press("member", submission.answer_offer),
     "approve": Press("moderator", moderation.approve_button),
     "reject": Press("moderator", moderation.ask_reject_reason),
     "announce": Press("moderator", announcements.confirm_button),
@@ -200,6 +209,8 @@ def _route(ctx: Ctx) -> None:
         _run_command(ctx, bare)
     elif incoming.kind == "photo" and member.joined:
         submission.take_story(ctx)  # a photo sent to the campaign's bot is a story; asking first would lose it
+    elif incoming.kind == "text" and member.joined:
+        submission.offer_story(ctx)
     elif incoming.kind in ("text", "photo"):
         ctx.reply(texts.PLAIN_TEXT_HINT if member.consented_at else texts.NOT_JOINED)
     else:
@@ -266,4 +277,8 @@ def _refusal(ctx: Ctx, access: Access) -> str | None:
         return None
     if access in ROLE_REFUSALS:
         return ROLE_REFUSALS[access]
-    return texts.NOT_JOINED if ctx.member.consented_at is None else texts.FINISH_JOINING
+    if ctx.member.consented_at is None:
+        return texts.NOT_JOINED
+    if not ctx.member.joined:
+        return texts.FINISH_JOINING
+    return texts.SHOW_NAME_CHILD  # Access.ADULT, the one command for 16+ only: showing one's name

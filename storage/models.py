@@ -80,10 +80,14 @@ class Member(SQLModel, table=True):
     active_on: date | None = None
     created_at: datetime = _when(default_factory=utcnow)
     erased_at: datetime | None = _when(default=None)
-    # A ban by a moderator: no stories, no pushes. `ban_told`: the reason was shown once.
+    # A story typed without /gui, offered to be sent: kept until the member answers, so the tap
+    # works after a restart or in another process. Never a story until they do.
+    draft: str | None = Field(default=None, sa_type=sa.Text)
+    # A ban by a moderator: no stories, no pushes. `ban_told_for`: the kinds of action (submit,
+    # react, report; space-separated) whose refusal already showed the reason.
     banned_at: datetime | None = _when(default=None)
     ban_reason: str | None = Field(default=None, max_length=500)
-    ban_told: bool = False
+    ban_told_for: str | None = Field(default=None, max_length=64)
     # Flood control, in the database so it holds across processes: messages since `burst_at`,
     # and until when the member is ignored after sending too many.
     burst_at: datetime | None = _when(default=None)

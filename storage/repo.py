@@ -289,7 +289,10 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     photos = [p for p in session.exec(select(Story.photo).where(unpublished)).all() if p]
     session.execute(sa.delete(Report).where(col(Report.story_id).in_(select(Story.id).where(unpublished))))
     session.execute(sa.delete(Story).where(unpublished))
-    published = list(session.exec(select(Story.id).where(Story.member_id == member.id).order_by(Story.id)).all())
+    # A story taken down stays (its pushed messages refer to it) but is no longer published.
+    published = list(session.exec(
+        select(Story.id).where(Story.member_id == member.id, Story.status == "published").order_by(Story.id)
+    ).all())
     # A photo sent twice is one file: it stays while a remaining story shows it.
     shown = set(session.exec(select(Story.photo).where(col(Story.photo).in_(photos))).all()) if photos else set()
     photos = [photo for photo in photos if photo not in shown]
@@ -304,6 +307,6 @@ def erase_member(*, session: Session, member: Member) -> Erased:
     member.adult = None
     member.role, member.role_school_id = "student", None
     member.daily = member.weekly = False
-    member.state = member.state_data = member.options = None
+    member.state = member.state_data = member.options = member.draft = None
     member.erased_at = utcnow()
     return Erased(photos, published)

@@ -31,12 +31,13 @@ Admins = frozenset[tuple[str, str]]
 
 
 class Access(StrEnum):
-    """What a route needs. The first three are where a member stands in joining; the last three
+    """What a route needs. The first four are where a member stands (joining, and 16+); the last three
     are granted by a role."""
 
     ANYONE = "anyone"
     CONSENTED = "consented"  # gave consent (may erase their data even before choosing a school)
     MEMBER = "member"  # consented and chose a school
+    ADULT = "adult"  # a member of 16 or more (who alone may have their name shown)
     MODERATOR = "moderator"  # a school moderator within their school, an editor, an admin
     EDITOR = "editor"  # the province-wide campaign
     ADMIN = "admin"  # granting and removing roles
@@ -96,6 +97,8 @@ def may(member: Member, admins: Admins, access: Access, school_id: int | None | 
         return member.consented_at is not None
     if access == Access.MEMBER:
         return member.joined
+    if access == Access.ADULT:
+        return member.joined and member.adult is True
     role = role_of(member, admins)
     if access not in ROLE_ACCESSES or access not in role.grants:
         return False

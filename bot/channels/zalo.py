@@ -27,6 +27,7 @@ from bot.channels.split import split_text
 from bot.channels.zalo_api import NO_UPDATES, ZaloApi, ZaloApiError
 from bot.media import MAX_PHOTO_BYTES, MediaStore, NotAnImage
 from bot.settings import Settings
+from bot.threads import off_loop
 from content import texts
 from handlers.io import Incoming, IncomingKind, Outgoing
 
@@ -246,7 +247,7 @@ class ZaloChannel:
         if not isinstance(url, str) or not url:
             return None
         try:
-            return self._media.save(await self._api.download(url, max_bytes=MAX_PHOTO_BYTES))
+            return await off_loop(self._media.save_received, await self._api.download(url, max_bytes=MAX_PHOTO_BYTES))
         except (ZaloApiError, NotAnImage, OSError) as error:
             log.warning("Zalo photo not kept (%s); the message goes on without it", error)
             extras["photo_url"] = url

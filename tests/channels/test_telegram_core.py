@@ -214,3 +214,15 @@ async def test_stats_come_with_a_chart_photo(api, people):
     charts = [m for m in api.sent_to(ADMIN) if m.get("photo")]
     assert len(charts) == 2 and len(api.uploads) == 2  # a new chart each time, each uploaded
     assert api.uploads[0].content.startswith(b"\x89PNG")
+
+
+async def test_a_story_typed_without_gui_is_sent_with_one_tap(api, engine, people):
+    lan = people[0]
+    await lan.join()
+    [offer] = await lan.say(STORY + " Ai cũng vui.")
+    assert buttons(offer) == ["draft:send", "draft:drop"]
+    with session_scope(engine) as session:
+        assert session.exec(select(Story)).all() == []
+    assert "#1" in (await lan.press("draft:send"))[0]["text"]
+    with session_scope(engine) as session:
+        assert session.get(Story, 1).text == STORY + " Ai cũng vui."

@@ -26,6 +26,7 @@ from storage.models import Member, Story
 from tests.channels.conftest import SECRET
 from tests.channels.telegram_chat import Chat, counting, until
 from tests.fakes.http import free_socket, serving, url_of
+from tests.fakes.pictures import PLACE, metadata_of, phone_photo, upright_red_on_top
 from tests.fakes.zalo_api import JPEG, FakeZalo, make_update
 
 STUDENT = 301
@@ -102,7 +103,8 @@ async def until_listening(client: httpx.AsyncClient) -> None:
 
 async def test_a_telegram_photo_story_reaches_zalo_by_url(api, make_channel, engine, tmp_path):
     """One database, both channels: a photo sent on Telegram goes out on Zalo from the web app's
-    public address once published."""
+    public address once published, upright and without the place and device it was taken with."""
+    api.files["AgAC-river"] = phone_photo()
     config = CoreConfig(admins=frozenset({("telegram", "900")}),
                         clock=lambda: datetime(2026, 11, 27, 3, 0, tzinfo=UTC))
     core = Core(engine=engine, config=config)
@@ -134,7 +136,10 @@ async def test_a_telegram_photo_story_reaches_zalo_by_url(api, make_channel, eng
         finally:
             await zalo.stop()
     assert photo["chat_id"] == "z-7" and "dọn rác bờ sông" in photo.get("caption", "")
-    assert served.content == api.files["AgAC-river"]
+    assert metadata_of(served.content) == {} and upright_red_on_top(served.content)
+    assert PLACE.encode() not in served.content and b"PhoneMaker" not in served.content
+    [kept] = (tmp_path / "public-media").iterdir()
+    assert kept.read_bytes() == served.content  # only the clean copy is stored
 
 
 async def test_at_start_moderators_and_admins_get_the_moderators_menu(api, tmp_path):

@@ -10,6 +10,8 @@ from contextlib import suppress
 from itertools import count
 from typing import Any
 
+from tests.fakes.pictures import jpeg
+
 BOT_USER = {"id": 7000, "is_bot": True, "first_name": "Tin Tốt", "username": "TinTotBot"}
 
 DELETE_WINDOW = 48 * 3600  # seconds during which a bot may delete what it sent
@@ -90,7 +92,7 @@ class BotApiState:
     def queue_photo(self, sender: int | dict, file_id: str, caption: str | None = None) -> int:
         sizes = [{"file_id": f"{file_id}-thumb", "file_unique_id": "t", "width": 90, "height": 68},
                  {"file_id": file_id, "file_unique_id": "p", "width": 1280, "height": 960}]
-        self.files[file_id] = b"\xff\xd8\xff\xe0 JPEG of " + file_id.encode()
+        self.files.setdefault(file_id, jpeg(file_id))  # a test may put a photo of its own there first
         return self.queue_message(sender, photo=sizes, **({"caption": caption} if caption else {}))
 
     def queue_sticker(self, sender: int | dict) -> int:

@@ -30,12 +30,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.http import serving
+from tests.fakes.pictures import jpeg
 
 TEXT = "message.text.received"
 IMAGE = "message.image.received"
 STICKER = "message.sticker.received"
 UNSUPPORTED = "message.unsupported.received"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"fake jpeg body " * 20
+JPEG = jpeg("zalo photo")
 MAX_TEXT = 2000
 
 _message_ids = itertools.count(1)

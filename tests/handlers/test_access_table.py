@@ -52,6 +52,7 @@ COMMAND_TABLE = {
     "tat": ("/tat", EVERYONE),
     "bat": ("/bat", EVERYONE),
     "xoa": ("/xoa", EVERYONE),
+    "ten": ("/ten {own}", EVERYONE),
     "baocao": ("/baocao {published}", MEMBERS),
     "huongdan": ("/huongdan", EVERYONE),
     "cho": ("/cho {code}", IN_SCOPE),
@@ -83,6 +84,7 @@ BUTTON_TABLE = {
     "school": ("school:{code}", NOBODY_NOW),
     "erase": ("erase:yes", NOBODY_NOW),
     "showname": ("showname:{own}:yes", EVERYONE),
+    "draft": ("draft:send", NOBODY_NOW),  # nothing offered to send: the option is out of date
     "approve": ("approve:{pending}:daily", IN_SCOPE),
     "reject": ("reject:{pending}", IN_SCOPE),
     "announce": ("announce:{draft}:cancel", IN_SCOPE),

@@ -170,3 +170,22 @@ async def test_photos_leave_the_media_store_only_once_the_update_committed(engin
 def _story_photos(engine) -> list[str]:
     with session_scope(engine) as session:
         return [story.photo for story in session.exec(select(Story).order_by(Story.id))]
+
+
+async def test_erasing_lists_only_the_stories_that_stay_published(engine, clock, student, moderator):
+    lan, minh = student, moderator
+    await lan.join()
+    clock.set_local("2026-11-30 09:00")
+    await lan.say("/gui Cả lớp em quyên góp sách cho các em nhỏ ở Bảo Lạc.")
+    await minh.say("/duyet 1")
+    await minh.say("/dang ngay")
+    clock.set_local("2026-12-01 09:00")
+    await lan.say("/gui Lớp em dọn vệ sinh đường vào bản sáng chủ nhật vừa rồi.")
+    await minh.say("/duyet 2")
+    await minh.say("/dang ngay")
+    await minh.say("/go 1 ảnh có mặt bạn chưa xin phép")
+
+    await lan.say("/xoa")
+    told = text_of(await lan.press("erase:yes"))
+
+    assert "#2" in told and "#1" not in told

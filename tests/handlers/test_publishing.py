@@ -164,3 +164,17 @@ async def test_a_story_taken_down_while_its_slot_is_being_published_is_not_pushe
     with session_scope(engine) as session:
         assert session.get(Story, 1).status == "retracted"
         assert session.exec(select(Post)).all() == [] and session.exec(select(Delivery)).all() == []
+
+
+async def test_a_weekly_story_published_early_is_dated_the_day_it_went_out(engine, channels, clock, student, moderator):
+    from bot.delivery import Sender
+
+    await student.join()
+    clock.set_local("2026-12-04 10:00")  # a Friday; the week's slot is Sunday 06/12
+    await _approved_story(student, moderator, "tuan")
+    await moderator.say("/dang tuan")
+    await Sender(engine=engine, channel=channels["telegram"], rate=500).send_window()
+
+    [push] = [m for m in student.inbox() if m.text.startswith("🌟")]
+    assert "04/12/2026" in push.text and "06/12/2026" not in push.text
+    assert "đã đăng ngày 04/12/2026" in text_of(await student.say("/bai"))

@@ -270,7 +270,7 @@ async def test_a_takedown_removes_the_story_photo_from_the_media_store(clock, me
     assert media.path(photo) is None  # no address serves it either (tests/bot/web/test_media.py)
 
 
-async def test_a_banned_member_neither_reacts_nor_reports_and_is_told_once(core, channels, engine, clock, moderator):
+async def test_a_banned_member_neither_reacts_nor_reports_and_is_told_once_per_kind(core, channels, engine, clock, moderator):
     clock.set_local("2026-11-30 09:00")
     lan, tuan = Person(core, channels["telegram"], "301", "Lan"), Person(core, channels["zalo"], "302", "Tuấn")
     for reader in (lan, tuan):
@@ -288,7 +288,7 @@ async def test_a_banned_member_neither_reacts_nor_reports_and_is_told_once(core,
     told += [await tuan.say("1"), await tuan.say("3"), await tuan.say("/baocao 1")]
 
     notice = texts.YOU_ARE_BANNED.format(reason="báo cáo bừa nhiều lần")
-    assert [text_of(answer) for answer in told] == [notice, "", "", notice, "", ""]
+    assert [text_of(answer) for answer in told] == [notice, notice, "", notice, notice, ""]
     with session_scope(engine) as session:
         assert session.exec(select(Reaction)).all() == [] and session.exec(select(Report)).all() == []
     assert not [m for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
@@ -329,3 +329,20 @@ async def test_a_second_report_of_the_same_story_is_answered_not_a_crash(core, c
     assert text_of(await lan.say("/baocao 1")) == texts.ALREADY_REPORTED.format(id=1)
     with session_scope(engine) as session:
         assert len(session.exec(select(Report)).all()) == 1
+
+
+async def test_a_banned_member_is_told_on_submitting_after_a_reaction_and_not_offered_gui(engine, clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    deliver_waiting(engine)
+    await moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần")
+    await student.press("react:1:heart", message_ref=message_ref_of(engine, student.user_id, 1))
+
+    notice = texts.YOU_ARE_BANNED.format(reason="gửi quảng cáo nhiều lần")
+    assert text_of(await student.say("/gui")) == notice
+    assert await student.say("/gui") == []
+    help_text = text_of(await student.say("/huongdan"))
+    assert "gửi quảng cáo nhiều lần" in help_text and "/bai" in help_text
+    assert "/gui" not in help_text and "/baocao" not in help_text

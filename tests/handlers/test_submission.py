@@ -2,8 +2,8 @@ from sqlmodel import select
 
 from content import texts
 from storage.db import session_scope
-from storage.models import Announcement, Story
-from tests.conftest import text_of
+from storage.models import Announcement, Member, Story
+from tests.conftest import Person, text_of
 
 STORY = "Hôm nay lớp mình đi trồng cây ở bản Phja Đén, ai cũng vui."
 
@@ -113,3 +113,105 @@ async def test_characters_xml_forbids_never_reach_a_story_news_or_announcement(e
         assert [a.text for a in session.exec(select(Announcement))] == [clean]
     lines = await student.send(text="/gui Dòng một\tcột\r\nDòng hai của một câu chuyện dài.")
     assert "#3" in text_of(lines) and _stories(engine)[-1].text == "Dòng một\tcột\r\nDòng hai của một câu chuyện dài."
+
+
+async def test_the_author_is_told_which_personal_data_will_be_hidden(student):
+    await student.join()
+    told = text_of(await student.say(
+        "/gui Em nhặt được ví của bạn Tuấn, có CCCD 001204012345 trong ví, ai biết gọi 0912 345 678 giúp em."
+    ))
+    assert "#1" in told and "sẽ được che khi đăng" in told
+    assert "số căn cước (CCCD) 00••••••••45" in told and "số điện thoại 09•• ••• •78" in told
+    assert "001204012345" not in told and "0912 345 678" not in told
+
+    plain = text_of(await student.say("/gui Hôm nay lớp mình đi trồng cây ở bản Phja Đén, ai cũng vui."))
+    assert "#2" in plain and "che khi đăng" not in plain
+
+
+LONG_STORY = "Sáng nay lớp Điện dân dụng đi sửa đèn đường cho bản Nà Giàng, bà con mời cả lớp ở lại ăn trưa."
+
+
+async def test_a_story_typed_without_gui_is_offered_and_sent_only_on_a_tap_even_after_a_restart(
+    engine, channels, config, student
+):
+    from bot.core import Core
+
+    await student.join()
+    for noise in ("ok", "hi", "???"):
+        assert text_of(await student.say(noise)) == texts.PLAIN_TEXT_HINT
+    [offer] = await student.say(LONG_STORY)
+    assert "gửi tin nhắn này làm câu chuyện" in offer.text and "Nà Giàng" in offer.text
+    assert [b.data for b in offer.buttons[0]] == ["draft:send", "draft:drop"]
+    assert _stories(engine) == []
+
+    restarted = Person(Core(engine=engine, config=config, channels=channels), channels["telegram"], "101", "Lan")
+    assert "#1" in text_of(await restarted.press("draft:send"))
+    [story] = _stories(engine)
+    assert story.text == LONG_STORY and story.status == "pending"
+    assert text_of(await restarted.press("draft:send")) == texts.OPTION_EXPIRED  # sent once
+
+
+async def test_a_declined_offer_keeps_nothing_and_a_typed_number_answers_on_zalo(engine, core, channels, student):
+    await student.join()
+    await student.say(LONG_STORY)
+    assert text_of(await student.say("2")) == texts.OFFER_DROPPED
+    assert _stories(engine) == [] and _draft(engine, "101") is None
+
+    zalo = Person(core, channels["zalo"], "501", "Tuấn")
+    await zalo.join()
+    await zalo.say(LONG_STORY + " 0912 345 678")
+    told = text_of(await zalo.say("1"))
+    assert "#1" in told and "số điện thoại" in told  # screened as /gui screens
+
+
+async def test_an_offered_story_meets_the_daily_limit_and_bans_as_gui_does(engine, moderator, student):
+    await student.join()
+    for n in range(3):
+        await student.say(f"/gui {STORY} Lần {n}.")
+    assert "đủ giới hạn" in text_of(await student.say(LONG_STORY)) and _draft(engine, "101") is None
+
+    await moderator.say("/chan telegram:101 gửi quảng cáo nhiều lần")
+    assert "gửi quảng cáo" in text_of(await student.say(LONG_STORY))
+    assert len(_stories(engine)) == 3 and _draft(engine, "101") is None
+
+
+def _draft(engine, platform_id: str) -> str | None:
+    with session_scope(engine) as session:
+        return session.exec(select(Member.draft).where(Member.platform_id == platform_id)).one()
+
+
+async def test_the_name_choice_survives_other_messages_and_changes_any_time(clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join(adult=True)
+    asked = text_of(await student.say(f"/gui {STORY}"))
+    assert "/ten 1" in asked  # the question says how to answer it later
+    await student.say("/huongdan")  # the question's numbers no longer pick its options
+    mine = text_of(await student.say("/bai"))
+    assert "đang chờ duyệt · chỉ tên trường" in mine and "/ten" in mine
+    [question] = await student.say("/ten 1")
+    assert [b.data for b in question.buttons[0]] == ["showname:1:no", "showname:1:yes"]
+    assert text_of(await student.say("2")) == texts.SHOW_NAME_SET.format(id=1)
+    assert "kèm tên bạn" in text_of(await student.say("/bai"))
+
+    await moderator.say("/duyet 1")
+    await moderator.say("/dang ngay")
+    assert text_of(await student.press("showname:1:no")) == texts.SHOW_NAME_UNSET.format(id=1)  # taken off
+    assert text_of(await student.press("showname:1:yes")) == texts.SHOW_NAME_TOO_LATE.format(id=1)
+    assert text_of(await student.say("/ten 9")) == texts.USAGE.format(usage=texts.NAME_USAGE)  # not theirs
+
+
+async def test_a_child_is_never_offered_the_name_choice(core, channels):
+    child = Person(core, channels["telegram"], "102", "Bé Na")
+    await child.join(adult=False)
+    await child.say(f"/gui {STORY}")
+    assert "/ten" not in text_of(await child.say("/huongdan")) and "tên trường" not in text_of(await child.say("/bai"))
+    assert text_of(await child.say("/ten 1")) == texts.SHOW_NAME_CHILD
+
+
+async def test_erasing_drops_a_story_still_offered(engine, student):
+    await student.join()
+    await student.say(LONG_STORY)
+    await student.say("/xoa")
+    await student.press("erase:yes")
+    with session_scope(engine) as session:
+        assert session.exec(select(Member.draft)).all() == [None]

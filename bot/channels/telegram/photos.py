@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 
 from bot.channels.base import ChannelError
 from bot.channels.telegram.updates import largest_file_id
+from bot.threads import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ Download = Callable[[str], Awaitable[bytes]]
 class PhotoStore(Protocol):
     """What the channel needs of the media store."""
 
-    def save(self, data: bytes) -> str: ...
+    def save_received(self, data: bytes) -> str: ...
 
     def path(self, ref: str | None) -> Path | None: ...
 
@@ -79,7 +80,7 @@ class Photos:
             return kept
         try:
             found = await call("getFile", file_id=file_id)
-            ref = self.store.save(await download(found["file_path"]))
+            ref = await off_loop(self.store.save_received, await download(found["file_path"]))
         except (TelegramError, KeyError, TypeError, ValueError, OSError) as error:
             log.warning("Telegram: photo kept by file_id only, not copied: %s", error)
             return None

@@ -20,6 +20,7 @@ from storage.db import session_scope
 from storage.models import Story
 from tests.channels.zalo.conftest import Recorder
 from tests.conftest import RecordingChannel
+from tests.fakes.pictures import PLACE, metadata_of, phone_photo, upright_red_on_top
 from tests.fakes.zalo_api import IMAGE, JPEG, Fault, make_update
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -259,3 +260,30 @@ async def test_a_school_announcement_is_confirmed_by_number_and_says_its_school(
         pass
     push = student.inbox()[-1]["text"]
     assert push.startswith(f"📣 Thông báo của {SCHOOL}") and "dọn vệ sinh" in push
+
+
+async def test_a_phone_photo_is_kept_and_published_upright_without_its_place(zalo, engine, bot, people, tmp_path):
+    student, admin = people("z-109", "Hà"), people(ADMIN, "Cô Hoa")
+    zalo.files["photo.jpg"] = phone_photo()  # sideways, with GPS, device and XMP
+    await photo_story(zalo, student, admin)
+    with session_scope(engine) as session:
+        kept = session.exec(select(Story.photo)).one()
+    await push_now(engine, bot[0], admin)
+
+    fetched = student.inbox()[-1]["photo_bytes"]  # what Zalo fetched from the public /media/ address
+    assert metadata_of(fetched) == {} and upright_red_on_top(fetched)
+    assert PLACE.encode() not in fetched and b"PhoneMaker" not in fetched
+    stored = [path.read_bytes() for path in tmp_path.rglob(kept.removeprefix("media:"))]
+    assert stored == [fetched]
+
+
+async def test_a_story_typed_without_gui_is_sent_with_one_number(engine, people):
+    student = people("z-110", "Hà")
+    await student.join()
+    offer = text_of(await student.say(STORY))
+    assert "1. " + texts.OFFER_SEND in offer
+    with session_scope(engine) as session:
+        assert session.exec(select(Story)).all() == []
+    assert "#1" in text_of(await student.say(option_number(offer, texts.OFFER_SEND)))
+    with session_scope(engine) as session:
+        assert session.exec(select(Story.text)).one() == STORY
