@@ -1,16 +1,9 @@
 """Screening on real Vietnamese texts, and its precision and recall on a labelled set."""
 
-from pathlib import Path
-
 import pytest
 
-from content.screening import PERSONAL, duplicate_of, mask, screen, substance
-
-CASES = Path(__file__).with_name("screening_cases.tsv")
-
-
-def _kinds(text: str) -> set[str]:
-    return {finding.kind for finding in screen(text)}
+from content.screening import duplicate_of, mask, screen, substance
+from tests.content.screening_scores import FLOOR, kinds, labelled_cases, misses, scores
 
 
 @pytest.mark.parametrize("text, kind, shown", [
@@ -62,7 +55,7 @@ def test_the_same_or_nearly_the_same_text_is_a_duplicate():
     assert duplicate_of("ban tu nhat duoc vi va tra lai nguoi mat o cho Xanh!!", earlier) == 4
     assert duplicate_of("Bạn Tú nhặt được ví và trả lại người mất ở chợ Xanh hôm qua.", earlier) == 4
     assert duplicate_of("Lớp em trồng cây ở sân trường sáng nay.", earlier) is None
-    assert _kinds("Bạn Tú nhặt được ví và trả lại người mất ở chợ Xanh.") == set()
+    assert kinds("Bạn Tú nhặt được ví và trả lại người mất ở chợ Xanh.") == set()
 
 
 def test_only_letters_and_digits_count():
@@ -70,21 +63,15 @@ def test_only_letters_and_digits_count():
     assert substance("Tin tốt 2026") == 10
 
 
-def test_precision_and_recall_on_the_labelled_set(capsys):
-    cases = [line.split("\t", 1) for line in CASES.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    assert len(cases) >= 100
-    scores = {}
-    for group, label, flagged in (("PII", "pii", PERSONAL), ("insults", "insult", ("offensive",))):
-        hits = [(label_ == label, bool(_kinds(text) & set(flagged))) for label_, text in cases]
-        true_positive = sum(1 for expected, got in hits if expected and got)
-        precision = true_positive / max(1, sum(got for _, got in hits))
-        recall = true_positive / sum(expected for expected, _ in hits)
-        scores[group] = (precision, recall)
-    links = [bool(_kinds(text) & {"link", "handle"}) for label, text in cases if label == "link"]
-    false_pii = [text for label, text in cases if label == "clean" and _kinds(text) & set(PERSONAL)]
-    with capsys.disabled():
-        for group, (precision, recall) in scores.items():
-            print(f"\nscreening {group}: precision {precision:.2f}, recall {recall:.2f} ({len(cases)} texts)", end="")
-    assert scores["PII"][1] == 1.0 and scores["insults"][1] >= 0.9
-    assert false_pii == [] and all(links)
-    assert not [text for label, text in cases if label == "clean" and _kinds(text)]
+def test_precision_and_recall_on_the_labelled_set():
+    """Each at FLOOR or above for personal data and for insults (`make bench` prints the figures)."""
+    cases = labelled_cases()
+    assert len(cases) >= 300
+    for group, (precision, recall) in scores(cases).items():
+        assert precision >= FLOOR and recall >= FLOOR, (group, precision, recall, misses(cases, group))
+
+
+def test_links_are_found_and_clean_texts_are_not_flagged():
+    cases = labelled_cases()
+    assert all(kinds(text) & {"link", "handle"} for label, text in cases if label == "link")
+    assert [text for label, text in cases if label == "clean" and kinds(text)] == []
