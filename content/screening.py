@@ -24,6 +24,18 @@ WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
 # Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link.
 _EMAIL = re.compile(r"[\w.+-]+[^\S\n]{0,3}@[^\S\n]{0,3}[\w-]+(?:\.[\w-]+)+")
+# An e-mail written for people to read and robots to miss: "lan (at) gmail (dot) com",
+# "lan a còng gmail chấm com", "lan@gmail". It ends at a known ending or names a mail provider.
+_AT_WORD = r"(?:@|at|a\s?còng|a\s?cong)"
+_DOT_WORD = r"(?:\.|dot|chấm|cham)"
+_SPELLED_AT = rf"(?:\s*[(\[{{]\s*{_AT_WORD}\s*[)\]}}]\s*|\s+{_AT_WORD}\s+|\s?@\s?)"
+_SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+(?:dot|chấm|cham)\s+|\s?\.\s?)"
+_PROVIDER = r"(?:gmail|yahoo|hotmail|outlook|icloud)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?P<local>[\w.+-]+){_SPELLED_AT}(?P<domain>{_PROVIDER}(?:{_SPELLED_DOT}[\w-]+)*"
+    rf"|[\w-]+(?:{_SPELLED_DOT}[\w-]+)*{_SPELLED_DOT}(?:com|vn|net|org|edu|gov|info))\b",
+    re.IGNORECASE,
+)
 # A link ends before the punctuation that follows it in a sentence.
 _URL = re.compile(
     r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
@@ -46,11 +58,15 @@ _SERVICE_NUMBERS = (phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNu
 # A letter typed for a digit beside digits ("o912 345 678", "09l2"): read as the digit.
 _LETTER_DIGIT = re.compile(r"(?<![^\W\d_])[oOlI](?=\d)|(?<=\d)[oOlI](?![^\W\d_])")
 _LETTER_DIGITS = str.maketrans("oOlI", "0011")
-# An underscore between digit groups ("0912_345_678") reads as a space.
-_DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
-# A number spelled in words, one word a digit ("không chín một hai…"), with or without diacritics.
-_DIGIT_WORDS = frozenset("khong mot hai ba bon tu nam lam sau bay tam chin".split())
+# An underscore or a star between digit groups ("0912_345_678", "0912*345*678") reads as a space,
+# and so does a letter glued before a phone number ("sdt0912345678").
+_DIGIT_GLUE = re.compile(r"(?<=\d)[_*](?=\d)|[^\W\d_](?=(?:0|\+84)\d{9}(?!\d))")
+# A number spelled in words, one word a digit ("không chín một hai…", "ko" in chat), with or
+# without diacritics.
+_ZERO_WORDS = frozenset("khong ko hong linh".split())
+_DIGIT_WORDS = _ZERO_WORDS | frozenset("mot hai ba bon tu nam lam sau bay tam chin".split())
 SPELLED_PHONE_DIGITS = 9  # fewer spelled digits in a row are ordinary words ("ba bốn năm")
+SPELLED_PHONE_WORDS = 3  # fewer words among digit groups are a sentence ("không hai 2024 2025")
 _TEENCODE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "j": "i", "z": "d"})
 
 
@@ -127,14 +143,14 @@ def _spelled_phones(text: str) -> list[Finding]:
     starting with a zero as Vietnamese numbers do (children counting "một, hai, ba…" are not)."""
     findings, run = [], []
     for match in [*_TOKEN.finditer(text), None]:
-        numeric = match is not None and (match.group().isdigit() or _skeleton(match.group()) in _DIGIT_WORDS)
+        numeric = match is not None and (match.group().isdigit() or _bare(match.group()) in _DIGIT_WORDS)
         if numeric and (not run or not text[run[-1].end() : match.start()].strip(" ,.-")):
             run.append(match)
             continue
         words = sum(1 for m in run if not m.group().isdigit())
-        zero = bool(run) and (_skeleton(run[0].group()) == "khong" or run[0].group().startswith("0"))
+        zero = bool(run) and (_bare(run[0].group()) in _ZERO_WORDS or run[0].group().startswith("0"))
         digits = words + sum(len(m.group()) for m in run if m.group().isdigit())
-        if zero and words >= SPELLED_PHONE_DIGITS - 2 and digits >= SPELLED_PHONE_DIGITS:
+        if zero and words >= SPELLED_PHONE_WORDS and SPELLED_PHONE_DIGITS <= digits <= SPELLED_PHONE_DIGITS + 2:
             findings.append(Finding("phone", run[0].start(), run[-1].end(), _spelled_shown(text, run)))
         run = [match] if numeric else []
     return findings
@@ -151,12 +167,19 @@ def _spelled_shown(text: str, run: list[re.Match]) -> str:
 
 
 def _spaced(text: str) -> str:
-    """The text with underscores between digits read as spaces, at the same length."""
-    return _DIGIT_UNDERSCORE.sub(" ", text)
+    """The text with underscores and stars between digits, and a letter glued before a phone
+    number, read as spaces, at the same length."""
+    return _DIGIT_GLUE.sub(" ", text)
 
 
 def _emails(text: str) -> list[Finding]:
-    return [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
+    """E-mails as written, then those spelled out, shown as the address they stand for."""
+    findings = [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
+    for match in _SPELLED_EMAIL.finditer(text):
+        if not any(f.start < match.end() and match.start() < f.end for f in findings):
+            domain = ".".join(re.split(_SPELLED_DOT, match["domain"], flags=re.IGNORECASE)).lower()
+            findings.append(Finding("email", match.start(), match.end(), _hidden("email", f"{match['local']}@{domain}")))
+    return sorted(findings, key=lambda f: f.start)
 
 
 def _links(text: str) -> list[Finding]:
@@ -184,8 +207,33 @@ def _digit_runs(text: str) -> list[Finding]:
 
 
 def _offensive(text: str) -> list[Finding]:
-    """Whole words in a row matching an entry of the list; the longest entry wins."""
+    """Entries of the list as words typed, then as words typed apart and joined back ("đ.m")."""
     tokens = [_Token(m.start(), m.end(), _exact(m.group()), _skeleton(m.group())) for m in _TOKEN.finditer(text)]
+    findings = _entry_matches(text, tokens)
+    joined = _joined(text, tokens)
+    if len(joined) < len(tokens):
+        findings += [f for f in _entry_matches(text, joined) if not any(f.start < g.end and g.start < f.end for g in findings)]
+    return sorted(findings, key=lambda f: f.start)
+
+
+def _joined(text: str, tokens: list[_Token]) -> list[_Token]:
+    """The tokens with pieces of one word joined: letters apart ("d m m", "đ.ị.t") and a short
+    piece behind a dot or a dash ("đ.mm", "dit.me")."""
+    runs: list[list[_Token]] = []
+    for before, token in zip([None, *tokens], tokens):
+        glue = text[before.end : token.start] if before else ""
+        apart = before is not None and _SPACES_APART.fullmatch(glue) and token.end - token.start == before.end - before.start == 1
+        tight = before is not None and _TIGHT_GLUE.fullmatch(glue) and min(token.end - token.start, before.end - before.start) <= 2
+        if apart or tight:
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    words = ["".join(text[t.start : t.end] for t in run) for run in runs]
+    return [_Token(run[0].start, run[-1].end, _exact(word), _skeleton(word)) for run, word in zip(runs, words)]
+
+
+def _entry_matches(text: str, tokens: list[_Token]) -> list[Finding]:
+    """Whole words in a row matching an entry of the list; the longest entry wins."""
     exact_index, plain_index = _entries()
     findings, index = [], 0
     while index < len(tokens):
@@ -220,9 +268,15 @@ class _Token:
     plain: str  # no diacritics, chat spellings undone
 
 
+_SPACES_APART = re.compile(r"[^\S\n]{1,2}")
+_TIGHT_GLUE = re.compile(r"[.\-_*']{1,3}")
+
+
 @cache
 def _entries() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]]:
-    """The word list as two indexes by first word: entries matched as written, and plain ones."""
+    """The word list as two indexes by first word: entries matched as written, and plain ones.
+    A phrase also counts written as one word ("ditme", "duma"), with or without diacritics:
+    joined, its words are never an everyday word."""
     exact: dict[str, list[tuple[str, ...]]] = {}
     plain: dict[str, list[tuple[str, ...]]] = {}
     for line in WORDS_FILE.read_text(encoding="utf-8").splitlines():
@@ -235,27 +289,46 @@ def _entries() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[s
         else:
             words = tuple(_skeleton(word) for word in _TOKEN.findall(line))
             plain.setdefault(words[0], []).append(words)
+        if len(words) > 1:
+            one_word = _skeleton("".join(_TOKEN.findall(line.lstrip("="))))
+            plain.setdefault(one_word, []).append((one_word,))
     return exact, plain
 
 
+@lru_cache(maxsize=65_536)
 def _exact(word: str) -> str:
-    return _squeeze(unicodedata.normalize("NFC", word).lower())
+    word = unicodedata.normalize("NFC", word).lower()
+    return _squeeze(word, _has_vowel(_bare(word)))
 
 
 @lru_cache(maxsize=65_536)  # a language's everyday words are few: comparing stories reuses them
 def _skeleton(word: str) -> str:
     """A word without diacritics, with the chat spellings of letters undone ("djt" → "dit",
-    "kặc" → "cac", "ngu000" → "nguo"); a number stays a number."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    if any(char.isalpha() for char in bare):
-        bare = re.sub(r"k(?!h)", "c", bare.translate(_TEENCODE))
-    return _squeeze(bare)
+    "kặc" → "cac", "ngu000" → "nguo"); a number stays a number. An abbreviation, without a
+    vowel, keeps its k: "ck" (chồng) and "vk" (vợ) are not "cc"."""
+    bare = _bare(word)
+    if not any(char.isalpha() for char in bare):
+        return _squeeze(bare, vowel=False)
+    bare = bare.translate(_TEENCODE)
+    vowel = _has_vowel(bare)
+    bare = _squeeze(bare, vowel)  # before k → c, so that "fuckkk" is "fuck"
+    return re.sub(r"k(?!h)", "c", bare) if vowel else bare
 
 
-def _squeeze(word: str) -> str:
-    """Letters typed three times or more count once ("nguuuu" → "ngu")."""
-    return re.sub(r"(.)\1{2,}", r"\1", word)
+def _bare(word: str) -> str:
+    """The word in lower case without diacritics."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _has_vowel(word: str) -> bool:
+    return any(char in "aeiouy" for char in word)
+
+
+def _squeeze(word: str, vowel: bool) -> str:
+    """Letters typed again count once in a word ("nguuu", "lozz"): Vietnamese words double no
+    letter. An abbreviation can ("dmm", "cc"): there only three or more count once."""
+    return re.sub(r"(.)\1+" if vowel else r"(.)\1{2,}", r"\1", word)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
