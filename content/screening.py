@@ -22,18 +22,22 @@ DOT = "•"
 NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
 WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
-# Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link.
-_EMAIL = re.compile(r"[\w.+-]+[^\S\n]{0,3}@[^\S\n]{0,3}[\w-]+(?:\.[\w-]+)+")
+_MAIL_ENDINGS = "com|vn|net|org|edu|gov|info"
+# Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link; a space
+# before the @ only is a handle ("Instagram @doan.cb") unless the address ends as one does.
+_EMAIL = re.compile(
+    rf"[\w.+-]+(?:[^\S\n]{{0,3}}@[^\S\n]{{1,3}}|@|[^\S\n]{{1,3}}@(?=[\w.-]+\.(?:{_MAIL_ENDINGS})\b))[\w-]+(?:\.[\w-]+)+"
+)
 # An e-mail written for people to read and robots to miss: "lan (at) gmail (dot) com",
 # "lan a còng gmail chấm com", "lan@gmail". It ends at a known ending or names a mail provider.
-_AT_WORD = r"(?:@|at|a\s?còng|a\s?cong)"
+_AT_WORD = r"(?:at|a\s?còng|a\s?cong)"
 _DOT_WORD = r"(?:\.|dot|chấm|cham)"
-_SPELLED_AT = rf"(?:\s*[(\[{{]\s*{_AT_WORD}\s*[)\]}}]\s*|\s+{_AT_WORD}\s+|\s?@\s?)"
+_SPELLED_AT = rf"(?:\s*[(\[{{]\s*(?:@|a|{_AT_WORD})\s*[)\]}}]\s*|\s+{_AT_WORD}\s+|\s?@\s?)"
 _SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+(?:dot|chấm|cham)\s+|\s?\.\s?)"
 _PROVIDER = r"(?:gmail|yahoo|hotmail|outlook|icloud)"
 _SPELLED_EMAIL = re.compile(
     rf"(?P<local>[\w.+-]+){_SPELLED_AT}(?P<domain>{_PROVIDER}(?:{_SPELLED_DOT}[\w-]+)*"
-    rf"|[\w-]+(?:{_SPELLED_DOT}[\w-]+)*{_SPELLED_DOT}(?:com|vn|net|org|edu|gov|info))\b",
+    rf"|[\w-]+(?:{_SPELLED_DOT}[\w-]+)*{_SPELLED_DOT}(?:{_MAIL_ENDINGS}))\b",
     re.IGNORECASE,
 )
 # A link ends before the punctuation that follows it in a sentence.
@@ -46,7 +50,7 @@ _URL = re.compile(
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{3,32}")
 # Digits grouped by single spaces, dots or dashes ("0012 0300 4567"); no group shorter than 3,
 # so a score "3-2" or a date never joins a run.
-_DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w,-]|\.\d)")
+_DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w-]|[.,]\d)")
 # An amount of money is not an account: "150000000 đồng", "2000000đ", "500000 VND".
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong)\b", re.IGNORECASE)
 _TOKEN = re.compile(r"[\w@$]+")
