@@ -34,6 +34,8 @@ _AT_WORD = r"(?:at|a\s?còng|a\s?cong)"
 _DOT_WORD = r"(?:\.|dot|chấm|cham)"
 _SPELLED_AT = rf"(?:\s*[(\[{{]\s*(?:@|a|{_AT_WORD})\s*[)\]}}]\s*|\s+{_AT_WORD}\s+|\s?@\s?)"
 _SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+(?:dot|chấm|cham)\s+|\s?\.\s?)"
+# Most texts have no sign of an e-mail: they skip the slower patterns.
+_AT_SIGN = re.compile(r"@|\bat\b|\ba\s?c[oò]ng\b|[(\[{]\s*a\s*[)\]}]", re.IGNORECASE)
 _PROVIDER = r"(?:gmail|yahoo|hotmail|outlook|icloud)"
 _SPELLED_EMAIL = re.compile(
     rf"(?P<local>[\w.+-]+){_SPELLED_AT}(?P<domain>{_PROVIDER}(?:{_SPELLED_DOT}[\w-]+)*"
@@ -64,7 +66,9 @@ _LETTER_DIGIT = re.compile(r"(?<![^\W\d_])[oOlI](?=\d)|(?<=\d)[oOlI](?![^\W\d_])
 _LETTER_DIGITS = str.maketrans("oOlI", "0011")
 # An underscore or a star between digit groups ("0912_345_678", "0912*345*678") reads as a space,
 # and so does a letter glued before a phone number ("sdt0912345678").
-_DIGIT_GLUE = re.compile(r"(?<=\d)[_*](?=\d)|[^\W\d_](?=(?:0|\+84)\d{9}(?!\d))")
+# (Both start at the separator or the number, not at the letter: most characters are letters.)
+_DIGIT_GLUE = re.compile(r"[_*](?<=\d[_*])(?=\d)")
+_GLUED_PHONE = re.compile(r"[0+](?<=[^\W\d_][0+])(?:(?<=0)|(?<=\+)84)\d{9}(?!\d)")
 # A number spelled in words, one word a digit ("không chín một hai…", "ko" in chat), with or
 # without diacritics.
 _ZERO_WORDS = frozenset("khong ko hong linh".split())
@@ -173,11 +177,16 @@ def _spelled_shown(text: str, run: list[re.Match]) -> str:
 def _spaced(text: str) -> str:
     """The text with underscores and stars between digits, and a letter glued before a phone
     number, read as spaces, at the same length."""
-    return _DIGIT_GLUE.sub(" ", text)
+    text = _DIGIT_GLUE.sub(" ", text)
+    for match in _GLUED_PHONE.finditer(text):
+        text = text[: match.start() - 1] + " " + text[match.start() :]
+    return text
 
 
 def _emails(text: str) -> list[Finding]:
     """E-mails as written, then those spelled out, shown as the address they stand for."""
+    if not _AT_SIGN.search(text):
+        return []
     findings = [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
     for match in _SPELLED_EMAIL.finditer(text):
         if not any(f.start < match.end() and match.start() < f.end for f in findings):
@@ -319,6 +328,7 @@ def _skeleton(word: str) -> str:
     return re.sub(r"k(?!h)", "c", bare) if vowel else bare
 
 
+@lru_cache(maxsize=65_536)
 def _bare(word: str) -> str:
     """The word in lower case without diacritics."""
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
