@@ -2,25 +2,25 @@
 
 Usage: `screen(text, earlier=[(id, text), …])` returns `Finding`s; `mask(text)` is the text as it
 may be published, with what was detected hidden (`0912 345 678` → `09•• ••• •78`).
-Screening only flags: the moderator decides. The offensive words are data, in
-`offensive_words.txt` beside this module.
+Screening only flags: the moderator decides. Offensive words are found by `content.offensive`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
 
 import phonenumbers
+
+from content import offensive
+from content.offensive import TOKEN as _TOKEN
+from content.offensive import bare as _bare
+from content.offensive import skeleton as _skeleton
 
 PERSONAL = ("phone", "cccd", "idnumber", "email", "bank")
 DOT = "•"
 NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
-WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
 _MAIL_ENDINGS = "com|vn|net|org|edu|gov|info"
 # Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link; a space
@@ -55,7 +55,6 @@ _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{3,32}")
 _DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w-]|[.,]\d)")
 # An amount of money is not an account: "150000000 đồng", "2000000đ", "500000 VND".
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[\w@$]+")
 # A year ("2023 2024 2025" is three school years, not an ID number).
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Numbers organisations publish (toll-free 1800, shared-cost 1900): nobody's personal number.
@@ -75,7 +74,6 @@ _ZERO_WORDS = frozenset("khong ko hong linh".split())
 _DIGIT_WORDS = _ZERO_WORDS | frozenset("mot hai ba bon tu nam lam sau bay tam chin".split())
 SPELLED_PHONE_DIGITS = 9  # fewer spelled digits in a row are ordinary words ("ba bốn năm")
 SPELLED_PHONE_WORDS = 3  # fewer words among digit groups are a sentence ("không hai 2024 2025")
-_TEENCODE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "j": "i", "z": "d"})
 
 
 @dataclass(frozen=True)
@@ -220,129 +218,7 @@ def _digit_runs(text: str) -> list[Finding]:
 
 
 def _offensive(text: str) -> list[Finding]:
-    """Entries of the list as words typed, then as words typed apart and joined back ("đ.m")."""
-    tokens = [_Token(m.start(), m.end(), _exact(m.group()), _skeleton(m.group())) for m in _TOKEN.finditer(text)]
-    findings = _entry_matches(text, tokens)
-    joined = _joined(text, tokens)
-    if len(joined) < len(tokens):
-        findings += [f for f in _entry_matches(text, joined) if not any(f.start < g.end and g.start < f.end for g in findings)]
-    return sorted(findings, key=lambda f: f.start)
-
-
-def _joined(text: str, tokens: list[_Token]) -> list[_Token]:
-    """The tokens with pieces of one word joined: letters apart ("d m m", "đ.ị.t") and a short
-    piece behind a dot or a dash ("đ.mm", "dit.me")."""
-    runs: list[list[_Token]] = []
-    for before, token in zip([None, *tokens], tokens):
-        glue = text[before.end : token.start] if before else ""
-        apart = before is not None and _SPACES_APART.fullmatch(glue) and token.end - token.start == before.end - before.start == 1
-        tight = before is not None and _TIGHT_GLUE.fullmatch(glue) and min(token.end - token.start, before.end - before.start) <= 2
-        if apart or tight:
-            runs[-1].append(token)
-        else:
-            runs.append([token])
-    words = ["".join(text[t.start : t.end] for t in run) for run in runs]
-    return [_Token(run[0].start, run[-1].end, _exact(word), _skeleton(word)) for run, word in zip(runs, words)]
-
-
-def _entry_matches(text: str, tokens: list[_Token]) -> list[Finding]:
-    """Whole words in a row matching an entry of the list; the longest entry wins."""
-    exact_index, plain_index = _entries()
-    findings, index = [], 0
-    while index < len(tokens):
-        token = tokens[index]
-        candidates = [(e, True) for e in exact_index.get(token.exact, ())] + [(e, False) for e in plain_index.get(token.plain, ())]
-        for entry, exact in sorted(candidates, key=lambda c: -len(c[0])):
-            if len(entry) == 1 and _is_unit(text, tokens, index, entry[0]):
-                continue
-            window = tokens[index : index + len(entry)]
-            if len(window) == len(entry) and all((t.exact if exact else t.plain) == w for t, w in zip(window, entry)):
-                findings.append(Finding("offensive", token.start, window[-1].end, text[token.start : window[-1].end]))
-                index += len(entry) - 1
-                break
-        index += 1
-    return findings
-
-
-def _is_unit(text: str, tokens: list[_Token], index: int, entry: str) -> bool:
-    """An abbreviation right after a number is a unit of measure ("5 dm", "xe 50 cc")."""
-    before = tokens[index - 1] if index else None
-    return (
-        before is not None and not set(entry) & set("aeiouy")
-        and text[before.start : before.end].isdigit() and not text[before.end : tokens[index].start].strip()
-    )
-
-
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    exact: str  # lower case, diacritics kept
-    plain: str  # no diacritics, chat spellings undone
-
-
-_SPACES_APART = re.compile(r"[^\S\n]{1,2}")
-_TIGHT_GLUE = re.compile(r"[.\-_*']{1,3}")
-
-
-@cache
-def _entries() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]]:
-    """The word list as two indexes by first word: entries matched as written, and plain ones.
-    A phrase also counts written as one word ("ditme", "duma"), with or without diacritics:
-    joined, its words are never an everyday word."""
-    exact: dict[str, list[tuple[str, ...]]] = {}
-    plain: dict[str, list[tuple[str, ...]]] = {}
-    for line in WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("="):
-            words = tuple(_exact(word) for word in _TOKEN.findall(line[1:]))
-            exact.setdefault(words[0], []).append(words)
-        else:
-            words = tuple(_skeleton(word) for word in _TOKEN.findall(line))
-            plain.setdefault(words[0], []).append(words)
-        if len(words) > 1:
-            one_word = _skeleton("".join(_TOKEN.findall(line.lstrip("="))))
-            plain.setdefault(one_word, []).append((one_word,))
-    return exact, plain
-
-
-@lru_cache(maxsize=65_536)
-def _exact(word: str) -> str:
-    word = unicodedata.normalize("NFC", word).lower()
-    return _squeeze(word, _has_vowel(_bare(word)))
-
-
-@lru_cache(maxsize=65_536)  # a language's everyday words are few: comparing stories reuses them
-def _skeleton(word: str) -> str:
-    """A word without diacritics, with the chat spellings of letters undone ("djt" → "dit",
-    "kặc" → "cac", "ngu000" → "nguo"); a number stays a number. An abbreviation, without a
-    vowel, keeps its k: "ck" (chồng) and "vk" (vợ) are not "cc"."""
-    bare = _bare(word)
-    if not any(char.isalpha() for char in bare):
-        return _squeeze(bare, vowel=False)
-    bare = bare.translate(_TEENCODE)
-    vowel = _has_vowel(bare)
-    bare = _squeeze(bare, vowel)  # before k → c, so that "fuckkk" is "fuck"
-    return re.sub(r"k(?!h)", "c", bare) if vowel else bare
-
-
-@lru_cache(maxsize=65_536)
-def _bare(word: str) -> str:
-    """The word in lower case without diacritics."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d").replace("Đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _has_vowel(word: str) -> bool:
-    return any(char in "aeiouy" for char in word)
-
-
-def _squeeze(word: str, vowel: bool) -> str:
-    """Letters typed again count once in a word ("nguuu", "lozz"): Vietnamese words double no
-    letter. An abbreviation can ("dmm", "cc"): there only three or more count once."""
-    return re.sub(r"(.)\1+" if vowel else r"(.)\1{2,}", r"\1", word)
+    return [Finding("offensive", start, end, text[start:end]) for start, end in offensive.spans(text)]
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
