@@ -14,9 +14,6 @@ from dataclasses import dataclass
 import phonenumbers
 
 from content import offensive
-from content.offensive import TOKEN as _TOKEN
-from content.offensive import bare as _bare
-from content.offensive import skeleton as _skeleton
 
 PERSONAL = ("phone", "cccd", "idnumber", "email", "bank")
 DOT = "•"
@@ -148,13 +145,13 @@ def _spelled_phones(text: str) -> list[Finding]:
     SPELLED_PHONE_DIGITS or more in a row, most of them words (years between words are not),
     starting with a zero as Vietnamese numbers do (children counting "một, hai, ba…" are not)."""
     findings, run = [], []
-    for match in [*_TOKEN.finditer(text), None]:
-        numeric = match is not None and (match.group().isdigit() or _bare(match.group()) in _DIGIT_WORDS)
+    for match in [*offensive.TOKEN.finditer(text), None]:
+        numeric = match is not None and (match.group().isdigit() or offensive.bare(match.group()) in _DIGIT_WORDS)
         if numeric and (not run or not text[run[-1].end() : match.start()].strip(" ,.-")):
             run.append(match)
             continue
         words = sum(1 for m in run if not m.group().isdigit())
-        zero = bool(run) and (_bare(run[0].group()) in _ZERO_WORDS or run[0].group().startswith("0"))
+        zero = bool(run) and (offensive.bare(run[0].group()) in _ZERO_WORDS or run[0].group().startswith("0"))
         digits = words + sum(len(m.group()) for m in run if m.group().isdigit())
         if zero and words >= SPELLED_PHONE_WORDS and SPELLED_PHONE_DIGITS <= digits <= SPELLED_PHONE_DIGITS + 2:
             findings.append(Finding("phone", run[0].start(), run[-1].end(), _spelled_shown(text, run)))
@@ -222,7 +219,7 @@ def _offensive(text: str) -> list[Finding]:
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = [_skeleton(word) for word in _TOKEN.findall(text)]
+    words = [offensive.skeleton(word) for word in offensive.TOKEN.findall(text)]
     if len(words) < 3:
         return {tuple(words)} if words else set()
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
