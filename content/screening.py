@@ -2,28 +2,43 @@
 
 Usage: `screen(text, earlier=[(id, text), …])` returns `Finding`s; `mask(text)` is the text as it
 may be published, with what was detected hidden (`0912 345 678` → `09•• ••• •78`).
-Screening only flags: the moderator decides. The offensive words are data, in
-`offensive_words.txt` beside this module.
+Screening only flags: the moderator decides. Offensive words are found by `content.offensive`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
 
 import phonenumbers
+
+from content import offensive
 
 PERSONAL = ("phone", "cccd", "idnumber", "email", "bank")
 DOT = "•"
 NEAR_DUPLICATE = 0.8  # share of three-word runs two stories have in common
-WORDS_FILE = Path(__file__).with_name("offensive_words.txt")
 
-# Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link.
-_EMAIL = re.compile(r"[\w.+-]+[^\S\n]{0,3}@[^\S\n]{0,3}[\w-]+(?:\.[\w-]+)+")
+_MAIL_ENDINGS = "com|vn|net|org|edu|gov|info"
+# Spaces around the @ ("lan @ gmail.com") still make an e-mail, not a name beside a link; a space
+# before the @ only is a handle ("Instagram @doan.cb") unless the address ends as one does.
+_EMAIL = re.compile(
+    rf"[\w.+-]+(?:[^\S\n]{{0,3}}@[^\S\n]{{1,3}}|@|[^\S\n]{{1,3}}@(?=[\w.-]+\.(?:{_MAIL_ENDINGS})\b))[\w-]+(?:\.[\w-]+)+"
+)
+# An e-mail written for people to read and robots to miss: "lan (at) gmail (dot) com",
+# "lan a còng gmail chấm com", "lan@gmail". It ends at a known ending or names a mail provider.
+_AT_WORD = r"(?:at|a\s?còng|a\s?cong)"
+_DOT_WORD = r"(?:\.|dot|chấm|cham)"
+_SPELLED_AT = rf"(?:\s*[(\[{{]\s*(?:@|a|{_AT_WORD})\s*[)\]}}]\s*|\s+{_AT_WORD}\s+|\s?@\s?)"
+_SPELLED_DOT = rf"(?:\s*[(\[{{]\s*{_DOT_WORD}\s*[)\]}}]\s*|\s+(?:dot|chấm|cham)\s+|\s?\.\s?)"
+# Most texts have no sign of an e-mail: they skip the slower patterns.
+_AT_SIGN = re.compile(r"@|\bat\b|\ba\s?c[oò]ng\b|[(\[{]\s*a\s*[)\]}]", re.IGNORECASE)
+_PROVIDER = r"(?:gmail|yahoo|hotmail|outlook|icloud)"
+_SPELLED_EMAIL = re.compile(
+    rf"(?P<local>[\w.+-]+){_SPELLED_AT}(?P<domain>{_PROVIDER}(?:{_SPELLED_DOT}[\w-]+)*"
+    rf"|[\w-]+(?:{_SPELLED_DOT}[\w-]+)*{_SPELLED_DOT}(?:{_MAIL_ENDINGS}))\b",
+    re.IGNORECASE,
+)
 # A link ends before the punctuation that follows it in a sentence.
 _URL = re.compile(
     r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
@@ -34,10 +49,9 @@ _URL = re.compile(
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_.]{3,32}")
 # Digits grouped by single spaces, dots or dashes ("0012 0300 4567"); no group shorter than 3,
 # so a score "3-2" or a date never joins a run.
-_DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w,-]|\.\d)")
+_DIGITS = re.compile(r"(?<![\w.,-])\d{3,}(?:[ .-]\d{3,})*(?![\w-]|[.,]\d)")
 # An amount of money is not an account: "150000000 đồng", "2000000đ", "500000 VND".
 _MONEY_AFTER = re.compile(r"\s?(?:đồng|đ|vnđ|vnd|dong)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[\w@$]+")
 # A year ("2023 2024 2025" is three school years, not an ID number).
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Numbers organisations publish (toll-free 1800, shared-cost 1900): nobody's personal number.
@@ -46,12 +60,17 @@ _SERVICE_NUMBERS = (phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNu
 # A letter typed for a digit beside digits ("o912 345 678", "09l2"): read as the digit.
 _LETTER_DIGIT = re.compile(r"(?<![^\W\d_])[oOlI](?=\d)|(?<=\d)[oOlI](?![^\W\d_])")
 _LETTER_DIGITS = str.maketrans("oOlI", "0011")
-# An underscore between digit groups ("0912_345_678") reads as a space.
-_DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
-# A number spelled in words, one word a digit ("không chín một hai…"), with or without diacritics.
-_DIGIT_WORDS = frozenset("khong mot hai ba bon tu nam lam sau bay tam chin".split())
+# An underscore or a star between digit groups ("0912_345_678", "0912*345*678") reads as a space,
+# and so does a letter glued before a phone number ("sdt0912345678").
+# (Both start at the separator or the number, not at the letter: most characters are letters.)
+_DIGIT_GLUE = re.compile(r"[_*](?<=\d[_*])(?=\d)")
+_GLUED_PHONE = re.compile(r"[0+](?<=[^\W\d_][0+])(?:(?<=0)|(?<=\+)84)\d{9}(?!\d)")
+# A number spelled in words, one word a digit ("không chín một hai…", "ko" in chat), with or
+# without diacritics.
+_ZERO_WORDS = frozenset("khong ko hong linh".split())
+_DIGIT_WORDS = _ZERO_WORDS | frozenset("mot hai ba bon tu nam lam sau bay tam chin".split())
 SPELLED_PHONE_DIGITS = 9  # fewer spelled digits in a row are ordinary words ("ba bốn năm")
-_TEENCODE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s", "j": "i", "z": "d"})
+SPELLED_PHONE_WORDS = 3  # fewer words among digit groups are a sentence ("không hai 2024 2025")
 
 
 @dataclass(frozen=True)
@@ -126,15 +145,15 @@ def _spelled_phones(text: str) -> list[Finding]:
     SPELLED_PHONE_DIGITS or more in a row, most of them words (years between words are not),
     starting with a zero as Vietnamese numbers do (children counting "một, hai, ba…" are not)."""
     findings, run = [], []
-    for match in [*_TOKEN.finditer(text), None]:
-        numeric = match is not None and (match.group().isdigit() or _skeleton(match.group()) in _DIGIT_WORDS)
+    for match in [*offensive.TOKEN.finditer(text), None]:
+        numeric = match is not None and (match.group().isdigit() or offensive.bare(match.group()) in _DIGIT_WORDS)
         if numeric and (not run or not text[run[-1].end() : match.start()].strip(" ,.-")):
             run.append(match)
             continue
         words = sum(1 for m in run if not m.group().isdigit())
-        zero = bool(run) and (_skeleton(run[0].group()) == "khong" or run[0].group().startswith("0"))
+        zero = bool(run) and (offensive.bare(run[0].group()) in _ZERO_WORDS or run[0].group().startswith("0"))
         digits = words + sum(len(m.group()) for m in run if m.group().isdigit())
-        if zero and words >= SPELLED_PHONE_DIGITS - 2 and digits >= SPELLED_PHONE_DIGITS:
+        if zero and words >= SPELLED_PHONE_WORDS and SPELLED_PHONE_DIGITS <= digits <= SPELLED_PHONE_DIGITS + 2:
             findings.append(Finding("phone", run[0].start(), run[-1].end(), _spelled_shown(text, run)))
         run = [match] if numeric else []
     return findings
@@ -151,12 +170,24 @@ def _spelled_shown(text: str, run: list[re.Match]) -> str:
 
 
 def _spaced(text: str) -> str:
-    """The text with underscores between digits read as spaces, at the same length."""
-    return _DIGIT_UNDERSCORE.sub(" ", text)
+    """The text with underscores and stars between digits, and a letter glued before a phone
+    number, read as spaces, at the same length."""
+    text = _DIGIT_GLUE.sub(" ", text)
+    for match in _GLUED_PHONE.finditer(text):
+        text = text[: match.start() - 1] + " " + text[match.start() :]
+    return text
 
 
 def _emails(text: str) -> list[Finding]:
-    return [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
+    """E-mails as written, then those spelled out, shown as the address they stand for."""
+    if not _AT_SIGN.search(text):
+        return []
+    findings = [Finding("email", m.start(), m.end(), _hidden("email", m.group())) for m in _EMAIL.finditer(text)]
+    for match in _SPELLED_EMAIL.finditer(text):
+        if not any(f.start < match.end() and match.start() < f.end for f in findings):
+            domain = ".".join(re.split(_SPELLED_DOT, match["domain"], flags=re.IGNORECASE)).lower()
+            findings.append(Finding("email", match.start(), match.end(), _hidden("email", f"{match['local']}@{domain}")))
+    return sorted(findings, key=lambda f: f.start)
 
 
 def _links(text: str) -> list[Finding]:
@@ -184,82 +215,11 @@ def _digit_runs(text: str) -> list[Finding]:
 
 
 def _offensive(text: str) -> list[Finding]:
-    """Whole words in a row matching an entry of the list; the longest entry wins."""
-    tokens = [_Token(m.start(), m.end(), _exact(m.group()), _skeleton(m.group())) for m in _TOKEN.finditer(text)]
-    exact_index, plain_index = _entries()
-    findings, index = [], 0
-    while index < len(tokens):
-        token = tokens[index]
-        candidates = [(e, True) for e in exact_index.get(token.exact, ())] + [(e, False) for e in plain_index.get(token.plain, ())]
-        for entry, exact in sorted(candidates, key=lambda c: -len(c[0])):
-            if len(entry) == 1 and _is_unit(text, tokens, index, entry[0]):
-                continue
-            window = tokens[index : index + len(entry)]
-            if len(window) == len(entry) and all((t.exact if exact else t.plain) == w for t, w in zip(window, entry)):
-                findings.append(Finding("offensive", token.start, window[-1].end, text[token.start : window[-1].end]))
-                index += len(entry) - 1
-                break
-        index += 1
-    return findings
-
-
-def _is_unit(text: str, tokens: list[_Token], index: int, entry: str) -> bool:
-    """An abbreviation right after a number is a unit of measure ("5 dm", "xe 50 cc")."""
-    before = tokens[index - 1] if index else None
-    return (
-        before is not None and not set(entry) & set("aeiouy")
-        and text[before.start : before.end].isdigit() and not text[before.end : tokens[index].start].strip()
-    )
-
-
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    exact: str  # lower case, diacritics kept
-    plain: str  # no diacritics, chat spellings undone
-
-
-@cache
-def _entries() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]]:
-    """The word list as two indexes by first word: entries matched as written, and plain ones."""
-    exact: dict[str, list[tuple[str, ...]]] = {}
-    plain: dict[str, list[tuple[str, ...]]] = {}
-    for line in WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("="):
-            words = tuple(_exact(word) for word in _TOKEN.findall(line[1:]))
-            exact.setdefault(words[0], []).append(words)
-        else:
-            words = tuple(_skeleton(word) for word in _TOKEN.findall(line))
-            plain.setdefault(words[0], []).append(words)
-    return exact, plain
-
-
-def _exact(word: str) -> str:
-    return _squeeze(unicodedata.normalize("NFC", word).lower())
-
-
-@lru_cache(maxsize=65_536)  # a language's everyday words are few: comparing stories reuses them
-def _skeleton(word: str) -> str:
-    """A word without diacritics, with the chat spellings of letters undone ("djt" → "dit",
-    "kặc" → "cac", "ngu000" → "nguo"); a number stays a number."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    if any(char.isalpha() for char in bare):
-        bare = re.sub(r"k(?!h)", "c", bare.translate(_TEENCODE))
-    return _squeeze(bare)
-
-
-def _squeeze(word: str) -> str:
-    """Letters typed three times or more count once ("nguuuu" → "ngu")."""
-    return re.sub(r"(.)\1{2,}", r"\1", word)
+    return [Finding("offensive", start, end, text[start:end]) for start, end in offensive.spans(text)]
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = [_skeleton(word) for word in _TOKEN.findall(text)]
+    words = [offensive.skeleton(word) for word in offensive.TOKEN.findall(text)]
     if len(words) < 3:
         return {tuple(words)} if words else set()
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
