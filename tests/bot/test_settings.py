@@ -16,6 +16,13 @@ from bot.settings import load_settings
         ("TINTOT_WEEKLY_AT", "SUNDAY 19:00"),
         ("TINTOT_TIMEZONE", "Mars/Olympus"),
         ("TINTOT_ADMINS", "viber:1"),
+        ("TINTOT_ADMINS", "telegram:@lan"),
+        ("TINTOT_ADMINS", "zalo:Lan Anh"),
+        ("TINTOT_HTTP_PORT", "8080a"),
+        ("TINTOT_HTTP_PORT", "70000"),
+        ("TELEGRAM_BOT_TOKEN", "123456"),
+        ("TINTOT_PUBLIC_URL", "ftp://tintot.example.vn"),
+        ("DATABASE_URL", "sqlite:///:memory:"),
         ("TELEGRAM_WEBHOOK_SECRET", "short"),
         ("TINTOT_TELEGRAM_RATE", "0"),
         ("TELEGRAM_CHANNEL_ID", "kênh của trường"),
@@ -27,14 +34,15 @@ def test_a_wrong_setting_stops_with_one_line_naming_it(monkeypatch, name, value)
     with pytest.raises(SystemExit) as stop:
         load_settings(_env_file=None)
     message = str(stop.value)
-    assert name in message and "\n" not in message
+    assert message.startswith(f"Cấu hình sai: {name}: ") and "\n" not in message
+    assert "Value error" not in message and "Input should" not in message
 
 
 def test_defaults_and_parsing(monkeypatch):
-    monkeypatch.setenv("TINTOT_ADMINS", "telegram:1, zalo:abc")
+    monkeypatch.setenv("TINTOT_ADMINS", "telegram:123456789, zalo:6ede9afa4a5dad02f44c")
     monkeypatch.setenv("TINTOT_WEEKLY_AT", "sat 08:30")
     settings = load_settings(_env_file=None)
-    assert settings.admins == {("telegram", "1"), ("zalo", "abc")}
+    assert settings.admins == {("telegram", "123456789"), ("zalo", "6ede9afa4a5dad02f44c")}
     assert settings.weekly_at[0] == 5 and settings.weekly_at[1].hour == 8
     assert settings.daily_at.hour == 7 and str(settings.timezone) == "Asia/Ho_Chi_Minh"
 
