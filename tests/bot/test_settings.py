@@ -1,10 +1,12 @@
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 
 
 @pytest.mark.parametrize(
@@ -67,3 +69,20 @@ def test_the_campaign_channel_is_read_as_the_bot_api_takes_it():
     assert settings.telegram_channel_id == "@tintot_caobang"
     with pytest.raises(SystemExit, match="TELEGRAM_CHANNEL_ID: .*-100"):
         load_settings(_env_file=None, telegram_bot_token="1:x", telegram_channel_id="kênh của trường")
+
+
+def _example_settings() -> list[tuple[str, str]]:
+    """`.env.example`'s settings (name, value), commented out or not."""
+    text = (Path(__file__).parents[2] / ".env.example").read_text(encoding="utf-8")
+    return re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=(.*)$", text, flags=re.MULTILINE)
+
+
+def test_env_example_lists_exactly_the_settings_and_loads_as_it_is_uncommented(tmp_path, monkeypatch):
+    names = [name for name, _ in _example_settings()]
+    assert sorted(names) == sorted(name.upper() for name in Settings.model_fields)
+    for name in names:
+        monkeypatch.delenv(name, raising=False)  # the environment would win over the file
+    env_file = tmp_path / ".env"
+    env_file.write_text("\n".join(f"{name}={value}" for name, value in _example_settings()), encoding="utf-8")
+    settings = Settings(_env_file=env_file)
+    assert settings.database_url == "sqlite:///data/tintot.db" and settings.telegram_bot_token is None
