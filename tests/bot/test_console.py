@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy.engine import make_url
 
 STORY = "Lớp mình quyên góp sách vở cho các em ở xã Cần Yên, được hơn 200 cuốn."
@@ -74,9 +75,9 @@ def test_a_push_published_in_the_console_shows_there_and_publish_is_once(databas
         ["/tin Thanh niên xã Đức Long sửa xong con đường vào bản trước mùa mưa.", "/dang ngay", "/tiendo"],
         "--as", "Minh", "--moderator",
     )
-    if "giờ nghỉ" in moderator:  # run at night in Viet Nam: nothing may be pushed, and nothing was
+    if "giờ nghỉ" in moderator:
         assert "Đã đăng" not in moderator
-        return
+        pytest.skip("night in Viet Nam (quiet hours): nothing may be pushed, and nothing was")
     assert "Đã đăng Tin tốt ngày" in moderator
     assert "(gửi tới Lan)\n☀️ Tin tốt hôm nay" in moderator and "1. ❤️" in moderator
     env = dict(os.environ, DATABASE_URL=database_url)
