@@ -6,10 +6,12 @@ first commands do one after another.
 
 import os
 import pty
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 
 import httpx
 
@@ -34,12 +36,18 @@ def _start(folder, stdin) -> subprocess.Popen:  # noqa: ANN001
 
 def _web_address(bot: subprocess.Popen) -> tuple[str, list[str]]:
     """The wall's address as the bot prints it at start, and the lines printed before it."""
-    lines = []
-    for line in bot.stderr:
-        lines.append(line.rstrip("\n"))
+    lines: queue.Queue[str] = queue.Queue()
+    # Read aside: a bot that never prints the address must fail the test, not hang it.
+    threading.Thread(target=lambda: [lines.put(line) for line in bot.stderr], daemon=True).start()
+    seen = []
+    while True:
+        try:
+            line = lines.get(timeout=60)
+        except queue.Empty:
+            raise AssertionError(f"no web address printed: {seen}") from None
+        seen.append(line.rstrip("\n"))
         if found := re.match(r"Trang web: (http://127\.0\.0\.1:\d+/) ", line):
-            return found.group(1), lines
-    raise AssertionError(f"no web address printed: {lines}")
+            return found.group(1), seen
 
 
 def _members_of_first_school(folder) -> str:  # noqa: ANN001
