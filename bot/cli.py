@@ -34,7 +34,6 @@ ADD_A_TOKEN = ("đặt TELEGRAM_BOT_TOKEN (từ @BotFather) hoặc ZALO_BOT_TOKE
 NO_TOKEN_IN_TERMINAL = f"Chưa có token nên chưa nối với Telegram hay Zalo: trò chuyện với bot ngay tại đây. Để chạy thật, {ADD_A_TOKEN}."
 NO_TOKEN_NO_TERMINAL = (f"Chưa có token nên chưa nối với Telegram hay Zalo, và không có terminal cho console: chỉ chạy "
                         f"trang web. Để chạy thật, {ADD_A_TOKEN}.")
-log = logging.getLogger("tintot")
 
 
 def main(argv: list[str] | None = None) -> None:
