@@ -1,4 +1,6 @@
 # The two commands of a fresh machine: `make run` and `make test`. Each sets up .venv first.
+# `make run` with no token: the console here and the web on http://127.0.0.1:8080, on the same
+# database (data/tintot.db) as `make console` and every `tintot` command.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,6 +17,9 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/tintot run
+
+console: $(STAMP)
+	$(BIN)/tintot console
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

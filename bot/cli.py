@@ -21,21 +21,26 @@ from bot.database import open_database
 from bot.delivery import Sender
 from bot.media import MediaStore
 from bot.settings import Settings, load_settings
+from content import texts
 from content.schools import SchoolFileError, parse_schools_csv
 from handlers.publishing import describe, publish_slot
 from storage import repo, roles
 from storage.db import session_scope
 
-DEMO_DATABASE = "sqlite:///data/demo.db"
 CONSOLE_RATE = 50.0
-log = logging.getLogger("tintot")
+# For the operator (stderr), not for chat users.
+ADD_A_TOKEN = ("đặt TELEGRAM_BOT_TOKEN (từ @BotFather) hoặc ZALO_BOT_TOKEN trong tệp .env (mẫu: .env.example) "
+               "hoặc biến môi trường, rồi chạy lại")
+NO_TOKEN_IN_TERMINAL = f"Chưa có token nên chưa nối với Telegram hay Zalo: trò chuyện với bot ngay tại đây. Để chạy thật, {ADD_A_TOKEN}."
+NO_TOKEN_NO_TERMINAL = (f"Chưa có token nên chưa nối với Telegram hay Zalo, và không có terminal cho console: chỉ chạy "
+                        f"trang web. Để chạy thật, {ADD_A_TOKEN}.")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
-    _configure_logging()
     settings = load_settings()
+    _configure_logging(chat=args.run is _console_command or (args.run is _run and _tries_in_terminal(settings)))
     args.run(settings, args)
 
 
@@ -43,14 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tintot", description="Tin Tốt: mỗi ngày một tin tốt, mỗi tuần một câu chuyện đẹp")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="every configured channel; with none, the console on a demo database")
+    run = commands.add_parser("run", help="every configured channel and the web; with none, the console in a terminal")
     run.set_defaults(run=_run)
 
     console = commands.add_parser("console", help="talk to the bot in this terminal")
     console.add_argument("--as", dest="user", default="ban", metavar="NAME", help="who you are in the chat")
     console.add_argument("--moderator", nargs="?", const="", metavar="MÃ_TRƯỜNG",
                          help="act as an editor (every school), or with a school code as that school's moderator")
-    console.set_defaults(run=lambda settings, args: _console(_trial_database(settings), settings, args.user, args.moderator))
+    console.set_defaults(run=_console_command)
 
     db = commands.add_parser("db", help="database")
     db.add_argument("action", choices=["upgrade"])
@@ -78,32 +83,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+def _configure_logging(*, chat: bool) -> None:
+    """Log lines go to stderr; in a chat at the terminal only warnings, so replies stay together."""
+    logging.basicConfig(level=logging.WARNING if chat else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # These log every request URL, and a bot API URL carries the token.
     for noisy in ("httpx", "httpcore", "telegram.ext", "uvicorn.access", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def _tries_in_terminal(settings: Settings) -> bool:
+    """`tintot run` with no token, at a terminal: the console is the bot's chat."""
+    return not (settings.telegram_bot_token or settings.zalo_bot_token) and sys.stdin.isatty()
+
+
 def _run(settings: Settings, args: argparse.Namespace) -> None:
-    if not (settings.telegram_bot_token or settings.zalo_bot_token):
-        print("Chưa có TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: mở kênh console trên cơ sở dữ liệu thử data/demo.db.", file=sys.stderr)
-        _console(DEMO_DATABASE, settings, "ban", moderator=None)
-        return
+    """Every configured channel and the web. With no token, the web and, at a terminal, the
+    console: a newcomer sees the bot's chat and its pages on the same database. Without a
+    terminal (a container), the web alone, with how to add a token: exiting would only make a
+    container's restart policy start it again and again."""
     from bot.runtime import run_channels
 
-    asyncio.run(run_channels(settings))
+    if settings.telegram_bot_token or settings.zalo_bot_token:
+        asyncio.run(run_channels(settings))
+        return
+    console = _tries_in_terminal(settings)
+    print(NO_TOKEN_IN_TERMINAL if console else NO_TOKEN_NO_TERMINAL, file=sys.stderr)
+    try:
+        asyncio.run(run_channels(settings, console_user="ban" if console else None))
+    except KeyboardInterrupt:
+        pass
 
 
-def _trial_database(settings: Settings) -> str:
-    """The console tries the bot on the demo database (the one `make run` opens), unless
-    DATABASE_URL is set: then it works on that one, e.g. for a moderator at the terminal."""
-    return settings.database_url if "database_url" in settings.model_fields_set else DEMO_DATABASE
+def _console_command(settings: Settings, args: argparse.Namespace) -> None:
+    _console(settings, args.user, args.moderator)
 
 
-def _console(database_url: str, settings: Settings, user: str, moderator: str | None) -> None:
+def _console(settings: Settings, user: str, moderator: str | None) -> None:
     """`moderator`: None for a student, "" for an editor, a school code for that school's moderator."""
-    engine = open_database(database_url)
+    engine = open_database(settings.database_url, announce=True)
     if moderator is not None:
         with session_scope(engine) as session:
             school = repo.school_by_code(session=session, code=moderator) if moderator else None
@@ -115,10 +133,9 @@ def _console(database_url: str, settings: Settings, user: str, moderator: str | 
             roles.change_role(session=session, member=member, role=roles.SCHOOL_MODERATOR if school else roles.EDITOR,
                               school_id=school.id if school else None, actor=None, note="tintot console")
     core = Core(engine=engine, config=core_config(settings, media=MediaStore.from_settings(settings)))
-    console = ConsoleChannel(user=user, on_update=core.handle)
+    greeting = texts.CONSOLE_GREETING.format(user=user) if sys.stdin.isatty() else None
+    console = ConsoleChannel(user=user, on_update=core.handle, greeting=greeting)
     core.attach(console)
-    if sys.stdin.isatty():
-        print(f"Tin Tốt (console) — bạn là “{user}”. Gõ /start để bắt đầu, Ctrl-D để thoát.\n")
     try:
         asyncio.run(_console_session(engine, console, settings))
     except KeyboardInterrupt:
@@ -131,6 +148,7 @@ async def _console_session(engine, console: ConsoleChannel, settings: Settings) 
     sending = asyncio.create_task(sender.run())
     try:
         await console.start()
+        await console.closed()
         await sender.send_window()  # a push published by the last line still shows
     finally:
         sender.stop()
@@ -139,7 +157,7 @@ async def _console_session(engine, console: ConsoleChannel, settings: Settings) 
 
 def _publish(settings: Settings, args: argparse.Namespace) -> None:
     """`tintot publish daily|weekly`: creates the slot's post; the running bot sends it."""
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, announce=True)
     config = core_config(settings)
     with session_scope(engine) as session:
         result = publish_slot(session=session, kind=args.kind, now=config.clock(), config=config)
@@ -154,12 +172,12 @@ def _publish(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> None:
-    open_database(settings.database_url)
+    open_database(settings.database_url, announce=True)
     print("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
 
 def _schools_list(settings: Settings, args: argparse.Namespace) -> None:
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, announce=True)
     with session_scope(engine) as session:
         for school in repo.schools(session=session, active_only=False):
             enrolment = school.enrolment if school.enrolment is not None else "—"
@@ -173,7 +191,7 @@ def _schools_import(settings: Settings, args: argparse.Namespace) -> None:
         rows = parse_schools_csv(args.file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SchoolFileError) as error:
         raise SystemExit(f"Không nhập được {args.file}: {error}") from None
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, announce=True)
     with session_scope(engine) as session:
         result = repo.import_schools(
             session=session, rows=[(r.code, r.name, r.enrolment, r.telegram_channel) for r in rows], replace=args.replace

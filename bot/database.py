@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -11,8 +13,12 @@ from storage.db import make_engine, one_at_a_time, session_scope, upgrade
 from storage.models import School
 
 
-def open_database(url: str) -> sa.Engine:
-    """An engine on an up-to-date schema; an empty school list gets the built-in one."""
+def open_database(url: str, *, announce: bool = False) -> sa.Engine:
+    """An engine on an up-to-date schema; an empty school list gets the built-in one.
+
+    `announce`: say on stderr which database this is (its password hidden), as every command
+    does at start: two commands on two databases would otherwise disagree without a word.
+    """
     try:
         engine = make_engine(url)
         upgrade(engine)
@@ -26,4 +32,6 @@ def open_database(url: str) -> sa.Engine:
         if session.exec(select(School.id).limit(1)).first() is None:
             rows = [(row.code, row.name, row.enrolment) for row in builtin_schools()]
             repo.import_schools(session=session, rows=rows)
+    if announce:
+        print(f"Cơ sở dữ liệu: {engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
     return engine

@@ -52,7 +52,9 @@ def run_report(settings: Settings, args: argparse.Namespace) -> None:
     period = report_period(args.first, args.last, today=local_day(now, zone))
     if period is None:
         raise SystemExit(f"--from/--to: chiến dịch có số liệu từ {EARLIEST} đến hôm nay, không có ngày nào để thống kê.")
-    engine = open_database(settings.database_url)
+    if args.out is not None:
+        _check_folder(args.out)
+    engine = open_database(settings.database_url, announce=True)
     roll_up_in_steps(engine=engine, zone=zone, now=now)
     with read_scope(engine) as session:
         rows = school_indicators(session=session, period=period, zone=zone, now=now)
@@ -62,11 +64,21 @@ def run_report(settings: Settings, args: argparse.Namespace) -> None:
         sys.stdout.write(output)
         return
     out = args.out or Path(f"tintot-thongke-{period.last.isoformat()}.{args.format}")
-    if isinstance(output, str):
-        out.write_text(output, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
-    else:
-        out.write_bytes(output)
+    try:
+        if isinstance(output, str):
+            out.write_text(output, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        else:
+            out.write_bytes(output)
+    except OSError as error:  # e.g. no right to write there, or a full disk
+        raise SystemExit(f"--out {out}: không ghi được tệp ({error.strerror})") from None
     print(f"Đã ghi {out}")
+
+
+def _check_folder(out: Path) -> None:
+    """Before the report is computed: a mistyped folder is told at once, in one line."""
+    folder = out.parent
+    if not folder.is_dir():
+        raise SystemExit(f"--out {out}: không có thư mục {folder}; tạo thư mục trước hoặc chọn nơi khác.")
 
 
 def _render(fmt: str, rows: list[SchoolIndicators], period: Period, weeks: list[tuple[Period, list[SchoolIndicators]]]) -> str | bytes:
@@ -101,7 +113,7 @@ def run_links(settings: Settings, args: argparse.Namespace) -> None:
     if zalo is not None:
         (args.out / "zalo.png").write_bytes(links.qr_png(zalo))
         print(f"Zalo: {zalo}  (mã QR: {args.out / 'zalo.png'}; học sinh nhắn “start MÃ_TRƯỜNG”)")
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, announce=True)
     with session_scope(engine) as session:
         schools = repo.schools(session=session)
     for school in schools:

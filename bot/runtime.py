@@ -1,5 +1,6 @@
-"""`tintot run` with tokens: every configured channel, the web server (webhooks, wall, dashboard),
-one delivery sender per channel and the scheduler, until SIGINT or SIGTERM.
+"""`tintot run`: every configured channel, the web server (webhooks, wall, dashboard), one
+delivery sender per channel and the scheduler, until SIGINT or SIGTERM (or, for the console,
+the end of its input).
 
 Start-up checks each channel against its platform first: a wrong setting stops here, with one
 line naming it, before anything is sent.
@@ -16,10 +17,12 @@ import contextlib
 import gc
 import logging
 import signal
+import sys
 
 import sqlalchemy as sa
 
 from bot.channels.base import Channel
+from bot.channels.console import ConsoleChannel
 from bot.core import Core, core_config
 from bot.database import open_database
 from bot.delivery import Sender, recover
@@ -29,13 +32,17 @@ from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.threads import off_loop
 from bot.web import WebSite, build_app, listen, make_server
+from bot.web.dashboard import HOME as DASHBOARD
 from content import texts
 
 log = logging.getLogger(__name__)
 
 
-def build_channels(settings: Settings, core: Core, media: MediaStore) -> list[Channel]:
+def build_channels(settings: Settings, core: Core, media: MediaStore, console_user: str | None = None) -> list[Channel]:
     channels: list[Channel] = []
+    if console_user is not None:
+        greeting = texts.CONSOLE_GREETING.format(user=console_user)
+        channels.append(ConsoleChannel(user=console_user, on_update=core.handle, greeting=greeting))
     if settings.telegram_bot_token:
         from bot.channels.telegram import TelegramChannel
 
@@ -66,16 +73,17 @@ def _health(engine: sa.Engine):  # noqa: ANN202
     return check
 
 
-async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """Runs until `stop` is set (or a signal arrives); everything started is stopped in reverse."""
+async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None, console_user: str | None = None) -> None:
+    """Runs until `stop` is set (or a signal arrives, or the console's input ends); everything
+    started is stopped in reverse. `console_user`: also the console, chatting as this user."""
     stop = stop or _stop_on_signals()
     sock = listen(settings.tintot_http_host, settings.tintot_http_port)
-    engine = open_database(settings.database_url)
+    engine = open_database(settings.database_url, announce=True)
     election = Election(engine)
     recover(engine, alone=election.alone())
     media = MediaStore.from_settings(settings, link_key=await off_loop(link_key, engine))
     core = Core(engine=engine, config=core_config(settings, media=media))
-    channels = build_channels(settings, core, media)
+    channels = build_channels(settings, core, media, console_user)
     started: list[Channel] = []
     tasks: list[asyncio.Task] = []
     senders: list[Sender] = []
@@ -103,6 +111,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         gc.collect()
         gc.freeze()
         tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="web"))
+        _announce_web(sock)
         rates = dict(core.config.push_rates)
         for channel in channels:
             sender = Sender(
@@ -118,7 +127,8 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
             senders.append(sender)
             tasks.append(asyncio.create_task(sender.run(), name=f"send-{channel.name}"))
         tasks.append(asyncio.create_task(scheduler.run(), name="scheduler"))
-        log.info("Tin Tốt is running: %s", ", ".join(c.name for c in channels))
+        tasks += [asyncio.create_task(c.closed(), name="console") for c in channels if isinstance(c, ConsoleChannel)]
+        log.info("Tin Tốt is running: %s", ", ".join(c.name for c in channels) or "the web only")
         await _until_stopped(stop, tasks)
     finally:
         scheduler.stop()
@@ -135,6 +145,13 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None)
         await off_loop(election.release_all)  # another process takes over at once
         engine.dispose()
         gc.unfreeze()
+
+
+def _announce_web(sock) -> None:  # noqa: ANN001
+    """Where the pages are, on stderr (the port may have been chosen by the system)."""
+    host, port = sock.getsockname()[:2]
+    base = f"http://{host}:{port}"
+    print(f"Trang web: {base}/ (bức tường tin tốt), {base}{DASHBOARD} (bảng điều khiển)", file=sys.stderr)
 
 
 def _role(election: Election, role: str):  # noqa: ANN202

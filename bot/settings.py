@@ -12,12 +12,19 @@ from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from content.links import telegram_channel, telegram_username
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 CHANNEL_NAMES = ("telegram", "zalo", "console")
+# A platform's id for a person: Telegram's is a number, Zalo's letters and digits as its updates
+# give them; the console's is the name typed after --as.
+ADMIN_ID_SHAPES = {"telegram": r"\d{1,20}", "zalo": r"[A-Za-z0-9_-]{1,64}", "console": r"\S+"}
+DATABASE_HELP = "cần sqlite:///data/tintot.db hoặc postgresql+psycopg://người_dùng:mật_khẩu@máy/tên_csdl"
 
 
 class Settings(BaseSettings):
@@ -70,6 +77,29 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        check_database_url(value)
+        return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token_shape(cls, value: str | None) -> str | None:
+        # Checked before any call: a token with a space or a slash would otherwise break the
+        # API's URL, and the failure would blame TELEGRAM_BOT_API_URL.
+        if value is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]+", value):
+            raise ValueError("token có dạng 123456789:AAE… (chữ số, dấu hai chấm, rồi chữ cái, chữ số, _ hoặc -), "
+                             "như @BotFather đưa")
+        return value
+
+    @field_validator("tintot_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/?#]+(/\S*)?", value):
+            raise ValueError("cần một địa chỉ http:// hoặc https://, ví dụ https://tintot.example.vn")
+        return value
 
     @field_validator("tintot_timezone")
     @classmethod
@@ -166,13 +196,56 @@ def parse_weekly(value: str) -> tuple[int, time]:
 
 
 def parse_admins(value: str) -> frozenset[tuple[str, str]]:
+    """'telegram:123456789, zalo:8a1b…' -> {("telegram", "123456789"), ("zalo", "8a1b…")}."""
     admins = set()
     for item in filter(None, (part.strip() for part in value.split(","))):
         channel, _, platform_id = item.partition(":")
         if channel not in CHANNEL_NAMES or not platform_id:
             raise ValueError(f"mỗi quản trị viên có dạng telegram:ID hoặc zalo:ID, nhận được {item!r}")
+        if not re.fullmatch(ADMIN_ID_SHAPES[channel], platform_id):
+            hint = "mã Telegram là một số (không phải @tên)" if channel == "telegram" else "mã Zalo gồm chữ cái và chữ số"
+            raise ValueError(f"{hint}, nhận được {item!r}")
         admins.add((channel, platform_id))
     return frozenset(admins)
+
+
+def check_database_url(value: str) -> None:
+    """SQLite on a file or PostgreSQL through psycopg: the two databases the bot is tested on."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ValueError(f"không hiểu địa chỉ này; {DATABASE_HELP}") from None
+    if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        raise ValueError("PostgreSQL viết là postgresql+psycopg://… (bot dùng thư viện psycopg 3)")
+    if url.drivername == "sqlite" and url.database in (None, "", ":memory:"):
+        raise ValueError("sqlite:// là cơ sở dữ liệu trong bộ nhớ, mất hết khi bot dừng; cần sqlite:///data/tintot.db")
+    if url.drivername not in ("sqlite", "postgresql+psycopg"):
+        raise ValueError(f"bot chỉ chạy trên SQLite hoặc PostgreSQL; {DATABASE_HELP}")
+
+
+# What pydantic's own checks mean, in the operator's words; a validator's ValueError says its own.
+_PYDANTIC_ERRORS = {
+    "int_parsing": "cần một số nguyên",
+    "int_from_float": "cần một số nguyên",
+    "float_parsing": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "string_type": "cần một chuỗi ký tự",
+    "greater_than": "cần lớn hơn {gt}",
+    "greater_than_equal": "cần từ {ge} trở lên",
+    "less_than": "cần nhỏ hơn {lt}",
+    "less_than_equal": "cần nhiều nhất là {le}",
+}
+
+
+def explain(error: ErrorDetails) -> str:
+    """One Vietnamese line naming the setting (its variable's name) and what it needs."""
+    name = str(error["loc"][0]).upper() if error["loc"] else "cấu hình"
+    context = error.get("ctx", {})
+    if error["type"] == "value_error":
+        reason = str(context["error"])
+    else:
+        reason = _PYDANTIC_ERRORS.get(error["type"], "giá trị không hợp lệ").format(**context)
+    return f"Cấu hình sai: {name}: {reason}"
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -180,6 +253,4 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise SystemExit(f"Cấu hình sai: {name}: {first['msg']}") from None
+        raise SystemExit(explain(error.errors()[0])) from None

@@ -466,3 +466,6 @@ PAUSE_USAGE = "/tat (dừng mọi tin) hoặc /tat truong (chỉ tắt thông b�
 RESUME_USAGE = "/bat (nhận lại mọi tin) hoặc /bat truong (bật thông báo của trường)"
 
 CHANNELS_LINE = "{active}/{schools} trường có kênh hoạt động ({share}); mục tiêu Kế hoạch 3361-KH/UBND: {targets}."
+
+# The console at a terminal (`tintot console`, `tintot run` with no token): plain text, no HTML.
+CONSOLE_GREETING = "Tin Tốt (console) — bạn là “{user}”. Gõ /start để bắt đầu, Ctrl-D để thoát."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from typing import TextIO
 
 from bot.channels.base import UpdateHandler, render_plain
@@ -17,27 +18,48 @@ from handlers.io import Incoming, Outgoing
 class ConsoleChannel:
     name = "console"
 
-    def __init__(self, *, user: str, on_update: UpdateHandler, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    def __init__(self, *, user: str, on_update: UpdateHandler, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                 greeting: str | None = None) -> None:
         self.user = user
         self.on_update = on_update
         self.stdin = stdin
         self.stdout = stdout
-        self._stopped = asyncio.Event()
+        self.greeting = greeting
+        self._lines: asyncio.Queue[str] = asyncio.Queue()  # "" is the end of input
+        self._reading: asyncio.Task | None = None
 
     async def start(self) -> None:
-        """Reads lines until end of input (Ctrl-D) or `stop()`."""
+        """Starts reading lines, one message each; `closed()` waits for the end of input."""
+        if self.greeting:
+            self._print(self.greeting)
+        self._reading = asyncio.create_task(self._read(), name="console")
+
+    async def closed(self) -> None:
+        """Returns at the end of input (Ctrl-D) or `stop()`; an error in a reply is raised here."""
+        if self._reading is not None:
+            await self._reading
+
+    async def _read(self) -> None:
         loop = asyncio.get_running_loop()
-        while not self._stopped.is_set():
-            line = await loop.run_in_executor(None, self.stdin.readline)
-            if not line:
-                break
+        # A daemon thread: a read waiting at the terminal must not keep the process from
+        # exiting once the bot stops for another reason (a signal).
+        threading.Thread(target=self._read_lines, args=(loop,), name="console-input", daemon=True).start()
+        while line := await self._lines.get():
             line = line.rstrip("\n")
             if line.strip():
                 self._print(f"> {line}")
                 await self.on_update(self._incoming(line))
 
+    def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            for line in iter(self.stdin.readline, ""):
+                loop.call_soon_threadsafe(self._lines.put_nowait, line)
+            loop.call_soon_threadsafe(self._lines.put_nowait, "")
+        except RuntimeError:  # the loop is closed: the bot has stopped
+            pass
+
     async def stop(self) -> None:
-        self._stopped.set()
+        self._lines.put_nowait("")
 
     async def send(self, message: Outgoing) -> str | None:
         text = render_plain(message)

@@ -130,8 +130,11 @@ async def test_the_rate_is_kept(engine):
     sender = Sender(engine=engine, channel=channel, rate=20)
     started = time.monotonic()
     await _drain(sender)
-    # aiolimiter lets one second's worth through at once, then 20 a second.
-    assert time.monotonic() - started == pytest.approx(0.5, abs=0.35)
+    # aiolimiter lets one second's worth through at once, then 20 a second: the last 10 take
+    # 0.5 s, less what the first 20 took. Only a lower bound: how fast a push goes on a busy
+    # machine is `make bench`'s question (tests/benchmarks/bench_push.py).
+    assert time.monotonic() - started >= 0.3
+    assert len(channel.delivered) == 30
 
 
 async def test_run_stops_when_asked(engine):
