@@ -86,3 +86,17 @@ def test_env_example_lists_exactly_the_settings_and_loads_as_it_is_uncommented(t
     env_file.write_text("\n".join(f"{name}={value}" for name, value in _example_settings()), encoding="utf-8")
     settings = Settings(_env_file=env_file)
     assert settings.database_url == "sqlite:///data/tintot.db" and settings.telegram_bot_token is None
+
+
+def _documented_settings(path: str) -> set[str]:
+    """The setting names in the first column of a Markdown table of settings."""
+    text = (Path(__file__).parents[2] / path).read_text(encoding="utf-8")
+    rows = [line.split("|")[1] for line in text.splitlines() if line.startswith("| `")]
+    return {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row)}
+
+
+def test_the_settings_tables_name_only_real_settings_and_the_operations_guide_names_every_one():
+    real = {name.upper() for name in Settings.model_fields}
+    readme = _documented_settings("README.md")
+    assert readme and readme <= real, f"README names settings that do not exist: {readme - real}"
+    assert _documented_settings("docs/operations.md") == real
