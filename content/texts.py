@@ -120,6 +120,14 @@ QUEUE_TITLE = "<b>{count} câu chuyện đang chờ duyệt</b> (cũ nhất trư
 QUEUE_MORE = "… và {count} câu chuyện nữa. Duyệt xong những bài trên rồi gõ /cho để xem tiếp."
 QUEUE_ITEM = "<b>#{id}</b> · {school} · gửi {when}\n\n{text}"
 QUEUE_ITEM_HINT = "Gõ /duyet {id}, /duyet {id} tuan hoặc /tuchoi {id} LÝ_DO."
+# Who wrote a story, for moderators; "#N" is the handle /chan and /bochan take (no platform id shown).
+STORY_AUTHOR = "Người gửi: {name} (chặn: /chan #{id} LÝ_DO)"
+STORY_AUTHOR_GONE = "Người gửi: đã xóa dữ liệu"
+MEMBER_UNNAMED = "thành viên không có tên hiển thị"
+AUTHOR_GONE = (
+    "Câu chuyện #{id} không còn gắn với người gửi nào (người gửi đã xóa dữ liệu, hoặc đây là tin "
+    "của ban biên tập): không có ai để chặn hay bỏ chặn."
+)
 BUTTON_APPROVE_DAILY = "✅ Duyệt: tin ngày"
 BUTTON_APPROVE_WEEKLY = "⭐ Duyệt: chuyện tuần"
 BUTTON_REJECT = "❌ Từ chối"
@@ -262,8 +270,11 @@ STORIES_PER_DAY_REACHED = (
     "Ngày mai bạn gửi tiếp nhé; câu chuyện này chưa được lưu."
 )
 SLOW_DOWN = "Bạn gửi nhanh quá, mình chưa kịp đọc. Bạn chậm lại một chút nhé: trong 1 phút tới mình sẽ tạm không trả lời."
-BAN_USAGE = "/chan KÊNH:ID LÝ_DO (ví dụ /chan telegram:123456789 gửi tin quảng cáo nhiều lần); /chan không kèm gì: danh sách đang bị chặn"
-UNBAN_USAGE = "/bochan KÊNH:ID, ví dụ /bochan telegram:123456789"
+BAN_USAGE = (
+    "/chan #SỐ_BÀI LÝ_DO (người gửi bài đó) hoặc /chan KÊNH:ID LÝ_DO, ví dụ /chan #12 gửi tin quảng cáo "
+    "nhiều lần; /chan không kèm gì: danh sách đang bị chặn"
+)
+UNBAN_USAGE = "/bochan #SỐ_BÀI (người gửi bài đó) hoặc /bochan KÊNH:ID, ví dụ /bochan #12"
 BANNED = "Đã chặn {name}: không gửi được câu chuyện, không nhận tin nữa. Lý do: {reason}"
 ALREADY_BANNED = "{name} đang bị chặn rồi (lý do: {reason})."
 UNBANNED = "Đã bỏ chặn {name}."

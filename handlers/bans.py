@@ -1,4 +1,5 @@
-"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID, and /chan alone (or /bbt) to list them.
+"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID (or #N: the author of story N), and /chan alone
+(or /bbt) to list them.
 
 Usage: editors ban anyone; a school moderator only members of their own school
 (`Ctx.may_moderate`). A banned member cannot submit (told once, with the reason) and gets no
@@ -102,4 +103,4 @@ def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
 
 
 def _name(member: Member) -> str:
-    return render.esc(member.display_name or f"{member.channel}:{member.platform_id}")
+    return render.esc(member.display_name) if member.display_name else texts.MEMBER_UNNAMED

@@ -43,7 +43,7 @@ def queue(ctx: Ctx) -> None:
             school=render.esc(school.name if school else "—"),
             when=ctx.time(story.created_at),
             text=render.preview(story.text),
-        ) + review.flag_lines(story)
+        ) + review.flag_lines(story) + "\n" + review.author_line(ctx, story)
         buttons = one_row(
             Button(texts.BUTTON_APPROVE_DAILY, f"approve:{story.id}:daily"),
             Button(texts.BUTTON_APPROVE_WEEKLY, f"approve:{story.id}:weekly"),

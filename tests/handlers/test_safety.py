@@ -329,3 +329,27 @@ async def test_a_second_report_of_the_same_story_is_answered_not_a_crash(core, c
     assert text_of(await lan.say("/baocao 1")) == texts.ALREADY_REPORTED.format(id=1)
     with session_scope(engine) as session:
         assert len(session.exec(select(Report)).all()) == 1
+
+
+async def test_a_moderator_bans_and_unbans_an_author_by_the_story_number(core, channels, clock, school_moderator, moderator):
+    clock.set_local("2026-11-30 09:00")
+    own, other = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["telegram"], "102", "Páo")
+    await own.join("CDCB")
+    await other.join("HOAAN")
+    await own.say(f"/gui {PHONE_STORY}")
+    await other.say("/gui Lớp mình quyên góp sách vở cho các em ở xã Cần Yên.")
+    author = texts.STORY_AUTHOR.format(name="Lan", id=1)
+    assert author in school_moderator.inbox()[-1].text and "101" not in school_moderator.inbox()[-1].text
+    assert author in text_of(await school_moderator.say("/cho"))
+
+    assert "Hòa An" in text_of(await school_moderator.say("/chan #2 gửi nội dung thô tục"))  # in scope as today
+    assert "Đã chặn Lan" in text_of(await school_moderator.say("/chan #1 gửi nội dung thô tục"))
+    assert text_of(await school_moderator.say("/bochan #1")) == texts.UNBANNED.format(name="Lan")
+    assert text_of(await moderator.say("/chan #9 gửi nội dung thô tục")) == texts.STORY_NOT_FOUND.format(id=9)
+
+    await moderator.say("/duyet 1")
+    await moderator.say("/dang ngay")  # a published story outlives its author's erasure
+    await own.say("/xoa")
+    await own.press("erase:yes")
+    assert text_of(await moderator.say("/chan #1 gửi nội dung thô tục")) == texts.AUTHOR_GONE.format(id=1)
+    assert text_of(await moderator.say("/bochan #1")) == texts.AUTHOR_GONE.format(id=1)
