@@ -139,6 +139,7 @@ ASK_REJECT_REASON = (
     "Bạn nhập lý do từ chối câu chuyện #{id} (tác giả sẽ đọc được), ví dụ: "
     "“chưa rõ nguồn tin”, “có lời lẽ chưa phù hợp với Quy tắc ứng xử trên mạng xã hội”."
 )
+REASON_TOO_SHORT = "Lý do cần ít nhất {min} ký tự, để người đọc hiểu vì sao (ví dụ “chưa rõ nguồn tin”)."
 REJECTED = "Đã từ chối câu chuyện #{id}. Tác giả đã được báo lý do."
 AUTHOR_APPROVED = "Tin vui! Câu chuyện <b>#{id}</b> của bạn đã được duyệt và sẽ được đăng làm {slot}. Cảm ơn bạn!"
 AUTHOR_REJECTED = (
@@ -151,7 +152,7 @@ NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_D
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
 MOD_NOT = "{name} không có quyền biên tập."
-MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu hình, không đổi bằng lệnh."
+MOD_IS_ADMIN = "{name} là quản trị viên, được đặt trong cấu hình của bot; không đổi bằng lệnh."
 YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
 
 NO_ENROLMENT = "chưa có sĩ số"
@@ -332,7 +333,7 @@ WEB_LOGIN_LINK = (
     "Đừng chuyển đường dẫn này cho người khác."
 )
 WEB_LINKS_UNAVAILABLE = (
-    "Bot chưa có địa chỉ web công khai (TINTOT_PUBLIC_URL) nên chưa tạo được đường dẫn. "
+    "Bot chưa có địa chỉ web công khai nên chưa tạo được đường dẫn. "
     "Bạn báo quản trị viên cấu hình giúp nhé."
 )
 DASHBOARD_TITLE = "Bảng điều khiển"
@@ -432,8 +433,8 @@ ANNOUNCE_HELD = (
 )
 ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_LIMIT = (
-    "{school} đã có {limit} thông báo trong ngày {date}, đủ giới hạn mỗi ngày "
-    "(TINTOT_ANNOUNCEMENTS_PER_DAY). Bạn gửi lại vào ngày mai nhé."
+    "{school} đã có {limit} thông báo trong ngày {date}, đủ giới hạn mỗi ngày. "
+    "Bạn gửi lại vào ngày mai nhé."
 )
 ANNOUNCE_DONE_ALREADY = "Thông báo này đã được xử lý rồi."
 ANNOUNCE_PREVIEW_EXPIRED = "Bản xem trước này đã quá 1 giờ nên không gửi nữa. Bạn gõ lại /thongbao để xem số người nhận mới nhất nhé."

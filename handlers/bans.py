@@ -18,8 +18,6 @@ from storage.models import Member, utcnow
 
 log = logging.getLogger(__name__)
 
-MIN_REASON = 5
-
 
 def ban(ctx: Ctx) -> None:
     """/chan KÊNH:ID LÝ_DO; /chan alone lists the current bans."""
@@ -28,11 +26,8 @@ def ban(ctx: Ctx) -> None:
         return
     ref, _, reason = ctx.args.partition(" ")
     reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        ctx.reply(texts.USAGE.format(usage=texts.BAN_USAGE))
-        return
     target = _target(ctx, ref, texts.BAN_USAGE)
-    if target is None:
+    if target is None or scope.reason_too_short(ctx, reason):
         return
     name = _name(target)
     if target.role != "student" or (target.channel, target.platform_id) in ctx.config.admins:

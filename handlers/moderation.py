@@ -17,7 +17,6 @@ from storage.models import Member, School, Story, utcnow
 
 QUEUE_PAGE = 5
 SLOTS = {"ngay": "daily", "daily": "daily", "tuan": "weekly", "weekly": "weekly"}
-MIN_REASON = 5
 
 
 def queue(ctx: Ctx) -> None:
@@ -107,10 +106,11 @@ def reject_command(ctx: Ctx) -> None:
     """/tuchoi N LÝ_DO."""
     written, _, reason = ctx.args.partition(" ")
     story_id = number(written)
-    if story_id is None or len(reason.strip()) < MIN_REASON:
+    if story_id is None:
         ctx.reply(texts.USAGE.format(usage="/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"))
         return
-    reject(ctx, story_id, reason.strip())
+    if not scope.reason_too_short(ctx, reason):
+        reject(ctx, story_id, reason.strip())
 
 
 def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
@@ -127,8 +127,10 @@ def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
 
 def take_reject_reason(ctx: Ctx) -> None:
     reason = ctx.incoming.text.strip()
-    if ctx.incoming.kind != "text" or len(reason) < MIN_REASON:
+    if ctx.incoming.kind != "text":
         ctx.reply(texts.ASK_REJECT_REASON.format(id=ctx.member.state_data))
+        return
+    if scope.reason_too_short(ctx, reason):
         return
     story_id = int(ctx.member.state_data or 0)
     ctx.member.state = ctx.member.state_data = None

@@ -20,7 +20,6 @@ from storage.models import Member, Post, Story
 
 REVIEW_AT = 3
 TYPED_OPTION = "3"  # the report button's number among a push's options (❤️, 👏, report)
-MIN_REASON = 5
 # Which platforms let a bot delete what it sent, and for how long (Telegram: 48 hours).
 DELETABLE = {"telegram": timedelta(hours=48)}
 
@@ -88,8 +87,10 @@ def take_down(ctx: Ctx) -> None:
     """/go N LÝ_DO: retracts a scheduled or published story; the author is told; audited."""
     written, _, reason = ctx.args.partition(" ")
     story_id, reason = number(written), reason.strip()[:500]
-    if story_id is None or len(reason) < MIN_REASON:
+    if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.TAKEDOWN_USAGE))
+        return
+    if scope.reason_too_short(ctx, reason):
         return
     story = ctx.session.get(Story, story_id)
     if story is None:

@@ -48,6 +48,17 @@ def _author_named(ctx: Ctx, ref: str, usage: str) -> Member | None:
     return author
 
 
+MIN_REASON = 5  # a moderator's reason (reject, take down, ban): short ones explain nothing
+
+
+def reason_too_short(ctx: Ctx, reason: str) -> bool:
+    """True, after saying the minimum, when a moderator's reason is too short to explain."""
+    if len(reason.strip()) >= MIN_REASON:
+        return False
+    ctx.reply(texts.REASON_TOO_SHORT.format(min=MIN_REASON))
+    return True
+
+
 def allowed(ctx: Ctx, school_id: int | None, what: str) -> bool:
     """Whether this moderator may act on `what` of that school; if not, says whose it is."""
     if ctx.may_moderate(school_id):

@@ -353,3 +353,19 @@ async def test_a_moderator_bans_and_unbans_an_author_by_the_story_number(core, c
     await own.press("erase:yes")
     assert text_of(await moderator.say("/chan #1 gửi nội dung thô tục")) == texts.AUTHOR_GONE.format(id=1)
     assert text_of(await moderator.say("/bochan #1")) == texts.AUTHOR_GONE.format(id=1)
+
+
+async def test_a_reason_too_short_is_answered_with_the_minimum(clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    await student.say(f"/gui {PHONE_STORY}")
+    await student.say("/gui Lớp mình quyên góp sách vở cho các em ở xã Cần Yên.")
+    short = texts.REASON_TOO_SHORT.format(min=5)
+    assert text_of(await moderator.say("/tuchoi 1 ngắn")) == short
+    assert text_of(await moderator.say("/chan #1 sai")) == short
+    await moderator.press("reject:1")
+    assert text_of(await moderator.say("ngắn")) == short
+    assert "Đã từ chối câu chuyện #1" in text_of(await moderator.say("chưa rõ nguồn tin"))
+    await moderator.say("/duyet 2")
+    await moderator.say("/dang ngay")
+    assert text_of(await moderator.say("/go 2 sai")) == short
