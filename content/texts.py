@@ -300,13 +300,14 @@ REPORT_REVIEW = "\nĐã đủ {count} lượt báo cáo: cần xem lại. Gỡ b
 TAKEDOWN_USAGE = "/go SỐ_BÀI LÝ_DO, ví dụ /go 12 thông tin chưa chính xác"
 TAKEDOWN_NOT_POSSIBLE = "Câu chuyện #{id} ({status}): chỉ gỡ được bài đã duyệt hoặc đã đăng."
 TAKEN_DOWN_SCHEDULED = "Đã gỡ câu chuyện #{id} khỏi lịch đăng."
-TAKEN_DOWN_PUBLISHED = (
-    "Đã gỡ câu chuyện #{id}. Đang xóa {deleting} tin đã gửi trên Telegram.{kept}"
-)
-TAKEDOWN_KEPT = (
-    "\nKhông xóa được {count} tin: tin trên Zalo (Zalo không cho xóa), tin gửi quá 48 giờ, "
-    "hoặc tin không rõ đã tới hay chưa."
-)
+TAKEN_DOWN_PUBLISHED = "Đã gỡ câu chuyện #{id}.{deleting}{kept}"
+TAKEDOWN_DELETING = " Đang xóa {count} tin đã gửi trên Telegram."
+TAKEDOWN_KEPT = "\nKhông xóa được {count} tin: {causes}."
+# Why a pushed message stays (only the causes that apply are named).
+TAKEDOWN_KEPT_NO_DELETE = "{count} tin trên {channel} (không cho bot xóa)"
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
+TAKEDOWN_KEPT_TOO_OLD = "{count} tin gửi quá 48 giờ"
+TAKEDOWN_KEPT_UNKNOWN = "{count} tin không rõ đã tới hay chưa"
 TAKEDOWN_DONE = "Gỡ câu chuyện #{id}: đã xóa {deleted} tin; {failed} tin không xóa được."
 AUTHOR_TAKEN_DOWN = "Câu chuyện <b>#{id}</b> của bạn đã được ban biên tập gỡ xuống. Lý do: {reason}"
 STATUS_TAKEN_DOWN = "đã gỡ xuống: {reason}"

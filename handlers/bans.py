@@ -27,7 +27,7 @@ def ban(ctx: Ctx) -> None:
     ref, _, reason = ctx.args.partition(" ")
     reason = reason.strip()
     target = _target(ctx, ref, texts.BAN_USAGE)
-    if target is None or scope.reason_too_short(ctx, reason):
+    if target is None or scope.reason_too_short(ctx, reason, texts.BAN_USAGE):
         return
     name = _name(target)
     if target.role != "student" or (target.channel, target.platform_id) in ctx.config.admins:

@@ -16,6 +16,7 @@ from storage import repo
 from storage.models import Member, School, Story, utcnow
 
 QUEUE_PAGE = 5
+REJECT_USAGE = "/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"
 SLOTS = {"ngay": "daily", "daily": "daily", "tuan": "weekly", "weekly": "weekly"}
 
 
@@ -107,9 +108,9 @@ def reject_command(ctx: Ctx) -> None:
     written, _, reason = ctx.args.partition(" ")
     story_id = number(written)
     if story_id is None:
-        ctx.reply(texts.USAGE.format(usage="/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"))
+        ctx.reply(texts.USAGE.format(usage=REJECT_USAGE))
         return
-    if not scope.reason_too_short(ctx, reason):
+    if not scope.reason_too_short(ctx, reason, REJECT_USAGE):
         reject(ctx, story_id, reason.strip())
 
 
@@ -127,10 +128,10 @@ def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
 
 def take_reject_reason(ctx: Ctx) -> None:
     reason = ctx.incoming.text.strip()
-    if ctx.incoming.kind != "text":
+    if ctx.incoming.kind != "text" or not reason:
         ctx.reply(texts.ASK_REJECT_REASON.format(id=ctx.member.state_data))
         return
-    if scope.reason_too_short(ctx, reason):
+    if scope.reason_too_short(ctx, reason, REJECT_USAGE):
         return
     story_id = int(ctx.member.state_data or 0)
     ctx.member.state = ctx.member.state_data = None

@@ -90,7 +90,7 @@ def take_down(ctx: Ctx) -> None:
     if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.TAKEDOWN_USAGE))
         return
-    if scope.reason_too_short(ctx, reason):
+    if scope.reason_too_short(ctx, reason, texts.TAKEDOWN_USAGE):
         return
     story = ctx.session.get(Story, story_id)
     if story is None:
@@ -107,8 +107,8 @@ def take_down(ctx: Ctx) -> None:
     if was == "published":
         now = ctx.config.clock()
         deleting, kept = retractions.retract(session=ctx.session, story_id=story.id, windows={c: now - w for c, w in DELETABLE.items()})
-        kept_text = texts.TAKEDOWN_KEPT.format(count=render.number(kept)) if kept else ""
-        ctx.reply(texts.TAKEN_DOWN_PUBLISHED.format(id=story.id, deleting=render.number(deleting), kept=kept_text))
+        deleting_text = texts.TAKEDOWN_DELETING.format(count=render.number(deleting)) if deleting else ""
+        ctx.reply(texts.TAKEN_DOWN_PUBLISHED.format(id=story.id, deleting=deleting_text, kept=_kept_text(kept)))
     else:
         ctx.reply(texts.TAKEN_DOWN_SCHEDULED.format(id=story.id))
     repo.add_event(session=ctx.session, kind="taken_down", member=None, story_id=story.id, school_id=story.school_id)
@@ -116,6 +116,20 @@ def take_down(ctx: Ctx) -> None:
     author = ctx.session.get(Member, story.member_id) if story.member_id else None
     if author is not None:
         ctx.notify(author, texts.AUTHOR_TAKEN_DOWN.format(id=story.id, reason=render.esc(reason)))
+
+
+def _kept_text(kept: retractions.Kept) -> str:
+    """Which pushed messages stay and why, naming only the causes that apply; empty if none."""
+    causes = [
+        texts.TAKEDOWN_KEPT_NO_DELETE.format(count=render.number(count), channel=texts.CHANNEL_NAMES.get(channel, channel))
+        for channel, count in sorted(kept.no_delete.items())
+    ]
+    causes += [
+        text.format(count=render.number(count))
+        for text, count in ((texts.TAKEDOWN_KEPT_TOO_OLD, kept.too_old), (texts.TAKEDOWN_KEPT_UNKNOWN, kept.unknown))
+        if count
+    ]
+    return texts.TAKEDOWN_KEPT.format(count=render.number(kept.total), causes=", ".join(causes)) if causes else ""
 
 
 def _status_word(status: str) -> str:

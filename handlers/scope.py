@@ -51,11 +51,12 @@ def _author_named(ctx: Ctx, ref: str, usage: str) -> Member | None:
 MIN_REASON = 5  # a moderator's reason (reject, take down, ban): short ones explain nothing
 
 
-def reason_too_short(ctx: Ctx, reason: str) -> bool:
-    """True, after saying the minimum, when a moderator's reason is too short to explain."""
+def reason_too_short(ctx: Ctx, reason: str, usage: str) -> bool:
+    """True, after saying what is wrong, when a moderator's reason is missing (the command's
+    usage) or too short to explain anything (the minimum)."""
     if len(reason.strip()) >= MIN_REASON:
         return False
-    ctx.reply(texts.REASON_TOO_SHORT.format(min=MIN_REASON))
+    ctx.reply(texts.REASON_TOO_SHORT.format(min=MIN_REASON) if reason.strip() else texts.USAGE.format(usage=usage))
     return True
 
 

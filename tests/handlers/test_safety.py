@@ -369,3 +369,20 @@ async def test_a_reason_too_short_is_answered_with_the_minimum(clock, student, m
     await moderator.say("/duyet 2")
     await moderator.say("/dang ngay")
     assert text_of(await moderator.say("/go 2 sai")) == short
+
+
+async def test_a_takedown_names_only_what_applies_to_where_the_story_went(engine, clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()  # on Telegram; the moderator is on Zalo
+    await moderator.say("/tin Tin tốt thứ Hai: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    nowhere = text_of(await moderator.say("/go 1 thông tin chưa được kiểm chứng"))  # nothing sent yet
+    assert nowhere == texts.TAKEN_DOWN_PUBLISHED.format(id=1, deleting="", kept="")
+
+    clock.set_local("2026-12-01 09:00")
+    await moderator.say("/tin Tin tốt thứ Ba: lớp điện sửa quạt cho bà con.")
+    await moderator.say("/dang ngay")
+    deliver_waiting(engine)
+    reached = text_of(await moderator.say("/go 2 thông tin chưa được kiểm chứng"))
+    assert "Đang xóa 1 tin đã gửi trên Telegram" in reached and "1 tin trên Zalo" in reached
+    assert "48 giờ" not in reached and "không rõ" not in reached
