@@ -100,6 +100,7 @@ ERASE_CANCELLED = "Đã giữ nguyên dữ liệu của bạn."
 
 HELP_TITLE = "<b>Các lệnh của Tin Tốt</b>"
 HELP_MODERATOR_TITLE = "<b>Dành cho ban biên tập</b>"
+HELP_SCHOOL_MODERATOR_TITLE = "<b>Dành cho người kiểm duyệt của {school}</b>"
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /huongdan để xem các lệnh."
 PLAIN_TEXT_HINT = "Mình chưa hiểu tin nhắn này. Muốn gửi câu chuyện, bạn gõ /gui; xem các lệnh: /huongdan."
 UNSUPPORTED_MESSAGE = "Mình chưa đọc được loại tin nhắn này. Gõ /huongdan để xem mình làm được gì."
@@ -190,7 +191,7 @@ CHART_TITLE = "Học sinh tương tác trong 7 ngày trên sĩ số — {period}
 CHART_AXIS = "% sĩ số"
 CHART_TARGET = "Mục tiêu {year}: {percent}"
 CHART_CAPTION = "Tỷ lệ học sinh tương tác trong 7 ngày, {period}."
-ENROLMENT_USAGE = "/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso CDCB 1200"
+ENROLMENT_USAGE = "/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso {code} {enrolment}"
 ENROLMENT_UNKNOWN_SCHOOL = "Không có trường mã “{code}”. Gõ /siso với một mã trong danh sách: {codes}."
 ENROLMENT_SET = "Đã đặt sĩ số <b>{school}</b>: {old} → {new} học sinh."
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from content import texts
+from content import render, texts
 from handlers import (
-    account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
-    weblogin,
+    account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, scope, stats, submission,
+    team, weblogin,
 )
 from handlers.context import CoreConfig, Ctx, Later, number
 from handlers.io import Incoming, Outgoing
@@ -46,7 +46,9 @@ def show_help(ctx: Ctx) -> None:
         if command.access not in ROLE_ACCESSES and _refusal(ctx, command.access) is None:
             lines.append(_help_line(command))
     if ctx.is_moderator:
-        lines.append("\n" + texts.HELP_MODERATOR_TITLE)
+        own = scope.own_school(ctx)
+        title = texts.HELP_SCHOOL_MODERATOR_TITLE.format(school=render.esc(own.name)) if own else texts.HELP_MODERATOR_TITLE
+        lines.append("\n" + title)
         lines += [_help_line(c) for c in COMMANDS if c.access in ROLE_ACCESSES and _refusal(ctx, c.access) is None]
     ctx.reply("\n".join(lines))
 
