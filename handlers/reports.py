@@ -19,14 +19,16 @@ from storage import repo, retractions, roles
 from storage.models import Member, Post, Story
 
 REVIEW_AT = 3
+MAX_REPORT_REASON = 300  # a reporter's reason, as passed on to moderators (never stored)
 TYPED_OPTION = "3"  # the report button's number among a push's options (❤️, 👏, report)
 # Which platforms let a bot delete what it sent, and for how long (Telegram: 48 hours).
 DELETABLE = {"telegram": timedelta(hours=48)}
 
 
 def report_command(ctx: Ctx) -> None:
-    """/baocao N: reports a published story."""
-    story_id = number(ctx.args)
+    """/baocao N [LÝ_DO]: reports a published story; the reason, if given, goes to moderators."""
+    written, _, reason = ctx.args.partition(" ")
+    story_id = number(written)
     story = ctx.session.get(Story, story_id) if story_id is not None else None
     if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.REPORT_USAGE))
@@ -35,7 +37,7 @@ def report_command(ctx: Ctx) -> None:
     elif story.status != "published":
         ctx.reply(texts.REPORT_NOT_PUBLISHED.format(id=story.id))
     else:
-        _report(ctx, story)
+        _report(ctx, story, reason.strip()[:MAX_REPORT_REASON])
 
 
 def report_button(ctx: Ctx, post_id: str) -> None:
@@ -66,7 +68,7 @@ def _published_story(ctx: Ctx, post: Post | None) -> Story | None:
     return story if story is not None and story.status == "published" else None
 
 
-def _report(ctx: Ctx, story: Story) -> None:
+def _report(ctx: Ctx, story: Story, reason: str = "") -> None:
     if bans.refused(ctx, "report"):
         return
     count = repo.add_report(session=ctx.session, story_id=story.id, member_id=ctx.member.id)
@@ -78,7 +80,8 @@ def _report(ctx: Ctx, story: Story) -> None:
     if count >= REVIEW_AT:
         review.add_flag(story, "reported", str(count))
         flagged = texts.REPORT_REVIEW.format(count=count, id=story.id)
-    notice = texts.REPORT_FOR_MODERATORS.format(id=story.id, count=count, review=flagged)
+    reason_line = texts.REPORT_REASON.format(reason=render.esc(reason)) if reason else ""
+    notice = texts.REPORT_FOR_MODERATORS.format(id=story.id, count=count, reason=reason_line, review=flagged)
     for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=story.school_id):
         ctx.notify(moderator, notice)
 

@@ -386,3 +386,17 @@ async def test_a_takedown_names_only_what_applies_to_where_the_story_went(engine
     reached = text_of(await moderator.say("/go 2 thông tin chưa được kiểm chứng"))
     assert "Đang xóa 1 tin đã gửi trên Telegram" in reached and "1 tin trên Zalo" in reached
     assert "48 giờ" not in reached and "không rõ" not in reached
+
+
+async def test_a_report_may_give_a_reason_and_moderators_read_it_with_the_count(core, channels, clock, moderator):
+    clock.set_local("2026-11-30 09:00")
+    lan, tuan = Person(core, channels["telegram"], "201", "Lan"), Person(core, channels["telegram"], "202", "Tuấn")
+    for reader in (lan, tuan):
+        await reader.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    assert text_of(await lan.say("/baocao 1 ảnh có <b>mặt</b> bạn mình")) == texts.REPORTED.format(id=1)
+    await tuan.say("/baocao #1")
+    first, second = [m.text for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
+    assert "(1 lượt)" in first and "Lý do người báo cáo đưa ra: ảnh có &lt;b&gt;mặt&lt;/b&gt; bạn mình" in first
+    assert "(2 lượt)" in second and "Lý do" not in second
