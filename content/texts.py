@@ -124,6 +124,7 @@ ERASE_CANCELLED = "Đã giữ nguyên dữ liệu của bạn."
 HELP_TITLE = "<b>Các lệnh của Tin Tốt</b>"
 HELP_BANNED = "Tài khoản của bạn đang bị tạm khóa nên chưa gửi được câu chuyện hay báo cáo. Lý do: {reason}"
 HELP_MODERATOR_TITLE = "<b>Dành cho ban biên tập</b>"
+HELP_SCHOOL_MODERATOR_TITLE = "<b>Dành cho người kiểm duyệt của {school}</b>"
 UNKNOWN_COMMAND = "Mình chưa hiểu lệnh /{command}. Gõ /huongdan để xem các lệnh."
 PLAIN_TEXT_HINT = "Mình chưa hiểu tin nhắn này. Muốn gửi câu chuyện, bạn gõ /gui; xem các lệnh: /huongdan."
 UNSUPPORTED_MESSAGE = "Mình chưa đọc được loại tin nhắn này. Gõ /huongdan để xem mình làm được gì."
@@ -144,6 +145,14 @@ QUEUE_TITLE = "<b>{count} câu chuyện đang chờ duyệt</b> (cũ nhất trư
 QUEUE_MORE = "… và {count} câu chuyện nữa. Duyệt xong những bài trên rồi gõ /cho để xem tiếp."
 QUEUE_ITEM = "<b>#{id}</b> · {school} · gửi {when}\n\n{text}"
 QUEUE_ITEM_HINT = "Gõ /duyet {id}, /duyet {id} tuan hoặc /tuchoi {id} LÝ_DO."
+# Who wrote a story, for moderators; "#N" is the handle /chan and /bochan take (no platform id shown).
+STORY_AUTHOR = "Người gửi: {name} (chặn: /chan #{id} LÝ_DO)"
+STORY_AUTHOR_GONE = "Người gửi: đã xóa dữ liệu"
+MEMBER_UNNAMED = "thành viên không có tên hiển thị"
+AUTHOR_GONE = (
+    "Câu chuyện #{id} không còn gắn với người gửi nào (người gửi đã xóa dữ liệu, hoặc đây là tin "
+    "của ban biên tập): không có ai để chặn hay bỏ chặn."
+)
 BUTTON_APPROVE_DAILY = "✅ Duyệt: tin ngày"
 BUTTON_APPROVE_WEEKLY = "⭐ Duyệt: chuyện tuần"
 BUTTON_REJECT = "❌ Từ chối"
@@ -155,6 +164,7 @@ ASK_REJECT_REASON = (
     "Bạn nhập lý do từ chối câu chuyện #{id} (tác giả sẽ đọc được), ví dụ: "
     "“chưa rõ nguồn tin”, “có lời lẽ chưa phù hợp với Quy tắc ứng xử trên mạng xã hội”."
 )
+REASON_TOO_SHORT = "Lý do cần ít nhất {min} ký tự, để người đọc hiểu vì sao (ví dụ “chưa rõ nguồn tin”)."
 REJECTED = "Đã từ chối câu chuyện #{id}. Tác giả đã được báo lý do."
 AUTHOR_APPROVED = "Tin vui! Câu chuyện <b>#{id}</b> của bạn đã được duyệt và sẽ được đăng làm {slot}. Cảm ơn bạn!"
 AUTHOR_REJECTED = (
@@ -167,7 +177,7 @@ NEWS_TOO_SHORT = "Tin cần ít nhất {min} ký tự. Cách dùng: /tin NỘI_D
 
 MEMBER_NOT_FOUND = "Không tìm thấy thành viên {ref}. Người đó cần nhắn /start cho bot trước."
 MOD_NOT = "{name} không có quyền biên tập."
-MOD_IS_ADMIN = "{name} là quản trị viên (TINTOT_ADMINS); đổi ở cấu hình, không đổi bằng lệnh."
+MOD_IS_ADMIN = "{name} là quản trị viên, được đặt trong cấu hình của bot; không đổi bằng lệnh."
 YOU_ARE_NO_LONGER_MODERATOR = "Quyền biên tập của bạn đã được thu lại. Cảm ơn bạn đã đóng góp!"
 
 NO_ENROLMENT = "chưa có sĩ số"
@@ -205,7 +215,7 @@ CHART_TITLE = "Học sinh tương tác trong 7 ngày trên sĩ số — {period}
 CHART_AXIS = "% sĩ số"
 CHART_TARGET = "Mục tiêu {year}: {percent}"
 CHART_CAPTION = "Tỷ lệ học sinh tương tác trong 7 ngày, {period}."
-ENROLMENT_USAGE = "/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso CDCB 1200"
+ENROLMENT_USAGE = "/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso {code} {enrolment}"
 ENROLMENT_UNKNOWN_SCHOOL = "Không có trường mã “{code}”. Gõ /siso với một mã trong danh sách: {codes}."
 ENROLMENT_SET = "Đã đặt sĩ số <b>{school}</b>: {old} → {new} học sinh."
 
@@ -286,8 +296,11 @@ STORIES_PER_DAY_REACHED = (
     "Ngày mai bạn gửi tiếp nhé; câu chuyện này chưa được lưu."
 )
 SLOW_DOWN = "Bạn gửi nhanh quá, mình chưa kịp đọc. Bạn chậm lại một chút nhé: trong 1 phút tới mình sẽ tạm không trả lời."
-BAN_USAGE = "/chan KÊNH:ID LÝ_DO (ví dụ /chan telegram:123456789 gửi tin quảng cáo nhiều lần); /chan không kèm gì: danh sách đang bị chặn"
-UNBAN_USAGE = "/bochan KÊNH:ID, ví dụ /bochan telegram:123456789"
+BAN_USAGE = (
+    "/chan #SỐ_BÀI LÝ_DO (người gửi bài đó) hoặc /chan KÊNH:ID LÝ_DO, ví dụ /chan #12 gửi tin quảng cáo "
+    "nhiều lần; /chan không kèm gì: danh sách đang bị chặn"
+)
+UNBAN_USAGE = "/bochan #SỐ_BÀI (người gửi bài đó) hoặc /bochan KÊNH:ID, ví dụ /bochan #12"
 BANNED = "Đã chặn {name}: không gửi được câu chuyện, không nhận tin nữa. Lý do: {reason}"
 ALREADY_BANNED = "{name} đang bị chặn rồi (lý do: {reason})."
 UNBANNED = "Đã bỏ chặn {name}."
@@ -303,22 +316,24 @@ YOU_ARE_BANNED = (
 )
 YOU_ARE_UNBANNED = "Ban biên tập đã mở khóa tài khoản của bạn: bạn lại gửi được câu chuyện và nhận tin như trước."
 REPORT_BUTTON = "⚠️ Báo nội dung"
-REPORT_USAGE = "/baocao SỐ_BÀI, ví dụ /baocao 12"
+REPORT_USAGE = "/baocao SỐ_BÀI [LÝ_DO], ví dụ /baocao 12 hoặc /baocao 12 thông tin chưa đúng"
 REPORT_NOT_PUBLISHED = "Câu chuyện #{id} chưa được đăng, không cần báo cáo."
 REPORTED = "Cảm ơn bạn đã báo cáo câu chuyện #{id}. Ban biên tập sẽ xem lại."
 ALREADY_REPORTED = "Bạn đã báo cáo câu chuyện #{id} rồi. Ban biên tập sẽ xem lại."
-REPORT_FOR_MODERATORS = "⚠️ Câu chuyện <b>#{id}</b> đã đăng bị thành viên báo cáo ({count} lượt).{review}"
+REPORT_FOR_MODERATORS = "⚠️ Câu chuyện <b>#{id}</b> đã đăng bị thành viên báo cáo ({count} lượt).{reason}{review}"
+REPORT_REASON = "\nLý do người báo cáo đưa ra: {reason}"
 REPORT_REVIEW = "\nĐã đủ {count} lượt báo cáo: cần xem lại. Gỡ bài: /go {id} LÝ_DO"
 TAKEDOWN_USAGE = "/go SỐ_BÀI LÝ_DO, ví dụ /go 12 thông tin chưa chính xác"
 TAKEDOWN_NOT_POSSIBLE = "Câu chuyện #{id} ({status}): chỉ gỡ được bài đã duyệt hoặc đã đăng."
 TAKEN_DOWN_SCHEDULED = "Đã gỡ câu chuyện #{id} khỏi lịch đăng."
-TAKEN_DOWN_PUBLISHED = (
-    "Đã gỡ câu chuyện #{id}. Đang xóa {deleting} tin đã gửi trên Telegram.{kept}"
-)
-TAKEDOWN_KEPT = (
-    "\nKhông xóa được {count} tin: tin trên Zalo (Zalo không cho xóa), tin gửi quá 48 giờ, "
-    "hoặc tin không rõ đã tới hay chưa."
-)
+TAKEN_DOWN_PUBLISHED = "Đã gỡ câu chuyện #{id}.{deleting}{kept}"
+TAKEDOWN_DELETING = " Đang xóa {count} tin đã gửi trên Telegram."
+TAKEDOWN_KEPT = "\nKhông xóa được {count} tin: {causes}."
+# Why a pushed message stays (only the causes that apply are named).
+TAKEDOWN_KEPT_NO_DELETE = "{count} tin trên {channel} (không cho bot xóa)"
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
+TAKEDOWN_KEPT_TOO_OLD = "{count} tin gửi quá 48 giờ"
+TAKEDOWN_KEPT_UNKNOWN = "{count} tin không rõ đã tới hay chưa"
 TAKEDOWN_DONE = "Gỡ câu chuyện #{id}: đã xóa {deleted} tin; {failed} tin không xóa được."
 AUTHOR_TAKEN_DOWN = "Câu chuyện <b>#{id}</b> của bạn đã được ban biên tập gỡ xuống. Lý do: {reason}"
 STATUS_TAKEN_DOWN = "đã gỡ xuống: {reason}"
@@ -345,7 +360,7 @@ WEB_LOGIN_LINK = (
     "Đừng chuyển đường dẫn này cho người khác."
 )
 WEB_LINKS_UNAVAILABLE = (
-    "Bot chưa có địa chỉ web công khai (TINTOT_PUBLIC_URL) nên chưa tạo được đường dẫn. "
+    "Bot chưa có địa chỉ web công khai nên chưa tạo được đường dẫn. "
     "Bạn báo quản trị viên cấu hình giúp nhé."
 )
 DASHBOARD_TITLE = "Bảng điều khiển"
@@ -445,8 +460,8 @@ ANNOUNCE_HELD = (
 )
 ANNOUNCE_RELEASED = "Thông báo của {school} đã bắt đầu được gửi tới {count} học sinh. Gõ /tiendo để xem tiến độ."
 ANNOUNCE_LIMIT = (
-    "{school} đã có {limit} thông báo trong ngày {date}, đủ giới hạn mỗi ngày "
-    "(TINTOT_ANNOUNCEMENTS_PER_DAY). Bạn gửi lại vào ngày mai nhé."
+    "{school} đã có {limit} thông báo trong ngày {date}, đủ giới hạn mỗi ngày. "
+    "Bạn gửi lại vào ngày mai nhé."
 )
 ANNOUNCE_DONE_ALREADY = "Thông báo này đã được xử lý rồi."
 ANNOUNCE_PREVIEW_EXPIRED = "Bản xem trước này đã quá 1 giờ nên không gửi nữa. Bạn gõ lại /thongbao để xem số người nhận mới nhất nhé."

@@ -35,6 +35,8 @@ def announce(ctx: Ctx) -> None:
     if found is None:
         return
     school, text = found
+    if _limit_reached(ctx, school):
+        return
     photo = ctx.incoming.photo if ctx.incoming.kind == "photo" else None
     limit = MAX_CAPTION if photo else MAX_STORY
     if len(text) > limit:
@@ -54,6 +56,23 @@ def announce(ctx: Ctx) -> None:
         Button(texts.BUTTON_ANNOUNCE_CANCEL, f"announce:{draft.id}:cancel"),
     )
     ctx.reply(question, buttons)
+
+
+def _limit_reached(ctx: Ctx, school: School) -> bool:
+    """Says so before a preview when the school's day is full: a moderator should not write,
+    read and confirm an announcement only to be refused. Confirming checks again (a race)."""
+    day = _send_at(ctx).astimezone(ctx.config.timezone).date()
+    limit = ctx.config.announcements_per_day
+    if announcements.numbers_taken(session=ctx.session, school_id=school.id, day=day) < limit:
+        return False
+    ctx.reply(texts.ANNOUNCE_LIMIT.format(school=render.esc(school.name), limit=limit, date=day.strftime("%d/%m/%Y")))
+    return True
+
+
+def _send_at(ctx: Ctx) -> datetime:
+    """When an announcement confirmed now goes out: now, or 06:00 after the quiet hours."""
+    now = ctx.config.clock()
+    return next_morning(now, ctx.config) if is_quiet(now, ctx.config) else now
 
 
 def _school_and_text(ctx: Ctx) -> tuple[School, str] | None:
@@ -100,7 +119,7 @@ def confirm_button(ctx: Ctx, announcement_id: str, answer: str) -> None:
 
 def _confirm(ctx: Ctx, draft: Announcement) -> None:
     now = ctx.config.clock()
-    send_at = next_morning(now, ctx.config) if is_quiet(now, ctx.config) else now
+    send_at = _send_at(ctx)
     day = send_at.astimezone(ctx.config.timezone).date()
     school = ctx.session.get(School, draft.school_id)
     outcome = announcements.take_number(

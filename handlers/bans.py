@@ -1,4 +1,5 @@
-"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID, and /chan alone (or /bbt) to list them.
+"""Bans: /chan KÊNH:ID LÝ_DO, /bochan KÊNH:ID (or #N: the author of story N), and /chan alone
+(or /bbt) to list them.
 
 Usage: editors ban anyone; a school moderator only members of their own school
 (`Ctx.may_moderate`). A banned member cannot submit (told once, with the reason) and gets no
@@ -17,8 +18,6 @@ from storage.models import Member, utcnow
 
 log = logging.getLogger(__name__)
 
-MIN_REASON = 5
-
 
 def ban(ctx: Ctx) -> None:
     """/chan KÊNH:ID LÝ_DO; /chan alone lists the current bans."""
@@ -27,11 +26,8 @@ def ban(ctx: Ctx) -> None:
         return
     ref, _, reason = ctx.args.partition(" ")
     reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        ctx.reply(texts.USAGE.format(usage=texts.BAN_USAGE))
-        return
     target = _target(ctx, ref, texts.BAN_USAGE)
-    if target is None:
+    if target is None or scope.reason_too_short(ctx, reason, texts.BAN_USAGE):
         return
     name = _name(target)
     if roles.may(target, ctx.config.admins, roles.Access.MODERATOR):
@@ -103,4 +99,4 @@ def _target(ctx: Ctx, ref: str, usage: str) -> Member | None:
 
 
 def _name(member: Member) -> str:
-    return render.esc(member.display_name or f"{member.channel}:{member.platform_id}")
+    return render.esc(member.display_name) if member.display_name else texts.MEMBER_UNNAMED

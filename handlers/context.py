@@ -65,6 +65,8 @@ class Ctx:
     # Work for after the commit: too long for the update's own transaction (see `reply_later`), or
     # that must not happen unless it commits (`delete_photos`).
     later: list[Later] = field(default_factory=list)
+    # The options this answer has offered so far, in their numbers' order (see `reply`).
+    answer_options: list[str] = field(default_factory=list)
 
     @property
     def args(self) -> str:
@@ -90,9 +92,13 @@ class Ctx:
         return self.member.display_name or f"{self.member.channel}:{self.member.platform_id}"
 
     def reply(self, text: str, buttons: Keyboard = ()) -> None:
-        """A message to this chat. Its buttons become the options a typed number picks."""
-        self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons))
-        options = "\n".join(b.data for row in buttons for b in row) or None
+        """A message to this chat. Its buttons become options a typed number picks: numbered on
+        from the earlier messages of this answer (a listing of several stories, each with its
+        buttons), so every number shown means one option of one message."""
+        first = len(self.answer_options) + 1
+        self.outbox.append(Outgoing(self.incoming.channel, self.incoming.chat_id, text, buttons=buttons, first_option=first))
+        self.answer_options += [b.data for row in buttons for b in row]
+        options = "\n".join(self.answer_options) or None
         # `options_at` only matters while there are options: a reply without buttons to a member
         # who had none changes nothing, and the update's commit then writes no member row.
         if options or self.member.options:
@@ -104,6 +110,7 @@ class Ctx:
         what it returns. Its reads then hold no lock that other members' updates wait for."""
         self.later.append(job)
         self.member.options = None  # the last message with buttons is no longer the last one
+        self.answer_options.clear()
 
     def delete_photos(self, photos: Iterable[str]) -> None:
         """Removes photos from the media store once this update has committed: removed before,

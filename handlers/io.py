@@ -88,7 +88,9 @@ class Outgoing:
     reference as in `Incoming`; `photo_public` says it is a published story's photo, so a channel
     that sends photos by address may use its public one (the web app still decides what it serves).
     `edit_ref`, when set, asks the channel to replace that earlier bot message instead of sending
-    a new one (channels that cannot edit send a new message).
+    a new one (channels that cannot edit send a new message). `first_option` is the number a
+    channel without buttons gives this message's first button: the options of one answer are
+    numbered across all its messages, so a typed number means one option only.
     """
 
     channel: str
@@ -98,3 +100,4 @@ class Outgoing:
     buttons: Keyboard = ()
     edit_ref: str | None = None
     photo_public: bool = False
+    first_option: int = 1

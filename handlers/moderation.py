@@ -16,8 +16,8 @@ from storage import repo
 from storage.models import Member, School, Story, utcnow
 
 QUEUE_PAGE = 5
+REJECT_USAGE = "/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"
 SLOTS = {"ngay": "daily", "daily": "daily", "tuan": "weekly", "weekly": "weekly"}
-MIN_REASON = 5
 
 
 def queue(ctx: Ctx) -> None:
@@ -43,7 +43,7 @@ def queue(ctx: Ctx) -> None:
             school=render.esc(school.name if school else "—"),
             when=ctx.time(story.created_at),
             text=render.preview(story.text),
-        ) + review.flag_lines(story)
+        ) + review.flag_lines(story) + "\n" + review.author_line(ctx, story)
         buttons = one_row(
             Button(texts.BUTTON_APPROVE_DAILY, f"approve:{story.id}:daily"),
             Button(texts.BUTTON_APPROVE_WEEKLY, f"approve:{story.id}:weekly"),
@@ -107,10 +107,11 @@ def reject_command(ctx: Ctx) -> None:
     """/tuchoi N LÝ_DO."""
     written, _, reason = ctx.args.partition(" ")
     story_id = number(written)
-    if story_id is None or len(reason.strip()) < MIN_REASON:
-        ctx.reply(texts.USAGE.format(usage="/tuchoi SỐ_BÀI LÝ_DO, ví dụ /tuchoi 12 chưa rõ nguồn tin"))
+    if story_id is None:
+        ctx.reply(texts.USAGE.format(usage=REJECT_USAGE))
         return
-    reject(ctx, story_id, reason.strip())
+    if not scope.reason_too_short(ctx, reason, REJECT_USAGE):
+        reject(ctx, story_id, reason.strip())
 
 
 def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
@@ -127,8 +128,10 @@ def ask_reject_reason(ctx: Ctx, story_id: str) -> None:
 
 def take_reject_reason(ctx: Ctx) -> None:
     reason = ctx.incoming.text.strip()
-    if ctx.incoming.kind != "text" or len(reason) < MIN_REASON:
+    if ctx.incoming.kind != "text" or not reason:
         ctx.reply(texts.ASK_REJECT_REASON.format(id=ctx.member.state_data))
+        return
+    if scope.reason_too_short(ctx, reason, REJECT_USAGE):
         return
     story_id = int(ctx.member.state_data or 0)
     ctx.member.state = ctx.member.state_data = None

@@ -19,15 +19,16 @@ from storage import repo, retractions, roles
 from storage.models import Member, Post, Story
 
 REVIEW_AT = 3
+MAX_REPORT_REASON = 300  # a reporter's reason, as passed on to moderators (never stored)
 TYPED_OPTION = "3"  # the report button's number among a push's options (❤️, 👏, report)
-MIN_REASON = 5
 # Which platforms let a bot delete what it sent, and for how long (Telegram: 48 hours).
 DELETABLE = {"telegram": timedelta(hours=48)}
 
 
 def report_command(ctx: Ctx) -> None:
-    """/baocao N: reports a published story."""
-    story_id = number(ctx.args)
+    """/baocao N [LÝ_DO]: reports a published story; the reason, if given, goes to moderators."""
+    written, _, reason = ctx.args.partition(" ")
+    story_id = number(written)
     story = ctx.session.get(Story, story_id) if story_id is not None else None
     if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.REPORT_USAGE))
@@ -36,7 +37,7 @@ def report_command(ctx: Ctx) -> None:
     elif story.status != "published":
         ctx.reply(texts.REPORT_NOT_PUBLISHED.format(id=story.id))
     else:
-        _report(ctx, story)
+        _report(ctx, story, reason.strip()[:MAX_REPORT_REASON])
 
 
 def report_button(ctx: Ctx, post_id: str) -> None:
@@ -67,7 +68,7 @@ def _published_story(ctx: Ctx, post: Post | None) -> Story | None:
     return story if story is not None and story.status == "published" else None
 
 
-def _report(ctx: Ctx, story: Story) -> None:
+def _report(ctx: Ctx, story: Story, reason: str = "") -> None:
     if bans.refused(ctx, "report"):
         return
     count = repo.add_report(session=ctx.session, story_id=story.id, member_id=ctx.member.id)
@@ -79,7 +80,8 @@ def _report(ctx: Ctx, story: Story) -> None:
     if count >= REVIEW_AT:
         review.add_flag(story, "reported", str(count))
         flagged = texts.REPORT_REVIEW.format(count=count, id=story.id)
-    notice = texts.REPORT_FOR_MODERATORS.format(id=story.id, count=count, review=flagged)
+    reason_line = texts.REPORT_REASON.format(reason=render.esc(reason)) if reason else ""
+    notice = texts.REPORT_FOR_MODERATORS.format(id=story.id, count=count, reason=reason_line, review=flagged)
     for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=story.school_id):
         ctx.notify(moderator, notice)
 
@@ -88,8 +90,10 @@ def take_down(ctx: Ctx) -> None:
     """/go N LÝ_DO: retracts a scheduled or published story; the author is told; audited."""
     written, _, reason = ctx.args.partition(" ")
     story_id, reason = number(written), reason.strip()[:500]
-    if story_id is None or len(reason) < MIN_REASON:
+    if story_id is None:
         ctx.reply(texts.USAGE.format(usage=texts.TAKEDOWN_USAGE))
+        return
+    if scope.reason_too_short(ctx, reason, texts.TAKEDOWN_USAGE):
         return
     story = ctx.session.get(Story, story_id)
     if story is None:
@@ -106,8 +110,8 @@ def take_down(ctx: Ctx) -> None:
     if was == "published":
         now = ctx.config.clock()
         deleting, kept = retractions.retract(session=ctx.session, story_id=story.id, windows={c: now - w for c, w in DELETABLE.items()})
-        kept_text = texts.TAKEDOWN_KEPT.format(count=render.number(kept)) if kept else ""
-        ctx.reply(texts.TAKEN_DOWN_PUBLISHED.format(id=story.id, deleting=render.number(deleting), kept=kept_text))
+        deleting_text = texts.TAKEDOWN_DELETING.format(count=render.number(deleting)) if deleting else ""
+        ctx.reply(texts.TAKEN_DOWN_PUBLISHED.format(id=story.id, deleting=deleting_text, kept=_kept_text(kept)))
     else:
         ctx.reply(texts.TAKEN_DOWN_SCHEDULED.format(id=story.id))
     repo.add_event(session=ctx.session, kind="taken_down", member=None, story_id=story.id, school_id=story.school_id)
@@ -115,6 +119,20 @@ def take_down(ctx: Ctx) -> None:
     author = ctx.session.get(Member, story.member_id) if story.member_id else None
     if author is not None:
         ctx.notify(author, texts.AUTHOR_TAKEN_DOWN.format(id=story.id, reason=render.esc(reason)))
+
+
+def _kept_text(kept: retractions.Kept) -> str:
+    """Which pushed messages stay and why, naming only the causes that apply; empty if none."""
+    causes = [
+        texts.TAKEDOWN_KEPT_NO_DELETE.format(count=render.number(count), channel=texts.CHANNEL_NAMES.get(channel, channel))
+        for channel, count in sorted(kept.no_delete.items())
+    ]
+    causes += [
+        text.format(count=render.number(count))
+        for text, count in ((texts.TAKEDOWN_KEPT_TOO_OLD, kept.too_old), (texts.TAKEDOWN_KEPT_UNKNOWN, kept.unknown))
+        if count
+    ]
+    return texts.TAKEDOWN_KEPT.format(count=render.number(kept.total), causes=", ".join(causes)) if causes else ""
 
 
 def _status_word(status: str) -> str:

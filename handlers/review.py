@@ -1,7 +1,7 @@
 """What moderators see of screening: the flags stored with a story, and masking on approval.
 
 Usage: `screen_story` when a story arrives or is corrected (its flags are stored with it);
-`flag_lines` in the new-story notice and in /cho; `mask_for_publishing` on approval.
+`flag_lines` and `author_line` in the new-story notice and in /cho; `mask_for_publishing` on approval.
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ def mask_for_publishing(story: Story) -> None:
     if masked != story.text:
         story.original_text = story.original_text or story.text
         story.text = masked
+
+
+def author_line(ctx: Ctx, story: Story) -> str:
+    """Who wrote the story, for moderators: a name and the handle #N that /chan and /bochan take."""
+    author = ctx.session.get(Member, story.member_id) if story.member_id else None
+    if author is None or author.platform_id is None:
+        return "\n" + texts.STORY_AUTHOR_GONE
+    name = render.esc(author.display_name) if author.display_name else texts.MEMBER_UNNAMED
+    return "\n" + texts.STORY_AUTHOR.format(name=name, id=story.id)
 
 
 def author_is_child(ctx: Ctx, story: Story) -> bool:

@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from content import render, texts
 from handlers import (
-    account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, stats, submission, team,
-    weblogin,
+    account, announcements, bans, channels, guard, moderation, onboarding, publishing, reports, scope, stats, submission,
+    team, weblogin,
 )
 from handlers.context import CoreConfig, Ctx, Later, number
 from handlers.io import Incoming, Outgoing
@@ -70,7 +70,9 @@ def show_help(ctx: Ctx) -> None:
         if usable and not (banned and command.contributes):
             lines.append(_help_line(command))
     if ctx.is_moderator:
-        lines.append("\n" + texts.HELP_MODERATOR_TITLE)
+        own = scope.own_school(ctx)
+        title = texts.HELP_SCHOOL_MODERATOR_TITLE.format(school=render.esc(own.name)) if own else texts.HELP_MODERATOR_TITLE
+        lines.append("\n" + title)
         lines += [_help_line(c) for c in COMMANDS if c.access in roles.ROLE_ACCESSES and _refusal(ctx, c.access) is None]
     ctx.reply("\n".join(lines))
 
@@ -89,7 +91,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(("tat", "stop"), account.pause, "member", "tạm dừng nhận tin; /tat truong: chỉ tắt thông báo của trường"),
     Command(("bat", "resume"), account.resume, "member", "nhận tin trở lại; /bat truong: bật thông báo của trường"),
     Command(("xoa", "deleteme"), account.ask_erase, "consented", "xóa dữ liệu của bạn"),
-    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ", contributes=True),
+    Command(("baocao", "report"), reports.report_command, "member", "báo cáo bài đã đăng: /baocao SỐ [LÝ_DO]", contributes=True),
     Command(("huongdan", "help"), show_help, "anyone", "các lệnh bạn dùng được"),
     Command(("cho", "pending"), moderation.queue, "moderator", "câu chuyện đang chờ duyệt: /cho [MÃ_TRƯỜNG]"),
     Command(("duyet", "approve"), moderation.approve_command, "moderator", "duyệt: /duyet SỐ [ngay|tuan]"),
@@ -100,8 +102,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(("siso", "enrolment"), stats.set_enrolment, "moderator", "đặt sĩ số: /siso MÃ_TRƯỜNG SĨ_SỐ"),
     Command(("sua", "edit"), moderation.edit_command, "moderator", "sửa bài đang chờ: /sua SỐ VĂN_BẢN"),
     Command(("go", "takedown"), reports.take_down, "moderator", "gỡ bài: /go SỐ LÝ_DO"),
-    Command(("chan", "ban"), bans.ban, "moderator", "chặn thành viên: /chan KÊNH:ID LÝ_DO"),
-    Command(("bochan", "unban"), bans.unban, "moderator", "bỏ chặn: /bochan KÊNH:ID"),
+    Command(("chan", "ban"), bans.ban, "moderator", "chặn thành viên: /chan #SỐ_BÀI LÝ_DO (người gửi bài) hoặc /chan KÊNH:ID LÝ_DO"),
+    Command(("bochan", "unban"), bans.unban, "moderator", "bỏ chặn: /bochan #SỐ_BÀI hoặc /bochan KÊNH:ID"),
     Command(("web",), weblogin.web_command, "moderator", "đường dẫn đăng nhập bảng điều khiển trên web"),
     Command(("tin", "news"), moderation.add_news, "editor", "thêm tin tốt: /tin NỘI_DUNG"),
     Command(("lich", "calendar"), publishing.calendar, "editor", "lịch đăng 7 ngày tới"),

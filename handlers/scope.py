@@ -4,9 +4,9 @@ moderator gets for an unknown code or another school's business, worded once."""
 from __future__ import annotations
 
 from content import render, texts
-from handlers.context import Ctx
+from handlers.context import Ctx, number
 from storage import repo
-from storage.models import Member, School
+from storage.models import Member, School, Story
 
 
 def school_named(ctx: Ctx, code: str) -> School | None:
@@ -20,7 +20,11 @@ def school_named(ctx: Ctx, code: str) -> School | None:
 
 
 def member_named(ctx: Ctx, ref: str, usage: str) -> Member | None:
-    """The member a command names as KÊNH:ID; otherwise None, and the moderator is told why."""
+    """The member a command names as KÊNH:ID, or as #N (the author of story N, so a moderator
+    can act on an author without ever seeing a platform id); otherwise None, and the moderator
+    is told why."""
+    if ref.startswith("#"):
+        return _author_named(ctx, ref, usage)
     channel, _, platform_id = ref.partition(":")
     if not channel or not platform_id or " " in ref:
         ctx.reply(texts.USAGE.format(usage=usage))
@@ -29,6 +33,31 @@ def member_named(ctx: Ctx, ref: str, usage: str) -> Member | None:
     if target is None:
         ctx.reply(texts.MEMBER_NOT_FOUND.format(ref=render.esc(ref)))
     return target
+
+
+def _author_named(ctx: Ctx, ref: str, usage: str) -> Member | None:
+    story_id = number(ref)
+    story = ctx.session.get(Story, story_id) if story_id is not None else None
+    if story is None:
+        ctx.reply(texts.STORY_NOT_FOUND.format(id=story_id) if story_id is not None else texts.USAGE.format(usage=usage))
+        return None
+    author = ctx.session.get(Member, story.member_id) if story.member_id is not None else None
+    if author is None or author.platform_id is None:
+        ctx.reply(texts.AUTHOR_GONE.format(id=story_id))
+        return None
+    return author
+
+
+MIN_REASON = 5  # a moderator's reason (reject, take down, ban): short ones explain nothing
+
+
+def reason_too_short(ctx: Ctx, reason: str, usage: str) -> bool:
+    """True, after saying what is wrong, when a moderator's reason is missing (the command's
+    usage) or too short to explain anything (the minimum)."""
+    if len(reason.strip()) >= MIN_REASON:
+        return False
+    ctx.reply(texts.REASON_TOO_SHORT.format(min=MIN_REASON) if reason.strip() else texts.USAGE.format(usage=usage))
+    return True
 
 
 def allowed(ctx: Ctx, school_id: int | None, what: str) -> bool:

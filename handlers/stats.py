@@ -58,11 +58,20 @@ def _report(
     return messages
 
 
+def _enrolment_usage(ctx: Ctx) -> str:
+    """The usage line with an example a moderator can use: their own school's code (a school
+    moderator) or a real one from the data (an editor), with its enrolment when known."""
+    school = scope.own_school(ctx) or next(iter(repo.schools(session=ctx.session)), None)
+    code = school.code if school else "MÃ_TRƯỜNG"
+    enrolment = school.enrolment if school and school.enrolment else 1200
+    return texts.ENROLMENT_USAGE.format(code=code, enrolment=enrolment)
+
+
 def set_enrolment(ctx: Ctx) -> None:
     """/siso MÃ_TRƯỜNG SĨ_SỐ."""
     parts = ctx.args.split()
     if len(parts) != 2 or not number(parts[1]):
-        ctx.reply(texts.USAGE.format(usage=texts.ENROLMENT_USAGE))
+        ctx.reply(texts.USAGE.format(usage=_enrolment_usage(ctx)))
         return
     school = repo.school_by_code(session=ctx.session, code=parts[0])
     if school is None:

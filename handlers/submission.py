@@ -136,7 +136,7 @@ def _save(ctx: Ctx, text: str, photo: str | None, limit: int) -> None:
         _ask_show_name(ctx, story)
     school = ctx.session.get(School, member.school_id)
     notice = texts.NEW_STORY_FOR_MODERATORS.format(id=story.id, school=render.esc(school.name if school else ""))
-    notice += review.flag_lines(story)
+    notice += review.flag_lines(story) + "\n" + review.author_line(ctx, story)
     for moderator in roles.story_watchers(session=ctx.session, admins=ctx.config.admins, school_id=member.school_id):
         ctx.notify(moderator, notice)
 

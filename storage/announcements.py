@@ -38,6 +38,14 @@ def count_recipients(*, session: Session, school_id: int) -> int:
     return session.exec(query).one()
 
 
+def numbers_taken(*, session: Session, school_id: int, day: date) -> int:
+    """How many of the school's numbers of `day` are taken (confirmed, held or sent)."""
+    query = select(sa.func.count()).select_from(Announcement).where(
+        Announcement.school_id == school_id, Announcement.day == day, col(Announcement.seq).is_not(None)
+    )
+    return session.exec(query).one()
+
+
 def take_number(*, session: Session, announcement_id: int, day: date, limit: int, status: str, send_at: datetime) -> str:
     """Confirms a draft for `day` under the school's daily limit.
 

@@ -8,7 +8,7 @@ twice only fails the second time. A live sender's rows are never touched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -25,11 +25,24 @@ def delivery_of(*, session: Session, post_id: int, member_id: int) -> Delivery |
     return session.exec(select(Delivery).where(Delivery.post_id == post_id, Delivery.member_id == member_id)).first()
 
 
-def retract(*, session: Session, story_id: int, windows: dict[str, datetime]) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Kept:
+    """Why reached members' messages stay: counts by cause, for the moderator's answer."""
+
+    no_delete: dict[str, int] = field(default_factory=dict)  # by channel where the bot cannot delete
+    too_old: int = 0  # past the platform's window for deleting
+    unknown: int = 0  # not known whether they arrived (a crash mid-send)
+
+    @property
+    def total(self) -> int:
+        return sum(self.no_delete.values()) + self.too_old + self.unknown
+
+
+def retract(*, session: Session, story_id: int, windows: dict[str, datetime]) -> tuple[int, Kept]:
     """Cancels the story's unsent deliveries and queues the deletable ones for deletion.
 
     `windows` names the channels that can delete and since when a message is still deletable.
-    Returns (queued for deletion, reached members whose message stays).
+    Returns (queued for deletion, reached members whose message stays, by cause).
     """
     posts = select(Post.id).where(Post.story_id == story_id)
     ours = col(Delivery.post_id).in_(posts)
@@ -43,9 +56,20 @@ def retract(*, session: Session, story_id: int, windows: dict[str, datetime]) ->
             .values(status="retracting", updated_at=utcnow())
         ).rowcount
     kept = session.exec(
-        select(sa.func.count()).select_from(Delivery).where(ours, col(Delivery.status).in_(("sent", "unknown", "sending")))
-    ).one()
-    return queued, kept
+        select(Delivery.channel, Delivery.status, sa.func.count())
+        .where(ours, col(Delivery.status).in_(("sent", "unknown", "sending")))
+        .group_by(Delivery.channel, Delivery.status)
+    ).all()
+    no_delete: dict[str, int] = {}
+    too_old = unknown = 0
+    for channel, status, rows in kept:
+        if status != "sent":
+            unknown += rows
+        elif channel in windows:
+            too_old += rows
+        else:
+            no_delete[channel] = no_delete.get(channel, 0) + rows
+    return queued, Kept(no_delete, too_old, unknown)
 
 
 def retract_late(*, session: Session, delivery_ids: list[int]) -> int:

@@ -66,16 +66,17 @@ def html_to_plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def numbered_options(buttons: Keyboard) -> str:
+def numbered_options(buttons: Keyboard, first: int = 1) -> str:
     """Buttons as numbered lines with a hint, for channels that have no buttons.
 
-    The numbering is the core's: the n-th button in reading order is option n.
+    The numbering is the core's: the n-th button in reading order is option `first` + n - 1
+    (`Outgoing.first_option`, which continues the numbers of earlier messages of the same answer).
     """
     flat = [button for row in buttons for button in row]
     if not flat:
         return ""
-    lines = [f"{number}. {button.label}" for number, button in enumerate(flat, start=1)]
-    numbers = [str(number) for number in range(1, len(flat) + 1)]
+    lines = [f"{number}. {button.label}" for number, button in enumerate(flat, start=first)]
+    numbers = [str(number) for number in range(first, first + len(flat))]
     hint = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " hoặc " + numbers[-1]
     return "\n".join(lines) + f"\n(Trả lời {hint})"
 
@@ -83,5 +84,5 @@ def numbered_options(buttons: Keyboard) -> str:
 def render_plain(message: Outgoing) -> str:
     """The whole message as one plain text: body, then numbered options."""
     body = html_to_plain(message.text)
-    options = numbered_options(message.buttons)
+    options = numbered_options(message.buttons, message.first_option)
     return f"{body}\n\n{options}" if options else body

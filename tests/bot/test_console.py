@@ -83,3 +83,12 @@ def test_a_push_published_in_the_console_shows_there_and_publish_is_once(databas
     env = dict(os.environ, DATABASE_URL=database_url)
     again = subprocess.run([sys.executable, "-m", "bot", "publish", "daily"], capture_output=True, text=True, env=env, timeout=60)
     assert again.returncode == 0 and "không gửi lại" in again.stdout
+
+
+def test_a_typed_number_in_a_queue_picks_the_story_it_is_shown_under(database_url):
+    _console(database_url, ["/start", "1", "1", "1", f"/gui {STORY}", f"/gui {STORY} Lần hai."], "--as", "Lan")
+    moderator = _console(database_url, ["/cho", "1"], "--as", "Minh", "--moderator")
+    assert "(Trả lời 1, 2 hoặc 3)" in moderator and "(Trả lời 4, 5 hoặc 6)" in moderator
+    assert "Đã duyệt câu chuyện #1" in moderator and "#2 tin" not in moderator
+    again = _console(database_url, ["/cho", "1"], "--as", "Minh", "--moderator")
+    assert "Đã duyệt câu chuyện #2" in again

@@ -38,11 +38,15 @@ async def test_an_editor_sends_a_photo_to_a_named_school(engine, clock, moderato
 
 async def test_the_limit_is_per_school_and_day(engine, clock, config, school_moderator, moderator):
     clock.set_local("2026-11-30 10:00")
-    for _ in range(config.announcements_per_day):
-        preview = await school_moderator.say("/thongbao Một thông báo trong ngày.")
-        await school_moderator.press(preview[-1].buttons[0][0].data)
-    preview = await school_moderator.say("/thongbao Thông báo quá giới hạn.")
-    assert "đã có 2 thông báo trong ngày 30/11/2026" in text_of(await school_moderator.press(preview[-1].buttons[0][0].data))
+    first = await school_moderator.say("/thongbao Một thông báo trong ngày.")
+    late = await school_moderator.say("/thongbao Xem trước khi ngày còn chỗ, xác nhận khi đã đầy.")
+    await school_moderator.press(first[-1].buttons[0][0].data)
+    second = await school_moderator.say("/thongbao Thông báo thứ hai trong ngày.")
+    await school_moderator.press(second[-1].buttons[0][0].data)
+    refused = await school_moderator.say("/thongbao Thông báo quá giới hạn.")  # said before any preview
+    assert len(refused) == 1 and not refused[0].buttons and "đã có 2 thông báo trong ngày 30/11/2026" in refused[0].text
+    assert "TINTOT" not in refused[0].text
+    assert "đã có 2 thông báo" in text_of(await school_moderator.press(late[-1].buttons[0][0].data))
     other = await moderator.say("/thongbao HOAAN Trường khác vẫn gửi được.")
     assert "Đã gửi thông báo" in text_of(await moderator.press(other[-1].buttons[0][0].data))
     clock.set_local("2026-12-01 10:00")

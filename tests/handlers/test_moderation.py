@@ -115,7 +115,7 @@ async def test_numbers_typed_or_sent_back_that_are_not_ours_get_an_answer(engine
     for command in ("/baocao ²", f"/go {huge} nội dung sai sự thật"):
         assert text_of(await moderator.say(command)).startswith("Cách dùng"), command
     for enrolment in ("²", huge, beyond_postgres, "0"):
-        assert texts.ENROLMENT_USAGE in text_of(await moderator.say(f"/siso CDCB {enrolment}")), enrolment
+        assert texts.ENROLMENT_USAGE.format(code="CDCB", enrolment=1200) in text_of(await moderator.say(f"/siso CDCB {enrolment}")), enrolment
     await moderator.say("/cho")  # a message with buttons: a typed number picks one of them
     assert text_of(await moderator.say("²")) and text_of(await moderator.say(huge))
     assert "Đã duyệt câu chuyện #1" in text_of(await moderator.say("/duyet #1"))

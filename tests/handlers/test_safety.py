@@ -346,3 +346,74 @@ async def test_a_banned_member_is_told_on_submitting_after_a_reaction_and_not_of
     help_text = text_of(await student.say("/huongdan"))
     assert "gửi quảng cáo nhiều lần" in help_text and "/bai" in help_text
     assert "/gui" not in help_text and "/baocao" not in help_text
+
+
+async def test_a_moderator_bans_and_unbans_an_author_by_the_story_number(core, channels, clock, school_moderator, moderator):
+    clock.set_local("2026-11-30 09:00")
+    own, other = Person(core, channels["telegram"], "101", "Lan"), Person(core, channels["telegram"], "102", "Páo")
+    await own.join("CDCB")
+    await other.join("HOAAN")
+    await own.say(f"/gui {PHONE_STORY}")
+    await other.say("/gui Lớp mình quyên góp sách vở cho các em ở xã Cần Yên.")
+    author = texts.STORY_AUTHOR.format(name="Lan", id=1)
+    assert author in school_moderator.inbox()[-1].text and "101" not in school_moderator.inbox()[-1].text
+    assert author in text_of(await school_moderator.say("/cho"))
+
+    assert "Hòa An" in text_of(await school_moderator.say("/chan #2 gửi nội dung thô tục"))  # in scope as today
+    assert "Đã chặn Lan" in text_of(await school_moderator.say("/chan #1 gửi nội dung thô tục"))
+    assert text_of(await school_moderator.say("/bochan #1")) == texts.UNBANNED.format(name="Lan")
+    assert text_of(await moderator.say("/chan #9 gửi nội dung thô tục")) == texts.STORY_NOT_FOUND.format(id=9)
+
+    await moderator.say("/duyet 1")
+    await moderator.say("/dang ngay")  # a published story outlives its author's erasure
+    await own.say("/xoa")
+    await own.press("erase:yes")
+    assert text_of(await moderator.say("/chan #1 gửi nội dung thô tục")) == texts.AUTHOR_GONE.format(id=1)
+    assert text_of(await moderator.say("/bochan #1")) == texts.AUTHOR_GONE.format(id=1)
+
+
+async def test_a_reason_too_short_is_answered_with_the_minimum(clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()
+    await student.say(f"/gui {PHONE_STORY}")
+    await student.say("/gui Lớp mình quyên góp sách vở cho các em ở xã Cần Yên.")
+    short = texts.REASON_TOO_SHORT.format(min=5)
+    assert text_of(await moderator.say("/tuchoi 1 ngắn")) == short
+    assert text_of(await moderator.say("/chan #1 sai")) == short
+    await moderator.press("reject:1")
+    assert text_of(await moderator.say("ngắn")) == short
+    assert "Đã từ chối câu chuyện #1" in text_of(await moderator.say("chưa rõ nguồn tin"))
+    await moderator.say("/duyet 2")
+    await moderator.say("/dang ngay")
+    assert text_of(await moderator.say("/go 2 sai")) == short
+
+
+async def test_a_takedown_names_only_what_applies_to_where_the_story_went(engine, clock, student, moderator):
+    clock.set_local("2026-11-30 09:00")
+    await student.join()  # on Telegram; the moderator is on Zalo
+    await moderator.say("/tin Tin tốt thứ Hai: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    nowhere = text_of(await moderator.say("/go 1 thông tin chưa được kiểm chứng"))  # nothing sent yet
+    assert nowhere == texts.TAKEN_DOWN_PUBLISHED.format(id=1, deleting="", kept="")
+
+    clock.set_local("2026-12-01 09:00")
+    await moderator.say("/tin Tin tốt thứ Ba: lớp điện sửa quạt cho bà con.")
+    await moderator.say("/dang ngay")
+    deliver_waiting(engine)
+    reached = text_of(await moderator.say("/go 2 thông tin chưa được kiểm chứng"))
+    assert "Đang xóa 1 tin đã gửi trên Telegram" in reached and "1 tin trên Zalo" in reached
+    assert "48 giờ" not in reached and "không rõ" not in reached
+
+
+async def test_a_report_may_give_a_reason_and_moderators_read_it_with_the_count(core, channels, clock, moderator):
+    clock.set_local("2026-11-30 09:00")
+    lan, tuan = Person(core, channels["telegram"], "201", "Lan"), Person(core, channels["telegram"], "202", "Tuấn")
+    for reader in (lan, tuan):
+        await reader.join()
+    await moderator.say("/tin Tin tốt hôm nay: cả trường đi hiến máu tình nguyện.")
+    await moderator.say("/dang ngay")
+    assert text_of(await lan.say("/baocao 1 ảnh có <b>mặt</b> bạn mình")) == texts.REPORTED.format(id=1)
+    await tuan.say("/baocao #1")
+    first, second = [m.text for m in moderator.inbox() if "bị thành viên báo cáo" in m.text]
+    assert "(1 lượt)" in first and "Lý do người báo cáo đưa ra: ảnh có &lt;b&gt;mặt&lt;/b&gt; bạn mình" in first
+    assert "(2 lượt)" in second and "Lý do" not in second

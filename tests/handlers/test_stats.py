@@ -37,7 +37,7 @@ async def test_enrolment_is_set_by_moderators_and_audited(engine, moderator):
 
 async def test_enrolment_needs_a_known_school_and_a_positive_number(engine, student, moderator):
     for command in ("/siso", "/siso CDCB", "/siso CDCB nhiều", "/siso CDCB 0", "/siso CDCB 12 13"):
-        assert text_of(await moderator.say(command)) == texts.USAGE.format(usage=texts.ENROLMENT_USAGE)
+        assert text_of(await moderator.say(command)) == texts.USAGE.format(usage="/siso MÃ_TRƯỜNG SĨ_SỐ, ví dụ /siso CDCB 1200")
     assert "Không có trường mã “&lt;X&gt;”" in text_of(await moderator.say("/siso <X> 10"))
     await student.join()
     assert text_of(await student.say("/siso CDCB 10")) == texts.NOT_MODERATOR
@@ -73,3 +73,15 @@ async def test_without_a_media_store_the_table_comes_alone(engine, moderator):
     assert handled.outbox == [] and len(handled.later) == 1  # made after the commit
     replies = handled.later[0](engine)
     assert len(replies) == 1 and replies[0].text.startswith("<b>Thống kê theo trường")
+
+
+async def test_a_school_moderator_is_shown_their_own_school_in_usage_and_help(core, channels, admin, moderator):
+    hoa_an = Person(core, channels["telegram"], "701", "Cô Lan")
+    await hoa_an.join("HOAAN")
+    await admin.say("/mod telegram:701 HOAAN")
+    assert "ví dụ /siso HOAAN 1200" in text_of(await hoa_an.say("/siso"))
+    await hoa_an.say("/siso HOAAN 640")
+    assert "ví dụ /siso HOAAN 640" in text_of(await hoa_an.say("/siso HOAAN"))
+    help_text = text_of(await hoa_an.say("/huongdan"))
+    assert "Dành cho người kiểm duyệt của Trung tâm GDNN-GDTX Hòa An" in help_text and "ban biên tập</b>" not in help_text
+    assert texts.HELP_MODERATOR_TITLE in text_of(await moderator.say("/huongdan"))

@@ -287,3 +287,21 @@ async def test_a_story_typed_without_gui_is_sent_with_one_number(engine, people)
     assert "#1" in text_of(await student.say(option_number(offer, texts.OFFER_SEND)))
     with session_scope(engine) as session:
         assert session.exec(select(Story.text)).one() == STORY
+
+
+async def test_each_number_in_a_queue_of_two_means_one_story(engine, people):
+    student, admin = people("z-109", "Lan"), people(ADMIN, "Cô Hoa")
+    await admin.say("/huongdan")
+    await student.join()
+    await student.say(f"/gui {STORY} (một)")
+    await student.say(f"/gui {STORY} (hai)")
+
+    first, second = [m["text"] for m in await admin.say("cho") if "Trả lời" in m["text"]]
+    assert "#1" in first and "1. ✅" in first and "(Trả lời 1, 2 hoặc 3)" in first
+    assert "#2" in second and "4. ✅" in second and "(Trả lời 4, 5 hoặc 6)" in second
+    assert "Đã duyệt câu chuyện #2" in text_of(await admin.say(option_number(second, texts.BUTTON_APPROVE_DAILY)))
+    with session_scope(engine) as session:
+        assert session.exec(select(Story.status).order_by(Story.id)).all() == ["pending", "approved"]
+
+    assert "#1" in text_of(await admin.say("cho"))
+    assert "Đã duyệt câu chuyện #1" in text_of(await admin.say("1"))
