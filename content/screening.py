@@ -42,7 +42,7 @@ _SPELLED_EMAIL = re.compile(
 # A link ends before the punctuation that follows it in a sentence.
 _URL = re.compile(
     r"(?:https?://|www\.)(?:[^\s<>\"]*[^\s<>\".,!?;:)])?"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|info|io|me|ly|gl|co|xyz|edu|gov|tv|link|site|online)"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|info|io|me|ly|gl|gle|gd|co|xyz|edu|gov|tv|link|site|online)"
     r"(?:\.vn)?\b(?:/(?:[^\s<>\"]*[^\s<>\".,!?;:)])?)?",
     re.IGNORECASE,
 )
