@@ -41,7 +41,7 @@ RETRY_DELAYS = (0.5, 2.0, 5.0)  # 5xx and connection errors: then `failed` (but 
 MAX_FLOOD_WAITS = 10  # 429s for one message before it counts as failed
 IDLE_POLL = 1.0  # seconds between looks for new posts (another process may create them)
 # Requests in flight at once. More buys nothing on a loopback or a 30/s limit, and costs CPU:
-# httpcore's pool scans every connection at each request (measured: 32 in flight halve the rate).
+# httpcore's pool scans every connection at each request (docs/benchmarks.md, requests in flight).
 IN_FLIGHT = 8
 # A window in which nothing got through and every failure was the platform's or the network's
 # (an outage, a revoked token) is not the members' fault: those deliveries wait again and the

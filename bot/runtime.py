@@ -107,7 +107,7 @@ async def run_channels(settings: Settings, *, stop: asyncio.Event | None = None,
         server = make_server(app, settings.tintot_http_host, settings.tintot_http_port)
         # What start-up made (libraries, screening rules, templates) lives as long as the process:
         # frozen, the collector stops walking it at every full collection, which stalled every
-        # reply for about 100 ms under load (measured with gc.callbacks during the intake benchmark).
+        # reply under load (docs/benchmarks.md, webhook intake).
         gc.collect()
         gc.freeze()
         tasks.append(asyncio.create_task(server.serve(sockets=[sock]), name="web"))

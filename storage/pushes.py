@@ -168,7 +168,7 @@ def claim_window(*, session: Session, channel: str, owner: str, lease: timedelta
     PostgreSQL the inner select skips rows another sender has locked. A second statement reads
     what the sender needs of each row's member and post. Both are Core statements built once:
     the session holds no deliveries to keep in step, and building statements and the ORM's
-    bookkeeping cost more than the SQL (measured).
+    bookkeeping cost more than the SQL (docs/benchmarks.md).
     """
     now = utcnow()
     connection = session.connection()  # Core, past the ORM: the session holds no deliveries

@@ -1,9 +1,8 @@
 """The HTTP transport both channels send through: httpx and httpcore, on plain asyncio sockets.
 
-httpx runs httpcore's connections on anyio by default. Measured on a push against the fake Bot
-APIs (py-spy, CPU time per delivery), anyio cost the bot about a quarter of its CPU on both
-channels: at every request httpcore's pool asks each pooled connection whether the server
-closed it, and anyio answers by building a dict of socket attributes and polling the socket;
+httpx runs httpcore's connections on anyio by default, which cost the bot much of its CPU on a
+push (figures in docs/benchmarks.md): at every request httpcore's pool asks each pooled
+connection whether the server closed it, and anyio answers by building a dict of socket attributes and polling the socket;
 its timeouts add a cancel scope to every read and write. Here a connection keeps what arrived
 in a buffer of its own, so that question is two attribute reads, and a timeout is one timer.
 """

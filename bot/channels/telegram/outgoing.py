@@ -100,7 +100,7 @@ async def _edit(call: Call, message: Outgoing, markup: str | None) -> bool:
 @functools.lru_cache(maxsize=256)
 def _keyboard(buttons: Keyboard) -> str | None:
     """The inline keyboard as the Bot API's JSON, written directly: library objects, built and
-    serialised again for every message of a push, cost a tenth of the push's speed (measured).
+    serialised again for every message of a push, slowed the push (docs/benchmarks.md).
     Every member of a push gets the same buttons: written once."""
     if not buttons:
         return None
