@@ -181,7 +181,7 @@ def story_page(*, session: Session, site: Site, story_id: int) -> Page:
     if item is None or item.story.status != wall.PUBLISHED:
         return not_found()
     summary = story_summary(item, site)
-    context = {**summary, "site_name": texts.WEB_SITE_NAME, "share_image": summary["image"] or site.url(SHARE_IMAGE_PATH)}
+    context = {**summary, "share_image": summary["image"] or site.url(SHARE_IMAGE_PATH)}
     context["description"] = summary["description"] or texts.WEB_INVITE  # a one-line story is all title
     return Page(200, context, item.story.published_at)
 
